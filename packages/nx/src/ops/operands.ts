@@ -1,0 +1,75 @@
+/**
+ * The one place the frontend turns user operands into backend-ready tensors:
+ * numbers become weakly typed scalars, dtypes are promoted, backends are
+ * checked to agree, and shapes are broadcast (as stride-0 views).
+ */
+import type { DType } from "../dtype.js";
+import { castScalar, promoteTypes, weakScalarType } from "../dtype.js";
+import { InvalidArgumentError } from "../errors.js";
+import { bind } from "../primitives.js";
+import { broadcastShapes, shapesEqual } from "../shape.js";
+import { Tensor } from "../tensor.js";
+import { constantOn } from "./creation.js";
+import { getBackend } from "../engine.js";
+
+/** An operand: a tensor, or a plain number/boolean (weakly typed, see `weakScalarType`). */
+export type TensorLike = Tensor | number | boolean;
+
+/** `checkTensor(fn, x, name)` returns `x` when it is a live tensor. @throws InvalidArgumentError naming `fn` and the argument otherwise. */
+export function checkTensor(fn: string, x: unknown, name = "x"): Tensor {
+  if (!(x instanceof Tensor)) throw new InvalidArgumentError(fn, `${name} must be a Tensor, got ${x === null ? "null" : typeof x}`);
+  x.assertLive(fn);
+  return x;
+}
+
+/** `resultDType(fn, operands)` is the promoted dtype of mixed tensors and weak scalars. */
+export function resultDType(fn: string, operands: readonly TensorLike[]): DType {
+  let dtype: DType | undefined;
+  for (const o of operands) if (o instanceof Tensor) dtype = dtype === undefined ? o.dtype : promoteTypes(dtype, o.dtype);
+  if (dtype === undefined) {
+    // Only scalars: booleans give bool, integers int32, anything else float32.
+    dtype = operands.every((o) => typeof o === "boolean") ? "bool" : "float32";
+  }
+  for (const o of operands) {
+    if (o instanceof Tensor) continue;
+    if (typeof o !== "number" && typeof o !== "boolean") throw new InvalidArgumentError(fn, `operands must be tensors, numbers or booleans, got ${o === null ? "null" : typeof o}`);
+    dtype = weakScalarType(dtype, o);
+  }
+  return dtype;
+}
+
+/** `castTo(x, dtype)` is `x` itself when it already has `dtype`, else the `cast` primitive. */
+export function castTo(x: Tensor, dtype: DType): Tensor {
+  return x.dtype === dtype ? x : bind("cast", [x], { dtype });
+}
+
+/** `expandTo(x, shape)` is `x` itself when it has `shape`, else a broadcast view. Shapes must already be compatible. */
+export function expandTo(x: Tensor, shape: readonly number[]): Tensor {
+  return shapesEqual(x.shape, shape) ? x : bind("broadcastTo", [x], { shape });
+}
+
+/**
+ * `prepare(fn, operands, dtype?)` turns operands into tensors of one dtype
+ * (the promoted one unless `dtype` is given; an array gives one dtype per
+ * operand), one backend and one broadcast shape, ready for an elementwise
+ * primitive.
+ * @throws InvalidArgumentError for disposed tensors, tensors of different backends, or unbroadcastable shapes.
+ */
+export function prepare(fn: string, operands: readonly TensorLike[], dtype?: DType | readonly DType[]): { tensors: Tensor[]; shape: number[] } {
+  const promoted = dtype === undefined ? resultDType(fn, operands) : undefined;
+  const targetOf = (i: number): DType => (typeof dtype === "string" ? dtype : (dtype?.[i] ?? (promoted as DType)));
+  const tensors0 = operands.filter((o): o is Tensor => o instanceof Tensor);
+  tensors0.forEach((t, i) => checkTensor(fn, t, `operand ${i}`));
+  const backend = tensors0[0]?.backend;
+  for (const t of tensors0) {
+    if (t.backend !== backend) {
+      throw new InvalidArgumentError(fn, `operands live on different backends (${backend?.name} and ${t.backend.name}); move one with nx.toBackend first`);
+    }
+  }
+  const shape = broadcastShapes(fn, ...tensors0.map((t) => t.shape));
+  const tensors = operands.map((o, i) => {
+    const target = targetOf(i);
+    return expandTo(o instanceof Tensor ? castTo(o, target) : constantOn(backend ?? getBackend(), castScalar(Number(o), target), target), shape);
+  });
+  return { tensors, shape };
+}

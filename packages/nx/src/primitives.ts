@@ -1,0 +1,295 @@
+/**
+ * The primitive layer: the complete set of operations every public op is
+ * built from, and the single place they execute (`bind`). Autodiff and other
+ * program transformations observe execution here through tracers, so they see
+ * only this small, backend-independent vocabulary.
+ *
+ * Frontend guarantees (for `bind`): arguments are validated, broadcast and
+ * promoted as each backend primitive documents in `backend.ts`; all inputs
+ * live on one backend and are not disposed.
+ */
+import type { ArgReduceOp, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, UnaryOp } from "./backend.js";
+import type { DType } from "./dtype.js";
+import { itemSize } from "./dtype.js";
+import { Storage } from "./engine.js";
+import { contiguousStrides, isContiguous, sizeOf } from "./shape.js";
+import { Tensor } from "./tensor.js";
+
+type NoParams = Readonly<Record<never, never>>;
+
+/** The parameters of each primitive, keyed by its name. */
+export type PrimitiveParams = { readonly [K in UnaryOp | BinaryOp | CompareOp]: NoParams } & {
+  readonly [K in ReduceOp]: { readonly axes: readonly number[] };
+} & { readonly [K in ArgReduceOp | ScanOp]: { readonly axis: number } } & {
+  /** `where(cond, a, b)`: all three already broadcast to one shape; `a`, `b` one dtype. */
+  readonly where: NoParams;
+  readonly cast: { readonly dtype: DType };
+  /** A C-contiguous copy (identity on values). */
+  readonly copy: NoParams;
+  /** Batched matmul on `[...batch, m, k] @ [...batch, k, n]` with identical batch shapes. */
+  readonly matmul: NoParams;
+  /** numpy `take(x, indices, axis)`; inputs `[x, indices]`. */
+  readonly gather: { readonly axis: number };
+  /** The adjoint of gather; inputs `[updates, indices]`, output of `shape`. */
+  readonly scatterAdd: { readonly axis: number; readonly shape: readonly number[] };
+  readonly pad: { readonly widths: readonly PadWidth[]; readonly value: number };
+  readonly concat: { readonly axis: number };
+  /** Same size, new shape; a view when the strides allow, a copy otherwise. */
+  readonly reshape: { readonly shape: readonly number[] };
+  /** A view with axes permuted: output axis `i` is input axis `perm[i]`. */
+  readonly transpose: { readonly perm: readonly number[] };
+  /** A view: numpy broadcast of the input to `shape` (the input's rank ≤ `shape`'s). */
+  readonly broadcastTo: { readonly shape: readonly number[] };
+  /** A view: along each axis, `shape[i]` elements from `starts[i]` every `steps[i]` (negative steps walk backwards). */
+  readonly slice: { readonly starts: readonly number[]; readonly steps: readonly number[]; readonly shape: readonly number[] };
+};
+
+/** The name of a primitive. */
+export type Primitive = keyof PrimitiveParams;
+
+/** Observes every primitive execution while installed (see {@link addTracer}). */
+export interface Tracer {
+  record<P extends Primitive>(prim: P, inputs: readonly Tensor[], params: PrimitiveParams[P], output: Tensor): void;
+}
+
+const tracers: Tracer[] = [];
+
+/** `addTracer(tracer)` installs `tracer` and returns the function that removes it. Tracers see executions in order. */
+export function addTracer(tracer: Tracer): () => void {
+  tracers.push(tracer);
+  return () => {
+    const i = tracers.lastIndexOf(tracer);
+    if (i >= 0) tracers.splice(i, 1);
+  };
+}
+
+/** `fresh(like, data, dtype, shape)` wraps a new contiguous buffer of `like`'s backend. */
+function fresh(like: Tensor, data: DataId, dtype: DType, shape: readonly number[]): Tensor {
+  return new Tensor(new Storage(like.backend, data, sizeOf(shape) * itemSize(dtype)), dtype, shape, contiguousStrides(shape), 0);
+}
+
+/** `viewOf(x, shape, strides, offset)` is a new tensor sharing `x`'s storage. */
+function viewOf(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+  return new Tensor(x.storage, x.dtype, shape, strides, offset);
+}
+
+/**
+ * `reshapeStrides(shape, strides, newShape)` is the strides that view the same
+ * elements (in C order) with `newShape`, or `undefined` when no view can (the
+ * data must then be copied). Same algorithm as numpy's no-copy reshape.
+ */
+export function reshapeStrides(shape: readonly number[], strides: readonly number[], newShape: readonly number[]): number[] | undefined {
+  if (sizeOf(shape) === 0 || isContiguous(shape, strides)) return contiguousStrides(newShape);
+  const oldDims: number[] = [];
+  const oldStrides: number[] = [];
+  shape.forEach((d, i) => {
+    if (d !== 1) {
+      oldDims.push(d);
+      oldStrides.push(strides[i] as number);
+    }
+  });
+  const out = new Array<number>(newShape.length).fill(0);
+  let ni = 0;
+  let oi = 0;
+  while (ni < newShape.length && oi < oldDims.length) {
+    let np = newShape[ni] as number;
+    let op = oldDims[oi] as number;
+    let nj = ni + 1;
+    let oj = oi + 1;
+    while (np !== op) {
+      if (np < op) np *= newShape[nj++] as number;
+      else op *= oldDims[oj++] as number;
+    }
+    for (let ok = oi; ok < oj - 1; ok++) {
+      if (oldStrides[ok] !== (oldDims[ok + 1] as number) * (oldStrides[ok + 1] as number)) return undefined;
+    }
+    out[nj - 1] = oldStrides[oj - 1] as number;
+    for (let nk = nj - 1; nk > ni; nk--) out[nk - 1] = (out[nk] as number) * (newShape[nk] as number);
+    ni = nj;
+    oi = oj;
+  }
+  return out;
+}
+
+type Impl<P extends Primitive> = (inputs: readonly Tensor[], params: PrimitiveParams[P]) => Tensor;
+
+function unaryImpl(op: UnaryOp, outDtype?: DType): Impl<UnaryOp> {
+  return ([x]) => {
+    const t = x as Tensor;
+    return fresh(t, t.backend.unary(op, t.view()), outDtype ?? t.dtype, t.shape);
+  };
+}
+
+function binaryImpl(op: BinaryOp, outDtype?: DType): Impl<BinaryOp> {
+  return ([a, b]) => {
+    const x = a as Tensor;
+    return fresh(x, x.backend.binary(op, x.view(), (b as Tensor).view()), outDtype ?? x.dtype, x.shape);
+  };
+}
+
+function compareImpl(op: CompareOp): Impl<CompareOp> {
+  return ([a, b]) => {
+    const x = a as Tensor;
+    return fresh(x, x.backend.compare(op, x.view(), (b as Tensor).view()), "bool", x.shape);
+  };
+}
+
+function reduceImpl(op: ReduceOp): Impl<ReduceOp> {
+  return ([a], { axes }) => {
+    const x = a as Tensor;
+    return fresh(x, x.backend.reduce(op, x.view(), axes), x.dtype, x.shape.filter((_, i) => !axes.includes(i)));
+  };
+}
+
+function argReduceImpl(op: ArgReduceOp): Impl<ArgReduceOp> {
+  return ([a], { axis }) => {
+    const x = a as Tensor;
+    return fresh(x, x.backend.argReduce(op, x.view(), axis), "int32", x.shape.filter((_, i) => i !== axis));
+  };
+}
+
+function scanImpl(op: ScanOp): Impl<ScanOp> {
+  return ([a], { axis }) => {
+    const x = a as Tensor;
+    return fresh(x, x.backend.scan(op, x.view(), axis), x.dtype, x.shape);
+  };
+}
+
+const IMPLS: { readonly [P in Primitive]: Impl<P> } = {
+  neg: unaryImpl("neg"),
+  abs: unaryImpl("abs"),
+  sign: unaryImpl("sign"),
+  floor: unaryImpl("floor"),
+  ceil: unaryImpl("ceil"),
+  round: unaryImpl("round"),
+  sqrt: unaryImpl("sqrt"),
+  exp: unaryImpl("exp"),
+  log: unaryImpl("log"),
+  log1p: unaryImpl("log1p"),
+  expm1: unaryImpl("expm1"),
+  sin: unaryImpl("sin"),
+  cos: unaryImpl("cos"),
+  tan: unaryImpl("tan"),
+  tanh: unaryImpl("tanh"),
+  sigmoid: unaryImpl("sigmoid"),
+  erf: unaryImpl("erf"),
+  logicalNot: unaryImpl("logicalNot", "bool"),
+  isNaN: unaryImpl("isNaN", "bool"),
+  isFinite: unaryImpl("isFinite", "bool"),
+  add: binaryImpl("add"),
+  sub: binaryImpl("sub"),
+  mul: binaryImpl("mul"),
+  div: binaryImpl("div"),
+  pow: binaryImpl("pow"),
+  mod: binaryImpl("mod"),
+  maximum: binaryImpl("maximum"),
+  minimum: binaryImpl("minimum"),
+  logicalAnd: binaryImpl("logicalAnd", "bool"),
+  logicalOr: binaryImpl("logicalOr", "bool"),
+  equal: compareImpl("equal"),
+  notEqual: compareImpl("notEqual"),
+  less: compareImpl("less"),
+  lessEqual: compareImpl("lessEqual"),
+  greater: compareImpl("greater"),
+  greaterEqual: compareImpl("greaterEqual"),
+  sum: reduceImpl("sum"),
+  prod: reduceImpl("prod"),
+  max: reduceImpl("max"),
+  min: reduceImpl("min"),
+  argmax: argReduceImpl("argmax"),
+  argmin: argReduceImpl("argmin"),
+  cumsum: scanImpl("cumsum"),
+  cumprod: scanImpl("cumprod"),
+  where: ([c, a, b]) => {
+    const x = a as Tensor;
+    return fresh(x, x.backend.where((c as Tensor).view(), x.view(), (b as Tensor).view()), x.dtype, x.shape);
+  },
+  cast: ([a], { dtype }) => {
+    const x = a as Tensor;
+    return fresh(x, x.backend.cast(x.view(), dtype), dtype, x.shape);
+  },
+  copy: ([a]) => {
+    const x = a as Tensor;
+    return fresh(x, x.backend.copy(x.view()), x.dtype, x.shape);
+  },
+  matmul: ([a, b]) => {
+    const x = a as Tensor;
+    const y = b as Tensor;
+    const shape = [...x.shape.slice(0, -1), y.shape[y.ndim - 1] as number];
+    return fresh(x, x.backend.matmul(x.view(), y.view()), x.dtype, shape);
+  },
+  gather: ([a, idx], { axis }) => {
+    const x = a as Tensor;
+    const i = idx as Tensor;
+    const shape = [...x.shape.slice(0, axis), ...i.shape, ...x.shape.slice(axis + 1)];
+    return fresh(x, x.backend.gather(x.view(), i.view(), axis), x.dtype, shape);
+  },
+  scatterAdd: ([u, idx], { axis, shape }) => {
+    const x = u as Tensor;
+    return fresh(x, x.backend.scatterAdd(x.view(), (idx as Tensor).view(), axis, shape), x.dtype, shape);
+  },
+  pad: ([a], { widths, value }) => {
+    const x = a as Tensor;
+    const shape = x.shape.map((n, i) => {
+      const w = widths[i] as PadWidth;
+      return w.lo + w.hi + n + Math.max(n - 1, 0) * w.interior;
+    });
+    return fresh(x, x.backend.pad(x.view(), widths, value), x.dtype, shape);
+  },
+  concat: (xs, { axis }) => {
+    const first = xs[0] as Tensor;
+    const shape = [...first.shape];
+    shape[axis] = xs.reduce((s, t) => s + (t.shape[axis] as number), 0);
+    return fresh(first, first.backend.concat(xs.map((t) => t.view()), axis), first.dtype, shape);
+  },
+  reshape: ([a], { shape }) => {
+    const x = a as Tensor;
+    const strides = reshapeStrides(x.shape, x.strides, shape);
+    if (strides) return viewOf(x, shape, strides, x.offset);
+    const copied = fresh(x, x.backend.copy(x.view()), x.dtype, x.shape);
+    const out = viewOf(copied, shape, contiguousStrides(shape), 0);
+    copied.dispose();
+    return out;
+  },
+  transpose: ([a], { perm }) => {
+    const x = a as Tensor;
+    return viewOf(x, perm.map((p) => x.shape[p] as number), perm.map((p) => x.strides[p] as number), x.offset);
+  },
+  broadcastTo: ([a], { shape }) => {
+    const x = a as Tensor;
+    const lead = shape.length - x.ndim;
+    const strides = shape.map((d, i) => {
+      if (i < lead) return 0;
+      return x.shape[i - lead] === 1 && d !== 1 ? 0 : (x.strides[i - lead] as number);
+    });
+    return viewOf(x, shape, strides, x.offset);
+  },
+  slice: ([a], { starts, steps, shape }) => {
+    const x = a as Tensor;
+    let offset = x.offset;
+    const strides = x.strides.map((s, i) => {
+      if ((shape[i] as number) > 0) offset += (starts[i] as number) * s;
+      return s * (steps[i] as number);
+    });
+    return viewOf(x, shape, strides, offset);
+  },
+};
+
+/**
+ * `bind(prim, inputs, params)` executes one primitive on the inputs' backend
+ * and reports it to every installed tracer. Public ops call it after
+ * validating; it performs no validation itself.
+ */
+export function bind<P extends Primitive>(prim: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor {
+  const out = (IMPLS[prim] as Impl<P>)(inputs, params);
+  for (const t of tracers) t.record(prim, inputs, params, out);
+  return out;
+}
+
+/** `isTracing()` is true while at least one tracer is installed (ops may then skip fused fast paths). */
+export function isTracing(): boolean {
+  return tracers.length > 0;
+}
+
+/** Every primitive name, for exhaustive tables and coverage checks. */
+export const PRIMITIVES = Object.keys(IMPLS) as Primitive[];
