@@ -50,6 +50,12 @@ export type Primitive = keyof PrimitiveParams;
 /** Observes every primitive execution while installed (see {@link addTracer}). */
 export interface Tracer {
   record<P extends Primitive>(prim: P, inputs: readonly Tensor[], params: PrimitiveParams[P], output: Tensor): void;
+  /**
+   * `holds(t)` is true while the tracer still needs `t` (an autodiff tape
+   * needs the inputs and outputs it recorded until its backward pass). `nx.tidy`
+   * never disposes a held tensor: it hands it to the enclosing scope instead.
+   */
+  holds?(t: Tensor): boolean;
 }
 
 const tracers: Tracer[] = [];
@@ -284,6 +290,11 @@ export function bind<P extends Primitive>(prim: P, inputs: readonly Tensor[], pa
   const out = (IMPLS[prim] as Impl<P>)(inputs, params);
   for (const t of tracers) t.record(prim, inputs, params, out);
   return out;
+}
+
+/** `isHeld(t)` is true when an installed tracer {@link Tracer.holds holds} `t`. */
+export function isHeld(t: Tensor): boolean {
+  return tracers.some((tr) => tr.holds?.(t) === true);
 }
 
 /** `isTracing()` is true while at least one tracer is installed (ops may then skip fused fast paths). */

@@ -7,7 +7,8 @@
 import type { Backend, View } from "./backend.js";
 import type { DType, HostArray } from "./dtype.js";
 import { InvalidArgumentError, fmtShape } from "./errors.js";
-import { Storage, trackCreate, trackInScope, trackRelease } from "./engine.js";
+import type { Storage } from "./engine.js";
+import { trackCreate, trackInScope, trackRelease } from "./engine.js";
 import { formatTensor } from "./format.js";
 import { isContiguous, sizeOf } from "./shape.js";
 

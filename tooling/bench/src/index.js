@@ -1,1 +1,346 @@
-export {};
+// @raven-ts/bench: a small benchmark harness for the workspace.
+//
+// Plain ESM JavaScript; the public types live in ./index.d.ts beside this file.
+// The habits it enforces: warm up before timing, time several competitors
+// interleaved in one process (so machine noise hits all of them alike), report
+// medians with a p10-p90 spread, print ratios against peers measured in the
+// same run, and print the machine the numbers came from.
+
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+
+/** @typedef {import("./index.js").Stats} Stats */
+/** @typedef {import("./index.js").Measurement} Measurement */
+/** @typedef {import("./index.js").Competitor} Competitor */
+/** @typedef {import("./index.js").CompareOptions} CompareOptions */
+/** @typedef {import("./index.js").TableRow} TableRow */
+/** @typedef {import("./index.js").TableOptions} TableOptions */
+/** @typedef {import("./index.js").MachineInfo} MachineInfo */
+
+/**
+ * @param {unknown} v
+ * @returns {v is PromiseLike<unknown>}
+ */
+function isThenable(v) {
+  return (
+    v !== null &&
+    (typeof v === "object" || typeof v === "function") &&
+    typeof (/** @type {{ then?: unknown }} */ (v).then) === "function"
+  );
+}
+
+/**
+ * @param {string} fn
+ * @param {string} what
+ * @param {unknown} v
+ * @param {number} min
+ * @returns {number}
+ */
+function checkInt(fn, what, v, min) {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
+    throw new RangeError(`bench.${fn}: ${what} must be an integer >= ${min}, got ${String(v)}`);
+  }
+  return v;
+}
+
+/**
+ * `quantile(sorted, q)` is the q-quantile of ascending `sorted`, interpolating
+ * linearly between neighbouring samples (numpy's default "linear" method).
+ *
+ * @param {ArrayLike<number>} sorted
+ * @param {number} q
+ * @returns {number}
+ */
+export function quantile(sorted, q) {
+  if (sorted.length === 0) throw new RangeError("bench.quantile: no samples");
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`bench.quantile: q must be in [0, 1], got ${q}`);
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const a = /** @type {number} */ (sorted[lo]);
+  const b = /** @type {number} */ (sorted[hi]);
+  return a + (b - a) * (pos - lo);
+}
+
+/**
+ * `summarize(samples)` is the median, p10, p90, mean, min and max of `samples`
+ * (milliseconds), with the samples kept in measurement order.
+ *
+ * @param {readonly number[]} samples
+ * @returns {Stats}
+ */
+export function summarize(samples) {
+  if (samples.length === 0) throw new RangeError("bench.summarize: no samples");
+  const sorted = Float64Array.from(samples).sort();
+  let total = 0;
+  for (const s of samples) total += s;
+  return {
+    n: samples.length,
+    median: quantile(sorted, 0.5),
+    p10: quantile(sorted, 0.1),
+    p90: quantile(sorted, 0.9),
+    mean: total / samples.length,
+    min: /** @type {number} */ (sorted[0]),
+    max: /** @type {number} */ (sorted[sorted.length - 1]),
+    samples: [...samples],
+  };
+}
+
+/**
+ * @param {boolean | "auto" | undefined} option
+ * @returns {(() => void) | undefined}
+ */
+function resolveGc(option) {
+  const g = /** @type {{ gc?: unknown }} */ (globalThis).gc;
+  const available = typeof g === "function" ? /** @type {() => void} */ (g) : undefined;
+  if (option === false) return undefined;
+  if (option === true && available === undefined) {
+    throw new Error("bench.compare: gc: true needs node --expose-gc");
+  }
+  return available;
+}
+
+/**
+ * One sample: `inner` calls of `fn`, awaiting any promise it returns, timed as
+ * a whole and divided by `inner`.
+ *
+ * @param {() => unknown} fn
+ * @param {number} inner
+ * @returns {Promise<number>}
+ */
+async function sampleOnce(fn, inner) {
+  const t0 = performance.now();
+  for (let i = 0; i < inner; i++) {
+    const r = fn();
+    if (isThenable(r)) await r;
+  }
+  return (performance.now() - t0) / inner;
+}
+
+/**
+ * `compare(competitors, options)` times every competitor in one process,
+ * interleaved: each round calls every competitor once, and the starting
+ * competitor rotates from round to round, so slow drifts of the machine
+ * (thermal throttling, a neighbour's load, GC pressure) land on all of them.
+ * `warmup` untimed rounds (default 3) precede `runs` timed rounds (default 10);
+ * with `node --expose-gc`, one full GC runs after setup, before the warmup.
+ * Returns one `Measurement` per competitor, in the order given.
+ *
+ * @param {readonly Competitor[]} competitors
+ * @param {CompareOptions} [options]
+ * @returns {Promise<Measurement[]>}
+ */
+export async function compare(competitors, options = {}) {
+  const warmup = checkInt("compare", "warmup", options.warmup ?? 3, 0);
+  const runs = checkInt("compare", "runs", options.runs ?? 10, 1);
+  const inner = checkInt("compare", "inner", options.inner ?? 1, 1);
+  const gc = resolveGc(options.gc ?? "auto");
+  if (competitors.length === 0) throw new RangeError("bench.compare: no competitors");
+  const names = new Set();
+  for (const c of competitors) {
+    if (typeof c.name !== "string" || c.name === "") throw new TypeError("bench.compare: every competitor needs a name");
+    if (typeof c.fn !== "function") throw new TypeError(`bench.compare: competitor ${c.name} has no fn`);
+    if (names.has(c.name)) throw new RangeError(`bench.compare: duplicate competitor name ${c.name}`);
+    names.add(c.name);
+  }
+
+  /** @param {Competitor} c @param {(() => unknown) | undefined} hook */
+  const call = async (c, hook) => {
+    if (c.activate) await c.activate();
+    if (hook) await hook();
+  };
+
+  for (const c of competitors) await call(c, c.setup);
+  try {
+    // One full collection before warmup, none between samples: a forced full
+    // GC discards optimised code and would make every sample pay for re-JIT.
+    if (gc) gc();
+    /** @type {number[][]} */
+    const samples = competitors.map(() => []);
+    const rounds = warmup + runs;
+    for (let r = 0; r < rounds; r++) {
+      for (let j = 0; j < competitors.length; j++) {
+        const i = (r + j) % competitors.length;
+        const c = /** @type {Competitor} */ (competitors[i]);
+        await call(c, undefined);
+        const ms = await sampleOnce(c.fn, inner);
+        if (r >= warmup) /** @type {number[]} */ (samples[i]).push(ms);
+      }
+    }
+    return competitors.map((c, i) => ({ name: c.name, ...summarize(/** @type {number[]} */ (samples[i])) }));
+  } finally {
+    for (const c of competitors) await call(c, c.teardown);
+  }
+}
+
+/**
+ * `time(fn, options)` times one function: `warmup` untimed calls, then `runs`
+ * timed calls (awaiting promises), summarised.
+ *
+ * @param {() => unknown} fn
+ * @param {CompareOptions} [options]
+ * @returns {Promise<Stats>}
+ */
+export async function time(fn, options = {}) {
+  const [m] = await compare([{ name: "fn", fn }], options);
+  const { name: _name, ...stats } = /** @type {Measurement} */ (m);
+  return stats;
+}
+
+/**
+ * `formatMs(ms)` prints a duration in milliseconds with about three
+ * significant digits ("0.123", "12.3", "1234").
+ *
+ * @param {number} ms
+ * @returns {string}
+ */
+export function formatMs(ms) {
+  if (!Number.isFinite(ms)) return String(ms);
+  const a = Math.abs(ms);
+  if (a >= 100) return ms.toFixed(0);
+  if (a >= 10) return ms.toFixed(1);
+  if (a >= 1) return ms.toFixed(2);
+  return ms.toFixed(3);
+}
+
+/**
+ * `formatRatio(r)` prints a ratio such as "0.21×" or "3.4×".
+ *
+ * @param {number} r
+ * @returns {string}
+ */
+export function formatRatio(r) {
+  if (!Number.isFinite(r)) return "—";
+  const a = Math.abs(r);
+  return `${a >= 10 ? r.toFixed(1) : a >= 0.1 || a === 0 ? r.toFixed(2) : r.toFixed(3)}×`;
+}
+
+/**
+ * @param {readonly TableRow[]} rows
+ * @param {TableOptions} options
+ * @returns {[string, string][]}
+ */
+function ratioPairs(rows, options) {
+  if (options.ratios) return options.ratios.map(([a, b]) => [a, b]);
+  const ref = options.reference;
+  if (ref === undefined) return [];
+  /** @type {string[]} */
+  const others = [];
+  for (const row of rows) {
+    for (const m of row.results) if (m.name !== ref && !others.includes(m.name)) others.push(m.name);
+  }
+  return others.map((name) => [name, ref]);
+}
+
+/**
+ * `formatTable(rows, options)` is a table with one line per row: the median
+ * (ms) of every competitor, optionally its p10-p90 spread, and one column per
+ * ratio `a/b` = median(a) / median(b). With `markdown: true` it is a GitHub
+ * markdown table, ready to paste into BENCHMARKS.md.
+ *
+ * @param {readonly TableRow[]} rows
+ * @param {TableOptions} [options]
+ * @returns {string}
+ */
+export function formatTable(rows, options = {}) {
+  /** @type {string[]} */
+  const names = [];
+  for (const row of rows) for (const m of row.results) if (!names.includes(m.name)) names.push(m.name);
+  const pairs = ratioPairs(rows, options);
+  const spread = options.spread ?? true;
+
+  const header = [options.caseHeader ?? "case", ...names.map((n) => `${n} (ms)`), ...pairs.map(([a, b]) => `${a} / ${b}`)];
+  const body = rows.map((row) => {
+    /** @type {Map<string, Measurement>} */
+    const by = new Map(row.results.map((m) => [m.name, m]));
+    const cells = names.map((n) => {
+      const m = by.get(n);
+      if (!m) return "—";
+      return spread ? `${formatMs(m.median)} (${formatMs(m.p10)}–${formatMs(m.p90)})` : formatMs(m.median);
+    });
+    const ratios = pairs.map(([a, b]) => {
+      const ma = by.get(a);
+      const mb = by.get(b);
+      return ma && mb ? formatRatio(ma.median / mb.median) : "—";
+    });
+    return [row.label, ...cells, ...ratios];
+  });
+
+  if (options.markdown) {
+    const line = (/** @type {string[]} */ cells) => `| ${cells.join(" | ")} |`;
+    const align = header.map((_, i) => (i === 0 ? "---" : "---:"));
+    return [line(header), line(align), ...body.map(line)].join("\n");
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? "").length)));
+  const pad = (/** @type {string[]} */ cells) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ").trimEnd();
+  const rule = widths.map((w) => "-".repeat(w)).join("  ");
+  return [pad(header), rule, ...body.map(pad)].join("\n");
+}
+
+/**
+ * `machineInfo()` describes the machine the numbers come from: CPU model,
+ * logical CPU count, total memory, Node version, platform and the date.
+ *
+ * @returns {MachineInfo}
+ */
+export function machineInfo() {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model?.trim().replace(/\s+/g, " ") || "unknown CPU";
+  return {
+    cpu: model,
+    cores: cpus.length,
+    memoryGiB: os.totalmem() / 2 ** 30,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    date: new Date().toISOString().slice(0, 10),
+  };
+}
+
+/**
+ * `machineLine(info?)` is `machineInfo()` on one line, e.g.
+ * "AMD EPYC 7B13 · 2 logical CPUs · 23.5 GiB · Node v20.20.2 · linux x64 · 2026-11-27".
+ *
+ * @param {MachineInfo} [info]
+ * @returns {string}
+ */
+export function machineLine(info = machineInfo()) {
+  return [
+    info.cpu,
+    `${info.cores} logical CPU${info.cores === 1 ? "" : "s"}`,
+    `${info.memoryGiB.toFixed(1)} GiB`,
+    `Node ${info.node}`,
+    info.platform,
+    info.date,
+  ].join(" · ");
+}
+
+/**
+ * `seededNormal(size, seed)` is a Float32Array of `size` standard-normal
+ * samples from a fixed seed (mulberry32 + Box-Muller), so every competitor of
+ * a benchmark can be fed the very same inputs.
+ *
+ * @param {number} size
+ * @param {number} [seed]
+ * @returns {Float32Array}
+ */
+export function seededNormal(size, seed = 0) {
+  checkInt("seededNormal", "size", size, 0);
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i += 2) {
+    const u = 1 - next();
+    const v = next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    out[i] = r * Math.cos(2 * Math.PI * v);
+    if (i + 1 < size) out[i + 1] = r * Math.sin(2 * Math.PI * v);
+  }
+  return out;
+}

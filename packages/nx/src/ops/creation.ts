@@ -33,6 +33,11 @@ export function constantOn(backend: Backend, value: number, dtype: DType): Tenso
   return fromBuffer(dtype, [], (b) => b.fill(1, value, dtype), backend);
 }
 
+/** Internal: the int32 vector `0, 1, ..., n-1` on `backend`. */
+export function iotaOn(backend: Backend, n: number): Tensor {
+  return fromBuffer("int32", [n], (b) => b.iota(n, 0, 1, "int32"), backend);
+}
+
 function typedDType(data: unknown): DType | undefined {
   if (data instanceof Float32Array) return "float32";
   if (data instanceof Float64Array) return "float64";
@@ -91,8 +96,11 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   return fromHost(hostFrom(dtype, flat), dtype, shape);
 }
 
-/** `scalar(value, dtype?)` is a rank-0 tensor; `dtype` defaults to `bool` for a boolean and `float32` for a number. @throws InvalidArgumentError for an unknown dtype. */
+/** `scalar(value, dtype?)` is a rank-0 tensor; `dtype` defaults to `bool` for a boolean and `float32` for a number. @throws InvalidArgumentError for an unknown dtype or a value that is not a number or boolean. */
 export function scalar(value: number | boolean, dtype?: DType): Tensor {
+  const fn = "nx.scalar";
+  if (dtype !== undefined) checkDType(fn, dtype);
+  if (typeof value !== "number" && typeof value !== "boolean") throw new InvalidArgumentError(fn, `value must be a number or boolean, got ${typeof value}`);
   return tensor(value, dtype === undefined ? {} : { dtype });
 }
 
@@ -103,7 +111,11 @@ export function scalar(value: number | boolean, dtype?: DType): Tensor {
  * @throws InvalidArgumentError for a bad shape or dtype.
  */
 export function full(shape: readonly number[], value: number | boolean, dtype?: DType): Tensor {
-  const fn = "nx.full";
+  return fullNamed("nx.full", shape, value, dtype);
+}
+
+/** {@link full}, reporting errors under the name `fn`. */
+function fullNamed(fn: string, shape: readonly number[], value: number | boolean, dtype?: DType): Tensor {
   const s = checkShape(fn, shape);
   const d = dtype === undefined ? (typeof value === "boolean" ? "bool" : "float32") : checkDType(fn, dtype);
   if (typeof value !== "number" && typeof value !== "boolean") throw new InvalidArgumentError(fn, `value must be a number or boolean, got ${typeof value}`);
@@ -112,27 +124,33 @@ export function full(shape: readonly number[], value: number | boolean, dtype?: 
 
 /** `zeros(shape, dtype?)` is `full(shape, 0, dtype)`; `dtype` defaults to `float32`. @throws InvalidArgumentError for a bad shape or dtype. */
 export function zeros(shape: readonly number[], dtype: DType = "float32"): Tensor {
-  return full(shape, 0, dtype);
+  return fullNamed("nx.zeros", shape, 0, dtype);
 }
 
 /** `ones(shape, dtype?)` is `full(shape, 1, dtype)`; `dtype` defaults to `float32`. @throws InvalidArgumentError for a bad shape or dtype. */
 export function ones(shape: readonly number[], dtype: DType = "float32"): Tensor {
-  return full(shape, 1, dtype);
+  return fullNamed("nx.ones", shape, 1, dtype);
 }
 
-/** `fullLike(x, value, dtype?)` is `full(x.shape, value, dtype)`; `dtype` defaults to `x.dtype`. */
+function likeNamed(fn: string, x: Tensor, value: number | boolean, dtype: DType | undefined): Tensor {
+  if (!(x instanceof Tensor)) throw new InvalidArgumentError(fn, `x must be a Tensor, got ${x === null ? "null" : typeof x}`);
+  x.assertLive(fn);
+  return fullNamed(fn, x.shape, value, dtype ?? x.dtype);
+}
+
+/** `fullLike(x, value, dtype?)` is `full(x.shape, value, dtype)`; `dtype` defaults to `x.dtype`. @throws InvalidArgumentError when `x` is not a live tensor, or for a bad value or dtype. */
 export function fullLike(x: Tensor, value: number | boolean, dtype?: DType): Tensor {
-  return full(x.shape, value, dtype ?? x.dtype);
+  return likeNamed("nx.fullLike", x, value, dtype);
 }
 
-/** `zerosLike(x, dtype?)` is `fullLike(x, 0, dtype)`; `dtype` defaults to `x.dtype`. */
+/** `zerosLike(x, dtype?)` is `fullLike(x, 0, dtype)`; `dtype` defaults to `x.dtype`. @throws InvalidArgumentError when `x` is not a live tensor, or for a bad dtype. */
 export function zerosLike(x: Tensor, dtype?: DType): Tensor {
-  return fullLike(x, 0, dtype);
+  return likeNamed("nx.zerosLike", x, 0, dtype);
 }
 
-/** `onesLike(x, dtype?)` is `fullLike(x, 1, dtype)`; `dtype` defaults to `x.dtype`. */
+/** `onesLike(x, dtype?)` is `fullLike(x, 1, dtype)`; `dtype` defaults to `x.dtype`. @throws InvalidArgumentError when `x` is not a live tensor, or for a bad dtype. */
 export function onesLike(x: Tensor, dtype?: DType): Tensor {
-  return fullLike(x, 1, dtype);
+  return likeNamed("nx.onesLike", x, 1, dtype);
 }
 
 /** Options of `nx.arange`. */

@@ -8,7 +8,7 @@ import { isFloat } from "../dtype.js";
 import { bind } from "../primitives.js";
 import type { Tensor } from "../tensor.js";
 import type { TensorLike } from "./operands.js";
-import { castTo, checkTensor, prepare, resultDType } from "./operands.js";
+import { castTo, checkOperands, checkTensor, prepare, resultDType } from "./operands.js";
 
 /** How an op treats dtypes before reaching the backend. */
 type UnaryKind =
@@ -78,6 +78,7 @@ export function square(x: Tensor): Tensor {
 
 /** `rsqrt(x)` is `1 / sqrt(x)`; integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
 export function rsqrt(x: Tensor): Tensor {
+  checkTensor("nx.rsqrt", x);
   return div(1, sqrt(x));
 }
 
@@ -158,5 +159,6 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
  * @throws InvalidArgumentError as {@link add}.
  */
 export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor {
+  checkOperands("nx.clip", [x, lo, hi]);
   return minimum(maximum(x, lo), hi);
 }

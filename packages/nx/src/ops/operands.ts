@@ -49,6 +49,27 @@ export function expandTo(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 /**
+ * `checkOperands(fn, operands)` validates operands without creating anything:
+ * each is a live tensor, a number or a boolean; the tensors share one backend
+ * and their shapes broadcast. Returns the broadcast shape.
+ * @throws InvalidArgumentError naming `fn` otherwise.
+ */
+export function checkOperands(fn: string, operands: readonly TensorLike[]): number[] {
+  const tensors: Tensor[] = [];
+  for (const o of operands) {
+    if (o instanceof Tensor) tensors.push(checkTensor(fn, o, `operand ${tensors.length}`));
+    else if (typeof o !== "number" && typeof o !== "boolean") throw new InvalidArgumentError(fn, `operands must be tensors, numbers or booleans, got ${o === null ? "null" : typeof o}`);
+  }
+  const backend = tensors[0]?.backend;
+  for (const t of tensors) {
+    if (t.backend !== backend) {
+      throw new InvalidArgumentError(fn, `operands live on different backends (${backend?.name} and ${t.backend.name}); move one with nx.toBackend first`);
+    }
+  }
+  return broadcastShapes(fn, ...tensors.map((t) => t.shape));
+}
+
+/**
  * `prepare(fn, operands, dtype?)` turns operands into tensors of one dtype
  * (the promoted one unless `dtype` is given; an array gives one dtype per
  * operand), one backend and one broadcast shape, ready for an elementwise
@@ -58,15 +79,8 @@ export function expandTo(x: Tensor, shape: readonly number[]): Tensor {
 export function prepare(fn: string, operands: readonly TensorLike[], dtype?: DType | readonly DType[]): { tensors: Tensor[]; shape: number[] } {
   const promoted = dtype === undefined ? resultDType(fn, operands) : undefined;
   const targetOf = (i: number): DType => (typeof dtype === "string" ? dtype : (dtype?.[i] ?? (promoted as DType)));
-  const tensors0 = operands.filter((o): o is Tensor => o instanceof Tensor);
-  tensors0.forEach((t, i) => checkTensor(fn, t, `operand ${i}`));
-  const backend = tensors0[0]?.backend;
-  for (const t of tensors0) {
-    if (t.backend !== backend) {
-      throw new InvalidArgumentError(fn, `operands live on different backends (${backend?.name} and ${t.backend.name}); move one with nx.toBackend first`);
-    }
-  }
-  const shape = broadcastShapes(fn, ...tensors0.map((t) => t.shape));
+  const shape = checkOperands(fn, operands);
+  const backend = operands.find((o): o is Tensor => o instanceof Tensor)?.backend;
   const tensors = operands.map((o, i) => {
     const target = targetOf(i);
     return expandTo(o instanceof Tensor ? castTo(o, target) : constantOn(backend ?? getBackend(), castScalar(Number(o), target), target), shape);

@@ -1,0 +1,275 @@
+/**
+ * Scalar helper functions shared by the generated kernels, written in the
+ * JavaScript subset gpu.js translates to GLSL and WebAssembly. They pin down
+ * the semantics GLSL leaves undefined (`log(0)`, `sqrt(-1)`, `pow` of a
+ * negative base, NaN propagation) so every mode computes the same values.
+ *
+ * Values are float32; NaN and Infinity cannot be written as GLSL literals
+ * (gpu.js turns `Infinity` into FLT_MAX), so helpers that produce them take
+ * them as parameters (`kNaN`, `kInf`), fed from kernel scalar arguments.
+ */
+import type { HelperFunction } from "../gpu/engine.js";
+
+/** The largest finite float32; `|v| > FLT_MAX` is the portable infinity test. */
+export const FLT_MAX = "3.4028234663852886e38";
+
+interface HelperDef {
+  readonly params: readonly string[];
+  readonly body: string;
+  /** Other helpers this one calls. */
+  readonly deps?: readonly HelperName[];
+}
+
+function ipow(wrap: "nxWrapI32" | "nxWrapU8"): HelperDef {
+  return {
+    params: ["a", "b"],
+    deps: [wrap],
+    body: `
+      if (b < 0) {
+        if (a == 1) { return 1.0; }
+        if (a == -1) { if (Math.floor(b * 0.5) == b * 0.5) { return 1.0; } return -1.0; }
+        return 0.0;
+      }
+      let r = 1.0;
+      let base = a;
+      let e = b;
+      for (let k = 0; k < 32; k++) {
+        if (e >= 1) {
+          const h = Math.floor(e * 0.5);
+          if (e - 2.0 * h == 1) { r = ${wrap}(r * base); }
+          base = ${wrap}(base * base);
+          e = h;
+        }
+      }
+      return r;`,
+  };
+}
+
+const DEFS = {
+  /** Floor division of two whole numbers, corrected for the rounding of float division. */
+  nxIdiv: {
+    params: ["a", "d"],
+    body: `
+      let q = Math.floor(a / d);
+      const r = a - q * d;
+      if (r < 0) { q = q - 1.0; }
+      if (r >= d) { q = q + 1.0; }
+      return q;`,
+  },
+  /** Wraps a whole number to int32 (exact while |v| < 2^24). */
+  nxWrapI32: { params: ["v"], body: `return v - 4294967296.0 * Math.floor((v + 2147483648.0) / 4294967296.0);` },
+  /** Wraps a whole number to uint8. */
+  nxWrapU8: { params: ["v"], body: `return v - 256.0 * Math.floor(v / 256.0);` },
+  nxTrunc: { params: ["v"], body: `if (v < 0) { return Math.ceil(v); } return Math.floor(v);` },
+  /** Round half to even (numpy's `round`). */
+  nxRound: {
+    params: ["x"],
+    body: `
+      if (x != x || Math.abs(x) >= 8388608) { return x; }
+      const f = Math.floor(x);
+      const d = x - f;
+      if (d > 0.5) { return f + 1.0; }
+      if (d < 0.5) { return f; }
+      const h = f * 0.5;
+      if (Math.floor(h) == h) { return f; }
+      return f + 1.0;`,
+  },
+  nxSign: { params: ["x"], body: `if (x > 0) { return 1.0; } if (x < 0) { return -1.0; } return x;` },
+  nxSqrt: { params: ["x", "kNaN"], body: `if (x < 0) { return kNaN; } return Math.sqrt(x);` },
+  nxLog: {
+    params: ["x", "kNaN", "kInf"],
+    body: `if (x < 0) { return kNaN; } if (x == 0) { return -kInf; } return Math.log(x);`,
+  },
+  nxLog1p: {
+    params: ["x", "kNaN", "kInf"],
+    body: `
+      if (x < -1) { return kNaN; }
+      if (x == -1) { return -kInf; }
+      if (x > ${FLT_MAX}) { return x; }
+      if (Math.abs(x) < 0.0001) { return x * (1.0 - x * (0.5 - x / 3.0)); }
+      const u = 1.0 + x;
+      return Math.log(u) * x / (u - 1.0);`,
+  },
+  nxExpm1: {
+    params: ["x"],
+    body: `
+      if (Math.abs(x) < 0.00001) { return x + 0.5 * x * x; }
+      const u = Math.exp(x);
+      if (u == 1) { return x; }
+      const um = u - 1.0;
+      if (um == -1) { return -1.0; }
+      if (u > ${FLT_MAX}) { return u; }
+      return um * x / Math.log(u);`,
+  },
+  nxSin: { params: ["x", "kNaN"], body: `if (Math.abs(x) > ${FLT_MAX}) { return kNaN; } return Math.sin(x);` },
+  nxCos: { params: ["x", "kNaN"], body: `if (Math.abs(x) > ${FLT_MAX}) { return kNaN; } return Math.cos(x);` },
+  nxTan: { params: ["x", "kNaN"], body: `if (Math.abs(x) > ${FLT_MAX}) { return kNaN; } return Math.tan(x);` },
+  nxTanh: {
+    params: ["x"],
+    deps: ["nxExpm1"],
+    body: `
+      const a = Math.abs(x);
+      let r = 0.0;
+      if (a < 0.0004) {
+        r = a * (1.0 - a * a / 3.0);
+      } else {
+        const e = nxExpm1(-2.0 * a);
+        r = -e / (2.0 + e);
+      }
+      if (x < 0) { return -r; }
+      if (x != x) { return x; }
+      return r;`,
+  },
+  nxSigmoid: { params: ["x"], body: `return 1.0 / (1.0 + Math.exp(-x));` },
+  /** erf: Taylor series below 0.5, Abramowitz–Stegun 7.1.26 above (|error| < 1.5e-7). */
+  nxErf: {
+    params: ["x"],
+    body: `
+      const a = Math.abs(x);
+      let r = 0.0;
+      if (a < 0.5) {
+        const z = a * a;
+        r = a * (1.1283791670955126 + z * (-0.37612638903183754 + z * (0.11283791670955126 + z * (-0.026866170645131252 + z * (0.005223977625442188 - z * 0.0008548327023450852)))));
+      } else {
+        const t = 1.0 / (1.0 + 0.3275911 * a);
+        r = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
+      }
+      if (x < 0) { return -r; }
+      return r;`,
+  },
+  /** IEEE/numpy `pow` for floats: exact repeated multiplication for small whole exponents. */
+  nxPow: {
+    params: ["a", "b", "kNaN", "kInf"],
+    body: `
+      if (b == 0) { return 1.0; }
+      if (a == 1) { return 1.0; }
+      if (a != a || b != b) { return kNaN; }
+      const ab = Math.abs(a);
+      const bWhole = Math.floor(b) == b;
+      if (Math.abs(b) > ${FLT_MAX}) {
+        if (ab == 1) { return 1.0; }
+        if ((ab > 1) == (b > 0)) { return kInf; }
+        return 0.0;
+      }
+      let m = 0.0;
+      if (a == 0) {
+        if (b > 0) { m = 0.0; } else { m = kInf; }
+      } else if (ab > ${FLT_MAX}) {
+        if (b > 0) { m = kInf; } else { m = 0.0; }
+      } else if (bWhole && Math.abs(b) <= 64) {
+        let e = Math.abs(b);
+        let base = ab;
+        let r = 1.0;
+        for (let k = 0; k < 7; k++) {
+          if (e >= 1) {
+            const h = Math.floor(e * 0.5);
+            if (e - 2.0 * h == 1) { r = r * base; }
+            base = base * base;
+            e = h;
+          }
+        }
+        if (b < 0) { m = 1.0 / r; } else { m = r; }
+      } else {
+        m = Math.pow(ab, b);
+      }
+      if (a < 0) {
+        if (!bWhole) { return kNaN; }
+        if (Math.floor(b * 0.5) != b * 0.5) { return -m; }
+      }
+      return m;`,
+  },
+  nxIpowI32: ipow("nxWrapI32"),
+  nxIpowU8: ipow("nxWrapU8"),
+  /** Float `mod` with the sign of the divisor (Python/numpy). */
+  nxFmod: {
+    params: ["a", "b", "kNaN"],
+    body: `
+      if (b == 0 || a != a || b != b || Math.abs(a) > ${FLT_MAX}) { return kNaN; }
+      if (Math.abs(b) > ${FLT_MAX}) {
+        if (a == 0) { return a; }
+        if ((a < 0) != (b < 0)) { return b; }
+        return a;
+      }
+      let r = a - b * Math.floor(a / b);
+      if (b > 0) {
+        if (r < 0) { r = r + b; }
+        if (r >= b) { r = r - b; }
+      } else {
+        if (r > 0) { r = r + b; }
+        if (r <= b) { r = r - b; }
+      }
+      return r;`,
+  },
+  /** Integer `mod` with the sign of the divisor; `mod` by 0 is 0. */
+  nxImod: {
+    params: ["a", "b"],
+    body: `
+      if (b == 0) { return 0.0; }
+      let r = a - b * Math.floor(a / b);
+      if (b > 0) {
+        if (r < 0) { r = r + b; }
+        if (r >= b) { r = r - b; }
+      } else {
+        if (r > 0) { r = r + b; }
+        if (r <= b) { r = r - b; }
+      }
+      return r;`,
+  },
+  nxMax: { params: ["a", "b"], body: `if (a != a) { return a; } if (b != b) { return b; } if (a > b) { return a; } return b;` },
+  nxMin: { params: ["a", "b"], body: `if (a != a) { return a; } if (b != b) { return b; } if (a < b) { return a; } return b;` },
+  nxCastI32: {
+    params: ["v"],
+    deps: ["nxWrapI32", "nxTrunc"],
+    body: `if (v != v || Math.abs(v) > ${FLT_MAX}) { return 0.0; } return nxWrapI32(nxTrunc(v));`,
+  },
+  nxCastU8: {
+    params: ["v"],
+    deps: ["nxWrapU8", "nxTrunc"],
+    body: `if (v != v || Math.abs(v) > ${FLT_MAX}) { return 0.0; } return nxWrapU8(nxTrunc(v));`,
+  },
+  /** Clamps a gather index into `[0, n)` after one wrap of negatives. */
+  nxIndex: {
+    params: ["i", "n"],
+    body: `let k = i; if (k < 0) { k = k + n; } if (k < 0) { k = 0.0; } if (k > n - 1) { k = n - 1.0; } return k;`,
+  },
+  /** XOR of two whole numbers below 2^16. */
+  nxXor16: { params: ["a", "b"], body: `const r = a ^ b; return r + 0.0;` },
+} satisfies Record<string, HelperDef>;
+
+/** The name of a helper function. */
+export type HelperName = keyof typeof DEFS;
+
+const cache = new Map<HelperName, HelperFunction>();
+
+function build(name: HelperName): HelperFunction {
+  let h = cache.get(name);
+  if (!h) {
+    const def: HelperDef = DEFS[name];
+    h = {
+      name,
+      source: `function ${name}(${def.params.join(", ")}) {${def.body}\n}`,
+      argumentTypes: def.params.map(() => "Number"),
+      returnType: "Number",
+    };
+    cache.set(name, h);
+  }
+  return h;
+}
+
+/** `helpersFor(names)` is the helper functions `names` need, dependencies included, each once. */
+export function helpersFor(names: Iterable<HelperName>): HelperFunction[] {
+  const out = new Map<HelperName, HelperFunction>();
+  const visit = (n: HelperName): void => {
+    if (out.has(n)) return;
+    const def: HelperDef = DEFS[n];
+    for (const d of def.deps ?? []) visit(d);
+    out.set(n, build(n));
+  };
+  for (const n of names) visit(n);
+  return [...out.values()];
+}
+
+/** `helpersUsedIn(code)` is the helper names `code` calls. */
+export function helpersUsedIn(code: string): HelperName[] {
+  return (Object.keys(DEFS) as HelperName[]).filter((n) => code.includes(`${n}(`));
+}

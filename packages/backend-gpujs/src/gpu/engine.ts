@@ -1,0 +1,173 @@
+/**
+ * The one module that touches gpu.js. Its typings are loose (kernels return
+ * `KernelOutput`, a union of nested arrays and textures), so this module pins
+ * down the small subset the backend uses: flat 1-D kernels built from source
+ * text, pipelined (device-resident) outputs, and explicit texture release.
+ * Everything else in the package sees only {@link DeviceArray} and
+ * {@link CompiledKernel}.
+ */
+import { GPU } from "gpu.js";
+import type { IKernelRunShortcut, KernelVariable, Texture } from "gpu.js";
+
+/** A gpu.js execution mode this package drives (gpu.js's own names). */
+export type EngineMode = "webgl2" | "webgl" | "headlessgl" | "webasm" | "cpu";
+
+/**
+ * A kernel result kept where the mode keeps it: a GL texture in the GL modes
+ * (never read back until asked), a fresh Float32Array in `webasm` and `cpu`
+ * (gpu.js has no device memory there).
+ */
+export type DeviceArray = Texture | Float32Array;
+
+/** One kernel argument: a device array or a float scalar. */
+export type KernelArg = DeviceArray | number;
+
+/** The value type a kernel returns per output element. */
+export type ReturnKind = "scalar" | "vec4";
+
+/** A helper function the kernel source may call, as gpu.js function settings. */
+export interface HelperFunction {
+  readonly name: string;
+  /** JavaScript source of a named function (the subset gpu.js translates). */
+  readonly source: string;
+  /** gpu.js types of the parameters, in order (`"Number"` for floats). */
+  readonly argumentTypes: readonly string[];
+  readonly returnType: string;
+}
+
+/** What {@link Engine.compile} needs to build one kernel. */
+export interface KernelRecipe {
+  /** `function (a, b, ...) { ... }` source text. */
+  readonly source: string;
+  /** Number of output elements (vec4 elements for `vec4` kernels). */
+  readonly outputSize: number;
+  /** Parameter names of `source` that are float scalars (typed `Float` so integral values don't change the kernel's types). */
+  readonly scalarParams: readonly string[];
+  readonly helpers: readonly HelperFunction[];
+  readonly returns: ReturnKind;
+}
+
+/** A compiled gpu.js kernel bound to its output size. */
+export interface CompiledKernel {
+  /** Runs the kernel; the result is owned by the caller (release it with {@link Engine.release}). */
+  run(args: readonly KernelArg[]): DeviceArray;
+  /** The gpu.js kernel class that actually executed the last run (e.g. `"WebAssemblyKernel"`). */
+  readonly executedBy: string;
+  /** Why gpu.js degraded this kernel to its CPU kernel, or `null` when it did not. */
+  readonly fallbackReason: string | null;
+  destroy(): void;
+}
+
+const KERNEL_CLASS: Record<EngineMode, string> = {
+  webgl2: "WebGL2Kernel",
+  webgl: "WebGLKernel",
+  headlessgl: "HeadlessGLKernel",
+  webasm: "WebAssemblyKernel",
+  cpu: "CPUKernel",
+};
+
+/** What the shortcut gpu.js returns exposes at run time beyond its typings. */
+interface ShortcutInternals {
+  readonly kernel: { readonly constructor: { readonly name: string }; readonly fallbackReason?: string | null };
+}
+
+/** The runtime shape of a GL texture beyond the public typings. */
+interface TextureInternals {
+  toArray(): unknown;
+  delete(): void;
+}
+
+/** `isTexture(d)` is true when `d` is a gpu.js texture rather than a host array. */
+export function isTexture(d: DeviceArray): d is Texture {
+  return !(d instanceof Float32Array);
+}
+
+/** A gpu.js instance in one mode, plus the facts the backend plans with. */
+export class Engine {
+  readonly mode: EngineMode;
+  /** True for the GL modes, whose results are textures. */
+  readonly isGL: boolean;
+  /** The largest texture side the context allows (Infinity off GL). */
+  readonly maxTextureSize: number;
+  readonly #gpu: GPU;
+
+  /** `new Engine(mode)` creates a gpu.js instance in `mode`. @throws Error when gpu.js rejects the mode here. */
+  constructor(mode: EngineMode) {
+    this.mode = mode;
+    this.isGL = mode === "webgl2" || mode === "webgl" || mode === "headlessgl";
+    this.#gpu = new GPU({ mode });
+    this.maxTextureSize = this.isGL ? readMaxTextureSize(this.#gpu) : Number.POSITIVE_INFINITY;
+  }
+
+  /** `compile(recipe)` builds (lazily, on first run) the kernel `recipe` describes. */
+  compile(recipe: KernelRecipe): CompiledKernel {
+    const argumentTypes: Record<string, "Float"> = {};
+    for (const p of recipe.scalarParams) argumentTypes[p] = "Float";
+    const shortcut: IKernelRunShortcut = this.#gpu.createKernel(recipe.source, {
+      output: [recipe.outputSize],
+      pipeline: true,
+      immutable: true,
+      precision: "single",
+      tactic: "precision",
+      argumentTypes,
+      dynamicOutput: false,
+      dynamicArguments: false,
+    });
+    for (const h of recipe.helpers) {
+      shortcut.addFunction(h.source, { argumentTypes: [...h.argumentTypes], returnType: h.returnType });
+    }
+    if (recipe.returns === "vec4") shortcut.setPipeline(true);
+    const internals = shortcut as unknown as ShortcutInternals;
+    const mode = this.mode;
+    return {
+      run: (args) => {
+        const out = shortcut(...(args as KernelVariable[])) as unknown;
+        if (out instanceof Float32Array) return out;
+        if (typeof out === "object" && out !== null && "toArray" in out) return out as Texture;
+        throw new Error(`gpu.js kernel returned an unexpected ${Object.prototype.toString.call(out)}`);
+      },
+      get executedBy() {
+        return internals.kernel.constructor.name;
+      },
+      get fallbackReason() {
+        const k = internals.kernel;
+        if (k.fallbackReason) return k.fallbackReason;
+        return k.constructor.name === "CPUKernel" && mode !== "cpu" ? "gpu.js ran this kernel on its CPU kernel" : null;
+      },
+      destroy: () => shortcut.destroy(),
+    };
+  }
+
+  /** `expectedKernelClass()` is the gpu.js kernel class this mode must execute on. */
+  expectedKernelClass(): string {
+    return KERNEL_CLASS[this.mode];
+  }
+
+  /** `toHost(d, size)` is a fresh Float32Array of the first `size` values of `d` (a GPU→host read on GL). */
+  toHost(d: DeviceArray, size: number): Float32Array {
+    if (!isTexture(d)) return d.slice(0, size);
+    const arr = (d as unknown as TextureInternals).toArray();
+    if (arr instanceof Float32Array) return arr.length === size ? arr : arr.slice(0, size);
+    throw new Error("gpu.js texture read back in an unexpected layout");
+  }
+
+  /** `release(d)` frees the device memory of `d` (a no-op for host arrays, which the GC reclaims). */
+  release(d: DeviceArray): void {
+    if (isTexture(d)) (d as unknown as TextureInternals).delete();
+  }
+
+  /** `destroy()` releases every kernel and texture gpu.js holds for this engine. */
+  destroy(): Promise<void> {
+    return this.#gpu.destroy();
+  }
+}
+
+/** The run-time shape of `gpu.Kernel` beyond the public typings. */
+interface KernelClassInternals {
+  readonly features?: { readonly maxTextureSize?: unknown };
+}
+
+function readMaxTextureSize(gpu: GPU): number {
+  const v = (gpu.Kernel as unknown as KernelClassInternals).features?.maxTextureSize;
+  return typeof v === "number" && v > 0 ? v : 4096;
+}

@@ -1,0 +1,16 @@
+/**
+ * `@raven-ts/kaun-attention`: the seed's `Kaun.Attention` in TypeScript —
+ * `rope`, `attentionMaskKey`, `multiHeadAttention` (GQA, causal, RoPE,
+ * dropout, padding mask) — plus KV-cache decoding, attention maps for
+ * inspection, a pre-norm `transformerBlock` and a tiny `decoderLM`.
+ */
+export type { RopeOptions } from "./rope.js";
+export { rope } from "./rope.js";
+export { attentionMaskKey } from "./mask.js";
+export type { AttentionConfig, MultiHeadAttentionOptions } from "./config.js";
+export type { AttentionCallOptions, CacheOptions, KvCache, MultiHeadAttentionLayer } from "./mha.js";
+export { multiHeadAttention } from "./mha.js";
+export type { ActivationKind, NormKind, TransformerBlockLayer, TransformerBlockOptions } from "./transformer.js";
+export { transformerBlock } from "./transformer.js";
+export type { DecoderLMLayer, DecoderLMOptions, GenerateOptions } from "./decoder-lm.js";
+export { decoderLM } from "./decoder-lm.js";

@@ -1,0 +1,89 @@
+/**
+ * Rotary position embeddings (Su et al., RoFormer), rotate-half convention:
+ * the last axis is split into a first and a second half that rotate as pairs
+ * `(x[i], x[i + headDim/2])` by the angle `position * theta^(-2i / headDim)`.
+ */
+import * as nx from "@raven-ts/nx";
+import { InvalidArgumentError, type Tensor } from "@raven-ts/nx";
+
+/** Options of {@link rope}. */
+export interface RopeOptions {
+  /** The base of the geometric frequency sequence; defaults to 10000. */
+  readonly theta?: number;
+  /** The sequence axis; negative values count from the end; defaults to -2. */
+  readonly seqDim?: number;
+  /** The position of the first element along `seqDim` (for decoding after a prefix); defaults to 0. */
+  readonly offset?: number;
+}
+
+/**
+ * `ropeTables(seqLen, headDim, theta, offset)` is the `[seqLen, headDim]`
+ * cosine and sine tables of positions `offset .. offset + seqLen - 1`, in
+ * float64 on the host; each frequency appears in both halves.
+ */
+function ropeTables(seqLen: number, headDim: number, theta: number, offset: number): [Float64Array, Float64Array] {
+  const half = headDim / 2;
+  const cos = new Float64Array(seqLen * headDim);
+  const sin = new Float64Array(seqLen * headDim);
+  for (let p = 0; p < seqLen; p++) {
+    for (let i = 0; i < half; i++) {
+      const angle = (offset + p) * theta ** (-(2 * i) / headDim);
+      const c = Math.cos(angle);
+      const s = Math.sin(angle);
+      cos[p * headDim + i] = c;
+      cos[p * headDim + half + i] = c;
+      sin[p * headDim + i] = s;
+      sin[p * headDim + half + i] = s;
+    }
+  }
+  return [cos, sin];
+}
+
+/**
+ * `rope(x, { theta?, seqDim?, offset? })` applies rotary position embeddings to `x`.
+ *
+ * `x` may have any rank ≥ 2 and a float dtype: `headDim` is its last axis and
+ * the sequence runs along `seqDim`. Element `j < headDim/2` at position `p`
+ * becomes `x[j] cos(pω_j) - x[j + headDim/2] sin(pω_j)` and element
+ * `j + headDim/2` becomes `x[j + headDim/2] cos(pω_j) + x[j] sin(pω_j)`, with
+ * `ω_j = theta^(-2j / headDim)`. The output has `x`'s shape and dtype.
+ *
+ * `theta` defaults to 10000. `seqDim` defaults to -2 (the second-to-last
+ * axis); negative values are interpreted relative to the rank. `offset`
+ * defaults to 0 (positions start at 0).
+ *
+ * @throws InvalidArgumentError if `x` has rank < 2, if `seqDim` is out of
+ * bounds, if `seqDim` designates the last axis, if `headDim` is odd, if `x` is
+ * not a float tensor, if `theta` is not a positive finite number, or if
+ * `offset` is not a non-negative integer.
+ */
+export function rope(x: Tensor, options: RopeOptions = {}): Tensor {
+  const fn = "kaun.rope";
+  if (!nx.isTensor(x)) throw new InvalidArgumentError(fn, `x must be a Tensor, got ${typeof x}`);
+  const theta = options.theta ?? 10000;
+  const seqDim = options.seqDim ?? -2;
+  const offset = options.offset ?? 0;
+  const rank = x.ndim;
+  if (rank < 2) throw new InvalidArgumentError(fn, `x must have rank >= 2, got shape [${x.shape.join(",")}]`);
+  if (!Number.isInteger(seqDim) || seqDim < -rank || seqDim >= rank) {
+    throw new InvalidArgumentError(fn, `seqDim ${seqDim} is out of bounds for rank ${rank}`);
+  }
+  const axis = seqDim < 0 ? seqDim + rank : seqDim;
+  if (axis === rank - 1) throw new InvalidArgumentError(fn, `seqDim ${seqDim} designates the last axis, which holds headDim`);
+  const headDim = x.shape[rank - 1] as number;
+  if (headDim % 2 !== 0) throw new InvalidArgumentError(fn, `headDim (the last axis) must be even, got ${headDim}`);
+  if (!nx.isFloat(x.dtype)) throw new InvalidArgumentError(fn, `x must be float32 or float64, got ${x.dtype}`);
+  if (typeof theta !== "number" || !(theta > 0) || !Number.isFinite(theta)) throw new InvalidArgumentError(fn, `theta must be a positive finite number, got ${theta}`);
+  if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError(fn, `offset must be a non-negative integer, got ${offset}`);
+
+  const seqLen = x.shape[axis] as number;
+  const [cosHost, sinHost] = ropeTables(seqLen, headDim, theta, offset);
+  const tableShape = x.shape.map((d, i) => (i === axis ? seqLen : i === rank - 1 ? headDim : 1));
+  return nx.tidy(() => {
+    const cos = nx.toBackend(nx.tensor(cosHost, { dtype: x.dtype, shape: tableShape }), x.backend);
+    const sin = nx.toBackend(nx.tensor(sinHost, { dtype: x.dtype, shape: tableShape }), x.backend);
+    const [first, second] = nx.split(x, 2, { axis: -1 }) as [Tensor, Tensor];
+    const rotated = nx.concatenate([nx.neg(second), first], { axis: -1 });
+    return nx.add(nx.mul(x, cos), nx.mul(rotated, sin));
+  });
+}

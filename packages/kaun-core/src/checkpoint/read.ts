@@ -1,0 +1,240 @@
+/** Parsing and validating safetensors bytes, and rebuilding trees from them. */
+import type { DType, Tensor } from "@raven-ts/nx";
+import * as nx from "@raven-ts/nx";
+import { describe, fail, shapeStr } from "../util.js";
+import { FORBIDDEN_SEGMENTS, FROM_SAFETENSORS, ITEM_BYTES, LITTLE_ENDIAN, MAX_HEADER_BYTES, METADATA_KEY, TO_SAFETENSORS } from "./format.js";
+
+/** One tensor entry of a safetensors header. */
+export interface TensorInfo {
+  /** The tensor's name (its dotted path). */
+  readonly name: string;
+  /** The safetensors dtype (`"F32"`, `"I32"`, `"BF16"`, ...). */
+  readonly dtype: string;
+  /** The shape. */
+  readonly shape: readonly number[];
+  /** Byte offsets `[begin, end)` into the data buffer (which starts after the header). */
+  readonly dataOffsets: readonly [number, number];
+}
+
+/** A validated safetensors header. */
+export interface Header {
+  /** The tensors, sorted by data offset. */
+  readonly tensors: readonly TensorInfo[];
+  /** The `__metadata__` map (empty when absent). */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+interface Parsed extends Header {
+  readonly data: Uint8Array;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+
+function asBytes(fn: string, bytes: unknown): Uint8Array {
+  if (bytes instanceof Uint8Array) return bytes;
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
+  throw fail(fn, `bytes must be a Uint8Array (or ArrayBuffer), got ${describe(bytes)}`);
+}
+
+/**
+ * `parse(fn, bytes)` checks every structural rule of the format and returns
+ * the header and the data buffer. Nothing is allocated per tensor.
+ */
+export function parse(fn: string, input: unknown): Parsed {
+  const bytes = asBytes(fn, input);
+  if (bytes.byteLength < 8) throw fail(fn, `truncated file: ${bytes.byteLength} bytes, fewer than the 8-byte header length`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
+  if (headerLen > MAX_HEADER_BYTES) throw fail(fn, `header length ${headerLen} exceeds the 100 MB limit (${MAX_HEADER_BYTES} bytes); the file is corrupt or not safetensors`);
+  if (8 + headerLen > bytes.byteLength) {
+    throw fail(fn, `header length ${headerLen} points past the end of the file (${bytes.byteLength} bytes: at most ${bytes.byteLength - 8} header bytes); the file is truncated or not safetensors`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + headerLen));
+  } catch {
+    throw fail(fn, "malformed header: it is not valid UTF-8");
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw fail(fn, `malformed JSON header: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!isObject(json)) throw fail(fn, `malformed header: expected a JSON object, got ${Array.isArray(json) ? "an array" : describe(json)}`);
+
+  const data = bytes.subarray(8 + headerLen);
+  const metadata = Object.create(null) as Record<string, string>;
+  const tensors: TensorInfo[] = [];
+  for (const name of Object.keys(json)) {
+    const info = json[name];
+    if (name === METADATA_KEY) {
+      if (!isObject(info)) throw fail(fn, `"__metadata__" must be an object of strings, got ${describe(info)}`);
+      for (const k of Object.keys(info)) {
+        const v = info[k];
+        if (typeof v !== "string") throw fail(fn, `"__metadata__" value of ${JSON.stringify(k)} must be a string, got ${describe(v)}`);
+        metadata[k] = v;
+      }
+      continue;
+    }
+    if (name === "") throw fail(fn, "a tensor has an empty name");
+    const bad = name.split(".").find((s) => FORBIDDEN_SEGMENTS.has(s));
+    if (bad !== undefined) throw fail(fn, `tensor name ${JSON.stringify(name)} contains the forbidden key ${JSON.stringify(bad)}`);
+    const where = `tensor ${JSON.stringify(name)}`;
+    if (!isObject(info)) throw fail(fn, `${where}: expected { dtype, shape, data_offsets }, got ${describe(info)}`);
+    const { dtype, shape, data_offsets: offsets } = info;
+    if (typeof dtype !== "string" || ITEM_BYTES[dtype] === undefined) throw fail(fn, `${where}: unknown or unsupported dtype ${describe(dtype)}`);
+    if (!Array.isArray(shape) || !shape.every(isCount)) throw fail(fn, `${where}: shape must be an array of non-negative integers, got ${JSON.stringify(shape) ?? describe(shape)}`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
+      throw fail(fn, `${where}: data_offsets must be [begin, end] non-negative integers, got ${JSON.stringify(offsets) ?? describe(offsets)}`);
+    }
+    const [begin, end] = offsets as [number, number];
+    if (begin > end) throw fail(fn, `${where}: data_offsets [${begin}, ${end}] end before they begin`);
+    const numel = (shape as number[]).reduce((a, b) => a * b, 1);
+    const need = numel * (ITEM_BYTES[dtype] as number);
+    if (end - begin !== need) {
+      throw fail(fn, `${where}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but ${dtype} ${shapeStr(shape as number[])} needs ${need}`);
+    }
+    if (end > data.byteLength) {
+      throw fail(fn, `${where}: data_offsets [${begin}, ${end}] are out of range: the data buffer has ${data.byteLength} bytes (truncated file?)`);
+    }
+    tensors.push({ name, dtype, shape: Object.freeze([...(shape as number[])]), dataOffsets: Object.freeze([begin, end] as const) });
+  }
+  tensors.sort((a, b) => a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1]);
+  let covered = 0;
+  let prev: TensorInfo | undefined;
+  for (const t of tensors) {
+    const [begin, end] = t.dataOffsets;
+    if (begin < covered) {
+      throw fail(fn, `tensors ${JSON.stringify(prev?.name)} [${prev?.dataOffsets.join(", ")}] and ${JSON.stringify(t.name)} [${begin}, ${end}] overlap`);
+    }
+    if (begin > covered) throw fail(fn, `bytes [${covered}, ${begin}) of the data buffer belong to no tensor (gap before ${JSON.stringify(t.name)}; duplicate key?)`);
+    covered = end;
+    prev = t;
+  }
+  if (covered !== data.byteLength) throw fail(fn, `bytes [${covered}, ${data.byteLength}) at the end of the data buffer belong to no tensor`);
+  return { tensors, metadata, data };
+}
+
+/**
+ * `inspect(bytes)` is the validated header of a safetensors file: its
+ * tensors (name, safetensors dtype, shape, data offsets; sorted by offset)
+ * and its `__metadata__` (empty when absent). It reads no tensor data.
+ * @throws InvalidArgumentError for every malformation {@link fromBytes} rejects in the file itself.
+ */
+export function inspect(bytes: Uint8Array): Header {
+  const { tensors, metadata } = parse("Checkpoint.inspect", bytes);
+  return { tensors, metadata };
+}
+
+function decode(info: TensorInfo, dtype: DType, data: Uint8Array): Tensor {
+  const [begin, end] = info.dataOffsets;
+  const n = info.shape.reduce((a, b) => a * b, 1);
+  const raw = data.slice(begin, end); // a fresh, aligned copy
+  let host: Float32Array | Float64Array | Int32Array | Uint8Array;
+  switch (dtype) {
+    case "float32":
+      host = LITTLE_ENDIAN ? new Float32Array(raw.buffer, 0, n) : Float32Array.from({ length: n }, (_, i) => new DataView(raw.buffer).getFloat32(i * 4, true));
+      break;
+    case "float64":
+      host = LITTLE_ENDIAN ? new Float64Array(raw.buffer, 0, n) : Float64Array.from({ length: n }, (_, i) => new DataView(raw.buffer).getFloat64(i * 8, true));
+      break;
+    case "int32":
+      host = LITTLE_ENDIAN ? new Int32Array(raw.buffer, 0, n) : Int32Array.from({ length: n }, (_, i) => new DataView(raw.buffer).getInt32(i * 4, true));
+      break;
+    case "uint8":
+    case "bool":
+      host = raw;
+      break;
+  }
+  return nx.tensor(host, { dtype, shape: info.shape });
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** `rebuild(like, replace)` is `like` with each tensor leaf replaced; plain objects keep their symbol-keyed properties. */
+function rebuild(like: unknown, replace: ReadonlyMap<Tensor, Tensor>): unknown {
+  if (nx.isTensor(like)) return replace.get(like) ?? like;
+  if (Array.isArray(like)) return like.map((c) => rebuild(c, replace));
+  if (isPlainObject(like)) {
+    const out: Record<string, unknown> = Object.getPrototypeOf(like) === null ? (Object.create(null) as Record<string, unknown>) : {};
+    for (const k of Object.keys(like)) Object.defineProperty(out, k, { value: rebuild(like[k], replace), enumerable: true, writable: true, configurable: true });
+    for (const s of Object.getOwnPropertySymbols(like)) {
+      const d = Object.getOwnPropertyDescriptor(like, s);
+      if (d) Object.defineProperty(out, s, d);
+    }
+    return out;
+  }
+  return like;
+}
+
+/** Options of {@link fromBytes}. */
+export interface FromBytesOptions<T> {
+  /** The template: the structure, names, dtypes and shapes of the result; its values are discarded. */
+  readonly like: T;
+}
+
+/**
+ * `fromBytes(bytes, { like })` is a tree shaped like `like` whose tensor
+ * leaves hold the file's tensors of the same names (dotted paths, as
+ * {@link toBytes} writes them); non-tensor leaves (such as `Vars.dtype`) and
+ * symbol-keyed properties (such as an optimizer state's link to its
+ * optimizer) are taken from `like`. Entries of the file that `like` does not
+ * name are ignored, so one file can hold several sections.
+ *
+ * The whole file is validated before any tensor is created, so on error
+ * nothing is loaded: a truncated file, a header length past the end or over
+ * 100 MB, a header that is not UTF-8 or not a JSON object, a tensor name
+ * with a `__proto__`, `constructor` or `prototype` segment, an unknown dtype,
+ * a malformed shape or `data_offsets`, offsets out of range, overlapping, or
+ * leaving bytes of the data buffer uncovered, and, for each tensor `like`
+ * names, a missing entry, a dtype or a shape that differs from `like`'s, all
+ * throw. Files written by other safetensors writers (Hugging Face, PyTorch)
+ * load as long as their dtypes are `F32`, `F64`, `I32`, `U8` or `BOOL` for
+ * the tensors `like` names (`BOOL` bytes other than 0 read as true).
+ * @throws InvalidArgumentError naming the problem (and the tensor, when one is at fault).
+ */
+export function fromBytes<T>(bytes: Uint8Array, options: FromBytesOptions<T>): T {
+  const fn = "Checkpoint.fromBytes";
+  if (typeof options !== "object" || options === null || !("like" in options)) throw fail(fn, "options { like } are required");
+  const { like } = options;
+  const { tensors, data } = parse(fn, bytes);
+  const byName = new Map(tensors.map((t) => [t.name, t]));
+  const wanted: [string, Tensor][] = [];
+  const missing: string[] = [];
+  for (const [path, leaf] of nx.tree.flattenWithPaths<unknown>(like as nx.tree.Tree<unknown>)) {
+    if (!nx.isTensor(leaf)) continue;
+    if (path === "") throw fail(fn, "like is a bare tensor, which has no name; wrap it in an object such as { weight: x }");
+    if (!byName.has(path)) missing.push(path);
+    else wanted.push([path, leaf]);
+  }
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 10).map((m) => JSON.stringify(m)).join(", ");
+    throw fail(fn, `missing key${missing.length > 1 ? "s" : ""} ${shown}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""} (the file has ${tensors.length} tensors)`);
+  }
+  const plan: [Tensor, TensorInfo, DType][] = [];
+  for (const [path, leaf] of wanted) {
+    const info = byName.get(path) as TensorInfo;
+    const dtype = FROM_SAFETENSORS[info.dtype];
+    if (dtype !== leaf.dtype) {
+      throw fail(fn, `tensor ${JSON.stringify(path)} has dtype ${info.dtype}${dtype === undefined ? " (not representable in nx)" : ` (${dtype})`}, but like has ${leaf.dtype} (${TO_SAFETENSORS[leaf.dtype]})`);
+    }
+    if (info.shape.length !== leaf.shape.length || info.shape.some((d, i) => d !== leaf.shape[i])) {
+      throw fail(fn, `tensor ${JSON.stringify(path)} has shape ${shapeStr(info.shape)}, but like has ${shapeStr(leaf.shape)}`);
+    }
+    plan.push([leaf, info, dtype]);
+  }
+  const replace = new Map<Tensor, Tensor>();
+  for (const [leaf, info, dtype] of plan) replace.set(leaf, decode(info, dtype, data));
+  return rebuild(like, replace) as T;
+}

@@ -1,0 +1,14 @@
+/**
+ * `Fn`: stateless neural-network functions (activations, normalisation,
+ * embedding lookup, dropout, attention), differentiable through
+ * `@raven-ts/rune`. The layers of `Layer` are built from them.
+ */
+export { gelu, geluApprox, relu, sigmoid, silu, softplus, tanh } from "./activation.js";
+export type { LayerNormOptions, RmsNormOptions } from "./norm.js";
+export { layerNorm, rmsNorm } from "./norm.js";
+export type { EmbeddingOptions } from "./embedding.js";
+export { embedding } from "./embedding.js";
+export type { DropoutOptions } from "./dropout.js";
+export { dropout } from "./dropout.js";
+export type { AttentionWeightsOptions, DotProductAttentionOptions } from "./attention.js";
+export { attentionWeights, dotProductAttention } from "./attention.js";

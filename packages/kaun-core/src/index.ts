@@ -1,0 +1,41 @@
+/**
+ * `@raven-ts/kaun-core`: Kaun-style neural networks for TypeScript.
+ *
+ * - `Rng`: the implicit, nestable random-key scope.
+ * - `Context`: per-call auxiliary tensors (attention masks, ...).
+ * - `Ptree`: parameter trees.
+ * - `Layer`: `{ init, apply }` layers, `compose`, `sequential`, and the standard layers.
+ * - `Init`: weight initialisers.
+ * - `Fn`: stateless functions (activations, norms, embedding, dropout, attention).
+ * - `Optim`: optimizers and learning-rate schedules.
+ * - `Loss`: training objectives.
+ * - `Train`: the training loop.
+ * - `Checkpoint`: safetensors serialisation (files via `@raven-ts/kaun-core/node`).
+ */
+import * as LayerNs from "./layer-namespace.js";
+import * as PtreeNs from "./ptree.js";
+
+export * as Rng from "./rng.js";
+export { Context } from "./context.js";
+export * as Init from "./init.js";
+export * as Fn from "./fn/index.js";
+export * as Optim from "./optim/index.js";
+export * as Loss from "./loss.js";
+export * as Train from "./train.js";
+export * as Checkpoint from "./checkpoint/index.js";
+
+/** `Ptree`: helpers on parameter trees (`countParameters`, `flattenWithPaths`, `zerosLike`, `leaves`, `map`, `map2`, `empty`). */
+export const Ptree = PtreeNs;
+/** A tree of tensors: a tensor, or arrays and plain objects of trees. */
+export type Ptree = PtreeNs.Ptree;
+
+/** `Layer`: the layer helpers (`init`, `apply`), combinators (`compose`, `sequential`) and standard layers (`linear`, `layerNorm`, ...). */
+export const Layer = LayerNs;
+/** A layer `{ init, apply }` consuming `I` and producing `O` element kinds. */
+export type Layer<I extends LayerNs.ElementKind = "float", O extends LayerNs.ElementKind = "float"> = LayerNs.Layer<I, O>;
+
+export type { ApplyArgs, ApplyOptions, ElementKind, InitOptions, Vars } from "./layer.js";
+export type { Initializer } from "./init.js";
+export type { Key } from "./rng.js";
+export type { LearningRate, Optimizer, OptState, Schedule } from "./optim/index.js";
+export type { Batch, LossFn, StepReport, Trainer, TrainState } from "./train.js";

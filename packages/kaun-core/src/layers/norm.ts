@@ -1,0 +1,72 @@
+/** Normalisation layers. */
+import * as nx from "@raven-ts/nx";
+import { layerNorm as fnLayerNorm, rmsNorm as fnRmsNorm } from "../fn/norm.js";
+import type { Layer } from "../layer.js";
+import { checkModelInput, checkNonNegative, checkPositiveInt, fail } from "../util.js";
+import { checkLastAxis, param } from "./params.js";
+
+/** Options of {@link layerNorm}. */
+export interface LayerNormLayerOptions {
+  /** The size of the normalised last axis. */
+  readonly dim: number;
+  /** Added to the variance; defaults to 1e-5. */
+  readonly eps?: number;
+}
+
+/**
+ * `layerNorm({ dim, eps? })` is layer normalisation over the last axis with a
+ * learned affine map: `(x - mean) / sqrt(var + eps) * gamma + beta` (biased
+ * variance). Input and output `[..., dim]`. `eps` defaults to 1e-5.
+ *
+ * Parameters: `gamma` `[dim]` (initialised to ones), `beta` `[dim]` (zeros).
+ * @throws InvalidArgumentError when `dim` is not a positive integer or `eps`
+ * is negative; when applied, when the input's dtype is not the model's or its last axis is not `dim`.
+ */
+export function layerNorm(options: LayerNormLayerOptions): Layer {
+  const fn = "Layer.layerNorm";
+  if (typeof options !== "object" || options === null) throw fail(fn, "options { dim } are required");
+  const dim = checkPositiveInt(fn, "dim", options.dim);
+  const eps = checkNonNegative(fn, "eps", options.eps ?? 1e-5);
+  return {
+    init: ({ dtype }) => ({ params: { gamma: nx.ones([dim], dtype), beta: nx.zeros([dim], dtype) }, state: {}, dtype }),
+    apply: ({ params, state, dtype }, x) => {
+      checkModelInput(fn, x, dtype);
+      checkLastAxis(fn, x, dim, "dim");
+      const gamma = param(fn, params, "gamma", dtype, [dim]);
+      const beta = param(fn, params, "beta", dtype, [dim]);
+      return [fnLayerNorm(x, { eps, gamma, beta }), state];
+    },
+  };
+}
+
+/** Options of {@link rmsNorm}. */
+export interface RmsNormLayerOptions {
+  /** The size of the normalised last axis. */
+  readonly dim: number;
+  /** Added to the mean square; defaults to 1e-6. */
+  readonly eps?: number;
+}
+
+/**
+ * `rmsNorm({ dim, eps? })` is RMS normalisation over the last axis with a
+ * learned scale: `x / sqrt(mean(x²) + eps) * scale`. Input and output
+ * `[..., dim]`. `eps` defaults to 1e-6.
+ *
+ * Parameters: `scale` `[dim]` (initialised to ones).
+ * @throws InvalidArgumentError as {@link layerNorm}.
+ */
+export function rmsNorm(options: RmsNormLayerOptions): Layer {
+  const fn = "Layer.rmsNorm";
+  if (typeof options !== "object" || options === null) throw fail(fn, "options { dim } are required");
+  const dim = checkPositiveInt(fn, "dim", options.dim);
+  const eps = checkNonNegative(fn, "eps", options.eps ?? 1e-6);
+  return {
+    init: ({ dtype }) => ({ params: { scale: nx.ones([dim], dtype) }, state: {}, dtype }),
+    apply: ({ params, state, dtype }, x) => {
+      checkModelInput(fn, x, dtype);
+      checkLastAxis(fn, x, dim, "dim");
+      const scale = param(fn, params, "scale", dtype, [dim]);
+      return [fnRmsNorm(x, { eps, gamma: scale }), state];
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/** Internal: reading a layer's named parameters with clear errors. */
+import type { FloatDType, Tensor } from "@raven-ts/nx";
+import { isTensor } from "@raven-ts/nx";
+import type { Ptree } from "../ptree.js";
+import { describe, fail, shapeStr } from "../util.js";
+
+/**
+ * `param(fn, params, name, dtype, shape)` is the tensor `params[name]`, checked
+ * to have `dtype` and `shape`.
+ * @throws InvalidArgumentError naming the layer, the parameter and what is wrong.
+ */
+export function param(fn: string, params: Ptree, name: string, dtype: FloatDType, shape: readonly number[]): Tensor {
+  if (typeof params !== "object" || params === null || Array.isArray(params) || isTensor(params)) {
+    throw fail(fn, `params must be an object holding ${JSON.stringify(name)}, got ${describe(params)}`);
+  }
+  const t = Object.prototype.hasOwnProperty.call(params, name) ? (params as { readonly [k: string]: Ptree })[name] : undefined;
+  if (!isTensor(t)) throw fail(fn, `params.${name} must be a tensor, got ${describe(t)}`);
+  if (t.dtype !== dtype) throw fail(fn, `params.${name} has dtype ${t.dtype}, but the model dtype is ${dtype}`);
+  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+    throw fail(fn, `params.${name} has shape ${shapeStr(t.shape)}, expected ${shapeStr(shape)}`);
+  }
+  return t;
+}
+
+/** `lastAxis(fn, x, size, what)` checks that `x` has rank ≥ 1 and last axis `size`. */
+export function checkLastAxis(fn: string, x: Tensor, size: number, what: string): void {
+  if (x.ndim < 1 || x.shape[x.ndim - 1] !== size) throw fail(fn, `input of shape ${shapeStr(x.shape)} must have a last axis of size ${what} = ${size}`);
+}

@@ -1,0 +1,311 @@
+/* global console, process, URL */
+// Benchmark: @raven-ts/nx (CPU backend) against TensorFlow.js (tfjs-core with
+// the cpu and wasm backends), timed interleaved in one process.
+//
+//   pnpm --filter @raven-ts/nx build && pnpm --filter @raven-ts/nx bench
+//   node --expose-gc bench/run.mjs [--peers-only] [--quick] [--only matmul] [--markdown]
+//
+// Every competitor gets the same float32 inputs (seeded), its result is
+// checked against tfjs-cpu's once before timing, and every timed call reads
+// its result back (dataSync) and disposes what it created, on both sides.
+// See BENCHMARKS.md for the recorded figures.
+
+import { createRequire } from "node:module";
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+import { compare, formatMs, formatTable, machineLine, seededNormal } from "@raven-ts/bench";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+
+const USAGE = `usage: node --expose-gc bench/run.mjs [options]
+
+  --peers-only   time the tfjs peers only (nx need not be built)
+  --quick        few repetitions: a smoke test, not figures to record
+  --only <text>  only cases whose label contains <text> (repeatable)
+  --markdown     also print the results as a markdown table (for BENCHMARKS.md)
+  --help         this text`;
+
+const { values: args } = parseArgs({
+  options: {
+    "peers-only": { type: "boolean", default: false },
+    quick: { type: "boolean", default: false },
+    only: { type: "string", multiple: true },
+    markdown: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------
+// nx, from the package's own build
+
+/** @type {any} */
+let nx;
+if (!args["peers-only"]) {
+  const distUrl = new URL("../dist/index.js", import.meta.url);
+  try {
+    nx = await import(distUrl.href);
+  } catch (err) {
+    const e = /** @type {{ code?: string, message?: string }} */ (err);
+    if (e.code === "ERR_MODULE_NOT_FOUND" && String(e.message).includes("dist")) {
+      console.error(
+        "nx is not built (packages/nx/dist/index.js is missing).\n" +
+          "Run `pnpm --filter @raven-ts/nx build` first, or pass --peers-only to time the tfjs peers alone.",
+      );
+    } else {
+      console.error("importing packages/nx/dist/index.js failed:", err);
+    }
+    process.exit(1);
+  }
+  const needed = ["tensor", "matmul", "transpose", "div", "softmax", "tidy", "memory", "setBackend"];
+  const missing = needed.filter((name) => typeof nx[name] !== "function");
+  if (missing.length > 0) {
+    console.error(`the nx build does not export ${missing.join(", ")}; rebuild nx (pnpm --filter @raven-ts/nx build)`);
+    process.exit(1);
+  }
+  nx.setBackend("cpu");
+}
+
+// ---------------------------------------------------------------------------
+// tfjs: cpu and wasm backends, wasm loaded from the local package (offline)
+
+const require = createRequire(import.meta.url);
+const wasmDir = path.join(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + path.sep;
+setWasmPaths(wasmDir);
+// Production mode: no debug checks, and no "install tfjs-node" banner.
+tf.enableProdMode();
+
+/** @param {string} name */
+async function useTf(name) {
+  if (tf.getBackend() === name) return;
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new Error(`tfjs backend ${name} failed to initialise`);
+}
+
+await useTf("wasm").catch((err) => {
+  console.error(`tfjs-backend-wasm did not initialise from ${wasmDir}:`, err);
+  process.exit(1);
+});
+const wasmSimd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+const wasmThreads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
+await useTf("cpu");
+
+// ---------------------------------------------------------------------------
+// cases
+
+/**
+ * @typedef {object} Case
+ * @property {string} label
+ * @property {{ name: string, shape: number[] }[]} inputs
+ * @property {(nx: any, xs: any[]) => any} nx      returns a tensor (intermediates disposed)
+ * @property {(xs: tf.Tensor[]) => tf.Tensor} tf    returns a tensor (intermediates disposed)
+ * @property {number} warmup
+ * @property {number} runs
+ */
+
+/** @param {number} n @param {number} warmup @param {number} runs @returns {Case} */
+function matmulCase(n, warmup, runs) {
+  return {
+    label: `matmul ${n}`,
+    inputs: [
+      { name: "a", shape: [n, n] },
+      { name: "b", shape: [n, n] },
+    ],
+    nx: (nx, [a, b]) => nx.matmul(a, b),
+    tf: ([a, b]) => tf.matMul(/** @type {tf.Tensor2D} */ (a), /** @type {tf.Tensor2D} */ (b)),
+    warmup,
+    runs,
+  };
+}
+
+const B = 4;
+const H = 8;
+const T = 128;
+const D = 32;
+
+/** @type {Case} */
+const attentionCase = {
+  label: `attention core [${B},${H},${T},${D}]`,
+  inputs: [
+    { name: "q", shape: [B, H, T, D] },
+    { name: "k", shape: [B, H, T, D] },
+    { name: "v", shape: [B, H, T, D] },
+  ],
+  // softmax(q kᵀ / √d) v
+  nx: (nx, [q, k, v]) =>
+    nx.tidy(() => {
+      const scores = nx.div(nx.matmul(q, nx.transpose(k, [0, 1, 3, 2])), Math.sqrt(D));
+      return nx.matmul(nx.softmax(scores, { axes: [-1] }), v);
+    }),
+  // tfjs's idiomatic form: matMul with transposeB rather than a materialised transpose.
+  tf: ([q, k, v]) =>
+    tf.tidy(() => {
+      const scores = tf.div(tf.matMul(/** @type {tf.Tensor4D} */ (q), /** @type {tf.Tensor4D} */ (k), false, true), Math.sqrt(D));
+      return tf.matMul(tf.softmax(scores), /** @type {tf.Tensor4D} */ (v));
+    }),
+  warmup: 3,
+  runs: 15,
+};
+
+/** @type {Case[]} */
+let cases = [
+  matmulCase(128, 10, 40),
+  matmulCase(256, 5, 25),
+  matmulCase(512, 3, 15),
+  matmulCase(1024, 1, 5),
+  attentionCase,
+];
+if (args.only) {
+  const filters = args.only;
+  cases = cases.filter((c) => filters.some((f) => c.label.includes(f)));
+  if (cases.length === 0) {
+    console.error(`no case matches --only ${filters.join(", ")}`);
+    process.exit(1);
+  }
+}
+if (args.quick) cases = cases.map((c) => ({ ...c, warmup: 1, runs: Math.min(c.runs, 3) }));
+
+// ---------------------------------------------------------------------------
+// competitors
+
+/**
+ * The tfjs competitor on `backend`; its inputs are created while that backend
+ * is active so no timed call moves data between backends.
+ *
+ * @param {Case} c @param {Float32Array[]} data @param {"cpu" | "wasm"} backend
+ */
+function tfCompetitor(c, data, backend) {
+  /** @type {tf.Tensor[]} */
+  let xs = [];
+  return {
+    name: `tfjs-${backend}`,
+    activate: () => useTf(backend),
+    setup: () => {
+      xs = c.inputs.map((inp, i) => tf.tensor(/** @type {Float32Array} */ (data[i]), inp.shape, "float32"));
+    },
+    fn: () => {
+      const out = c.tf(xs);
+      out.dataSync();
+      out.dispose();
+    },
+    teardown: () => tf.dispose(xs),
+    /** Untimed: the result, for the correctness check. */
+    result: () => {
+      const out = c.tf(xs);
+      const values = /** @type {Float32Array} */ (out.dataSync().slice());
+      out.dispose();
+      return values;
+    },
+  };
+}
+
+/** @param {Case} c @param {Float32Array[]} data */
+function nxCompetitor(c, data) {
+  /** @type {any[]} */
+  let xs = [];
+  return {
+    name: "nx",
+    setup: () => {
+      xs = c.inputs.map((inp, i) => nx.tensor(data[i], { shape: inp.shape, dtype: "float32" }));
+    },
+    fn: () => {
+      const out = c.nx(nx, xs);
+      out.dataSync();
+      out.dispose();
+    },
+    teardown: () => {
+      for (const x of xs) x.dispose();
+    },
+    result: () => {
+      const out = c.nx(nx, xs);
+      const values = Float32Array.from(out.dataSync());
+      out.dispose();
+      return values;
+    },
+  };
+}
+
+/** max |a - b| / max(1, max |b|) */
+function relMaxDiff(/** @type {Float32Array} */ a, /** @type {Float32Array} */ b) {
+  if (a.length !== b.length) return Infinity;
+  let diff = 0;
+  let scale = 1;
+  for (let i = 0; i < a.length; i++) {
+    const x = /** @type {number} */ (a[i]);
+    const y = /** @type {number} */ (b[i]);
+    diff = Math.max(diff, Math.abs(x - y));
+    scale = Math.max(scale, Math.abs(y));
+  }
+  return Number.isNaN(diff) ? Infinity : diff / scale;
+}
+
+const liveCounts = () => ({ tf: tf.memory().numTensors, nx: nx ? nx.memory().numTensors : 0 });
+
+// ---------------------------------------------------------------------------
+// run
+
+console.log(`@raven-ts/nx benchmark${args.quick ? " (--quick: smoke test, do not record)" : ""}`);
+console.log(`machine: ${machineLine()}`);
+console.log(
+  `peers: tfjs-core ${tf.version_core}; tfjs-cpu; tfjs-wasm (SIMD ${wasmSimd ? "on" : "off"}, ` +
+    `threads ${wasmThreads ? "on" : "off"})${nx ? "" : "; nx skipped (--peers-only)"}`,
+);
+if (typeof (/** @type {{ gc?: unknown }} */ (globalThis).gc) !== "function") {
+  console.log("note: run with node --expose-gc for a full GC before each case");
+}
+console.log("timings: median ms per call (p10–p90), inputs resident, result read back with dataSync\n");
+
+/** @type {import("@raven-ts/bench").TableRow[]} */
+const rows = [];
+for (const c of cases) {
+  const data = c.inputs.map((inp, i) => seededNormal(inp.shape.reduce((p, d) => p * d, 1), 1000 * rows.length + i));
+  const competitors = [tfCompetitor(c, data, "cpu"), tfCompetitor(c, data, "wasm")];
+  if (nx) competitors.unshift(nxCompetitor(c, data));
+
+  const before = liveCounts();
+  // Correctness first: every competitor's result against tfjs-cpu's.
+  /** @type {Float32Array | undefined} */
+  let reference;
+  const checkOrder = [...competitors.filter((x) => x.name === "tfjs-cpu"), ...competitors.filter((x) => x.name !== "tfjs-cpu")];
+  for (const comp of checkOrder) {
+    if (comp.activate) await comp.activate();
+    comp.setup();
+    const values = comp.result();
+    comp.teardown();
+    if (!reference) {
+      reference = values;
+      continue;
+    }
+    const err = relMaxDiff(values, reference);
+    if (!(err <= 1e-3)) {
+      console.error(`${c.label}: ${comp.name} disagrees with tfjs-cpu (max relative difference ${err})`);
+      process.exit(1);
+    }
+  }
+
+  const results = await compare(competitors, { warmup: c.warmup, runs: c.runs });
+  rows.push({ label: c.label, results });
+  const after = liveCounts();
+  if (after.tf !== before.tf || after.nx !== before.nx) {
+    console.warn(`warning: ${c.label} leaked tensors (tfjs ${before.tf} → ${after.tf}, nx ${before.nx} → ${after.nx})`);
+  }
+  console.log(`${c.label}: ${results.map((m) => `${m.name} ${formatMs(m.median)} ms`).join(" · ")}`);
+}
+
+const ratios = /** @type {[string, string][]} */ (
+  nx
+    ? [
+        ["nx", "tfjs-cpu"],
+        ["nx", "tfjs-wasm"],
+      ]
+    : [["tfjs-wasm", "tfjs-cpu"]]
+);
+console.log(`\n${formatTable(rows, { ratios })}`);
+if (args.markdown) {
+  console.log(`\n${formatTable(rows, { ratios, markdown: true })}`);
+}

@@ -1,0 +1,143 @@
+/**
+ * The CPU backend: nx's reference semantics in plain TypeScript over typed
+ * arrays. The class only does bookkeeping (wrapping results as buffers and
+ * counting them); each primitive's kernel lives in its own module.
+ */
+import type { ArgReduceOp, Backend, BackendMemory, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, UnaryOp, View } from "../backend.js";
+import type { DType, FloatDType, HostArray } from "../dtype.js";
+import { allocHost, castScalar } from "../dtype.js";
+import { uniformFromStream } from "../random/threefry.js";
+import { argReduce } from "./argreduce.js";
+import { binary } from "./binary.js";
+import { cast } from "./cast.js";
+import { compare } from "./compare.js";
+import { gather, scatterAdd } from "./gather.js";
+import { matmul } from "./matmul.js";
+import { concat, pad, toHost } from "./movement.js";
+import { reduce } from "./reduce.js";
+import { scan } from "./scan.js";
+import { release, toDataId } from "./storage.js";
+import { unary } from "./unary.js";
+import { where } from "./where.js";
+
+/**
+ * `CpuBackend` is the `"cpu"` backend: buffers are typed arrays (the class
+ * `allocHost` gives each dtype), every primitive accepts arbitrary strided
+ * views and returns a fresh C-contiguous buffer, and `memory()` counts the
+ * buffers made by `upload`, `fill`, `iota` and every compute primitive until
+ * they are freed (`read` copies are the caller's and not counted).
+ */
+export class CpuBackend implements Backend {
+  readonly name = "cpu";
+  #buffers = 0;
+  #bytes = 0;
+
+  /** Wraps a freshly made array as a counted buffer. */
+  #own(array: HostArray): DataId {
+    this.#buffers++;
+    this.#bytes += array.byteLength;
+    return toDataId(array);
+  }
+
+  upload(data: HostArray, _dtype: DType): DataId {
+    return this.#own(data.slice());
+  }
+
+  read(view: View): HostArray {
+    return toHost(view);
+  }
+
+  readAsync(view: View): Promise<HostArray> {
+    return Promise.resolve(toHost(view));
+  }
+
+  free(data: DataId): void {
+    const array = release(data);
+    if (array === undefined) return;
+    this.#buffers--;
+    this.#bytes -= array.byteLength;
+  }
+
+  memory(): BackendMemory {
+    return { buffers: this.#buffers, bytes: this.#bytes };
+  }
+
+  fill(size: number, value: number, dtype: DType): DataId {
+    const out = allocHost(dtype, size);
+    if (value !== 0) out.fill(value);
+    return this.#own(out);
+  }
+
+  iota(size: number, start: number, step: number, dtype: DType): DataId {
+    const out = allocHost(dtype, size);
+    for (let i = 0; i < size; i++) out[i] = castScalar(start + i * step, dtype);
+    return this.#own(out);
+  }
+
+  unary(op: UnaryOp, x: View): DataId {
+    return this.#own(unary(op, x));
+  }
+
+  binary(op: BinaryOp, a: View, b: View): DataId {
+    return this.#own(binary(op, a, b));
+  }
+
+  compare(op: CompareOp, a: View, b: View): DataId {
+    return this.#own(compare(op, a, b));
+  }
+
+  where(cond: View, a: View, b: View): DataId {
+    return this.#own(where(cond, a, b));
+  }
+
+  reduce(op: ReduceOp, x: View, axes: readonly number[]): DataId {
+    return this.#own(reduce(op, x, axes));
+  }
+
+  argReduce(op: ArgReduceOp, x: View, axis: number): DataId {
+    return this.#own(argReduce(op, x, axis));
+  }
+
+  scan(op: ScanOp, x: View, axis: number): DataId {
+    return this.#own(scan(op, x, axis));
+  }
+
+  cast(x: View, dtype: DType): DataId {
+    return this.#own(cast(x, dtype));
+  }
+
+  copy(x: View): DataId {
+    return this.#own(toHost(x));
+  }
+
+  matmul(a: View, b: View): DataId {
+    return this.#own(matmul(a, b));
+  }
+
+  gather(x: View, indices: View, axis: number): DataId {
+    return this.#own(gather(x, indices, axis));
+  }
+
+  scatterAdd(updates: View, indices: View, axis: number, shape: readonly number[]): DataId {
+    return this.#own(scatterAdd(updates, indices, axis, shape));
+  }
+
+  pad(x: View, widths: readonly PadWidth[], value: number): DataId {
+    return this.#own(pad(x, widths, value));
+  }
+
+  concat(xs: readonly View[], axis: number): DataId {
+    return this.#own(concat(xs, axis));
+  }
+
+  randomUniform(key: readonly [number, number], size: number, dtype: FloatDType): DataId {
+    const out = allocHost(dtype, size);
+    uniformFromStream(key, size, out);
+    return this.#own(out);
+  }
+}
+
+/** `cpuBackend()` is a new {@link CpuBackend}: the factory to register under `"cpu"`. */
+export function cpuBackend(): Backend {
+  return new CpuBackend();
+}

@@ -1,0 +1,90 @@
+/**
+ * `reduce`: sum, prod, max and min over a set of axes.
+ *
+ * The input is walked once in C order alongside an accumulator laid over the
+ * input's shape with stride 0 on the reduced axes, so a row either folds into
+ * one accumulator (the innermost axis is reduced) or into a row of them (it
+ * is kept); no per-output re-walk, whatever the axes.
+ */
+import type { ReduceOp, View } from "../backend.js";
+import type { HostArray } from "../dtype.js";
+import { allocHost } from "../dtype.js";
+import { contiguousStrides, sizeOf } from "../shape.js";
+import type { Fold } from "./fold.js";
+import { FOLDS, foldKind } from "./fold.js";
+import { toHost } from "./movement.js";
+import { hostArrayOf } from "./storage.js";
+import { rowCursor } from "./strided.js";
+
+/** The float reductions with inlined loops (the rest call their fold). */
+type InlinedReduce = "sum" | "max";
+
+/**
+ * `foldRow(...)` folds `n` elements of `src` (from `s`, step `ss`) into `acc`:
+ * all into `acc[a]` when `sa` is 0, else element `j` into `acc[a + j * sa]`.
+ */
+function foldRow(op: InlinedReduce | undefined, f: Fold, src: HostArray, s: number, ss: number, acc: HostArray, a: number, sa: number, n: number): void {
+  if (sa === 0) {
+    let v = acc[a] as number;
+    switch (op) {
+      case "sum":
+        for (let j = 0; j < n; j++, s += ss) v += src[s] as number;
+        break;
+      case "max":
+        for (let j = 0; j < n; j++, s += ss) {
+          const x = src[s] as number;
+          if (x > v || x !== x) v = x;
+        }
+        break;
+      case undefined:
+        for (let j = 0; j < n; j++, s += ss) v = f(v, src[s] as number);
+    }
+    acc[a] = v;
+    return;
+  }
+  switch (op) {
+    case "sum":
+      for (let j = 0; j < n; j++, s += ss, a += sa) acc[a] = (acc[a] as number) + (src[s] as number);
+      return;
+    case "max":
+      for (let j = 0; j < n; j++, s += ss, a += sa) {
+        const x = src[s] as number;
+        const v = acc[a] as number;
+        if (x > v || x !== x) acc[a] = x;
+      }
+      return;
+    case undefined:
+      for (let j = 0; j < n; j++, s += ss, a += sa) acc[a] = f(acc[a] as number, src[s] as number);
+  }
+}
+
+/**
+ * `reduce(op, x, axes)` is a fresh C-order array of `x.shape` without `axes`
+ * holding `op` over those axes (`axes` sorted and unique; empty means a
+ * copy). An empty reduction gives the identity of `op` for `x.dtype`; float32
+ * accumulates in float64.
+ */
+export function reduce(op: ReduceOp, x: View, axes: readonly number[]): HostArray {
+  if (axes.length === 0) return toHost(x);
+  const rule = FOLDS[op];
+  const kind = foldKind(x.dtype);
+  const outShape = x.shape.filter((_, i) => !axes.includes(i));
+  const out = allocHost(x.dtype, sizeOf(outShape));
+  if (sizeOf(x.shape) === 0) return out.fill(rule.identity[x.dtype]);
+  const acc = x.dtype === "float32" ? new Float64Array(out.length) : out;
+  // -0 is the exact identity of float addition (-0 + -0 keeps the sign); an empty sum is +0 above.
+  acc.fill(op === "sum" && kind === "float" ? -0 : rule.identity[x.dtype]);
+  const outStrides = contiguousStrides(outShape);
+  let kept = 0;
+  const accStrides = x.shape.map((_, i) => (axes.includes(i) ? 0 : (outStrides[kept++] as number)));
+  const inlined = kind === "float" && (op === "sum" || op === "max") ? op : undefined;
+  const f = rule.fold[kind];
+  const src = hostArrayOf(x.data);
+  const cursor = rowCursor(x.shape, [x, { strides: accStrides, offset: 0 }]);
+  const n = cursor.length;
+  const ss = cursor.step(0);
+  const sa = cursor.step(1);
+  for (let r = 0; r < cursor.rows; r++, cursor.next()) foldRow(inlined, f, src, cursor.start(0), ss, acc, cursor.start(1), sa, n);
+  if (acc !== out) out.set(acc);
+  return out;
+}

@@ -1,0 +1,154 @@
+// Types of @raven-ts/bench (the implementation is ./index.js, plain ESM).
+
+/** Summary of one competitor's timed samples, all in milliseconds. */
+export interface Stats {
+  /** Number of timed samples. */
+  readonly n: number;
+  /** Median sample (linear interpolation between the two middle samples). */
+  readonly median: number;
+  /** 10th percentile. */
+  readonly p10: number;
+  /** 90th percentile. */
+  readonly p90: number;
+  readonly mean: number;
+  readonly min: number;
+  readonly max: number;
+  /** Every timed sample, in the order measured. */
+  readonly samples: readonly number[];
+}
+
+/** `Stats` of one named competitor. */
+export interface Measurement extends Stats {
+  readonly name: string;
+}
+
+/**
+ * One side of a comparison. Only `fn` is timed; the hooks run untimed.
+ * Make `fn` force completion of its work (read the result back, e.g. with
+ * `dataSync()`), or return a promise that settles when the work is done:
+ * the harness awaits it before stopping the clock.
+ */
+export interface Competitor {
+  /** Name shown in tables and used in ratios; unique within one comparison. */
+  readonly name: string;
+  /** The work to time. */
+  readonly fn: () => unknown;
+  /** Called once before the first round (after `activate`). */
+  readonly setup?: () => unknown;
+  /** Called once after the last round, even if a round threw (after `activate`). */
+  readonly teardown?: () => unknown;
+  /**
+   * Called untimed before every call into this competitor (setup, each warmup
+   * and timed sample, teardown). Select the competitor's backend here, e.g.
+   * `() => tf.setBackend("wasm")`.
+   */
+  readonly activate?: () => unknown;
+}
+
+export interface CompareOptions {
+  /** Untimed rounds before timing starts. Default 3. */
+  readonly warmup?: number;
+  /** Timed rounds; each gives one sample per competitor. Default 10. */
+  readonly runs?: number;
+  /** Calls of `fn` per sample (the sample is their mean); raise it for sub-millisecond work. Default 1. */
+  readonly inner?: number;
+  /**
+   * Run one full garbage collection (untimed) after setup, before the warmup.
+   * `"auto"` (the default) does so when `global.gc` exists (`node --expose-gc`);
+   * `true` requires it; `false` never does. There is deliberately no GC
+   * between samples: a forced full GC discards optimised code, so every
+   * sample would pay for re-compilation.
+   */
+  readonly gc?: boolean | "auto";
+}
+
+/** One line of a results table. */
+export interface TableRow {
+  /** The case, e.g. `"matmul 512"`. */
+  readonly label: string;
+  readonly results: readonly Measurement[];
+}
+
+export interface TableOptions {
+  /** Ratio columns `[a, b]`, each printed as `a / b` = median(a) / median(b). Takes precedence over `reference`. */
+  readonly ratios?: readonly (readonly [string, string])[];
+  /** Print the ratio of every other competitor to this one. */
+  readonly reference?: string;
+  /** Print the p10–p90 spread after each median. Default true. */
+  readonly spread?: boolean;
+  /** A GitHub markdown table instead of aligned text. Default false. */
+  readonly markdown?: boolean;
+  /** Header of the first column. Default `"case"`. */
+  readonly caseHeader?: string;
+}
+
+/** The machine a benchmark ran on. */
+export interface MachineInfo {
+  /** CPU model from `os.cpus()`. */
+  readonly cpu: string;
+  /** Logical CPUs (`os.cpus().length`). */
+  readonly cores: number;
+  /** Total memory in GiB. */
+  readonly memoryGiB: number;
+  /** `process.version`. */
+  readonly node: string;
+  /** `"<platform> <arch>"`. */
+  readonly platform: string;
+  /** The date, `YYYY-MM-DD`. */
+  readonly date: string;
+}
+
+/**
+ * `quantile(sorted, q)` is the q-quantile of the ascending samples `sorted`,
+ * interpolating linearly (numpy's default method).
+ *
+ * @throws RangeError if `sorted` is empty or `q` is outside [0, 1].
+ */
+export function quantile(sorted: ArrayLike<number>, q: number): number;
+
+/**
+ * `summarize(samples)` is the median, p10, p90, mean, min and max of `samples`.
+ *
+ * @throws RangeError if `samples` is empty.
+ */
+export function summarize(samples: readonly number[]): Stats;
+
+/**
+ * `compare(competitors, options)` times every competitor in one process,
+ * interleaved round-robin (the first competitor of each round rotates), and
+ * returns one `Measurement` per competitor in the order given.
+ *
+ * @throws RangeError if there are no competitors, two share a name, or an
+ *   option is not an integer in range; Error if `gc: true` without `--expose-gc`.
+ */
+export function compare(competitors: readonly Competitor[], options?: CompareOptions): Promise<Measurement[]>;
+
+/** `time(fn, options)` times one function as `compare` would (warmup, then timed runs). */
+export function time(fn: () => unknown, options?: CompareOptions): Promise<Stats>;
+
+/** `formatMs(ms)` prints milliseconds with about three significant digits. */
+export function formatMs(ms: number): string;
+
+/** `formatRatio(r)` prints a ratio such as `"0.21×"`; `"—"` when not finite. */
+export function formatRatio(r: number): string;
+
+/**
+ * `formatTable(rows, options)` is a table of medians (ms, with p10–p90) per
+ * competitor and ratio columns; aligned text, or markdown with `markdown: true`.
+ * A missing measurement prints as `"—"`.
+ */
+export function formatTable(rows: readonly TableRow[], options?: TableOptions): string;
+
+/** `machineInfo()` describes this machine (CPU model, logical CPUs, memory, Node, platform, date). */
+export function machineInfo(): MachineInfo;
+
+/** `machineLine(info?)` is the machine description on one line. */
+export function machineLine(info?: MachineInfo): string;
+
+/**
+ * `seededNormal(size, seed)` is `size` standard-normal float32 samples from a
+ * fixed seed (default 0), identical on every run and platform.
+ *
+ * @throws RangeError if `size` is not a non-negative integer.
+ */
+export function seededNormal(size: number, seed?: number): Float32Array;
