@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the workspace and runs the main job on a machine with only Node.js:
 #   bash scripts/demo.sh
-# For now the main job is the @raven-ts/nx demo (packages/nx/examples/demo.mjs).
+# The main job trains the tiny decoder-only LM of @raven-ts/kaun-attention on the CPU backend
+# (packages/kaun-attention/examples/train-tiny-lm.mjs) and prints a sampled continuation.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 

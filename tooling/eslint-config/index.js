@@ -1,5 +1,6 @@
 // Shared flat ESLint config for every workspace package.
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -14,5 +15,10 @@ export default tseslint.config(
       "no-constant-condition": ["error", { checkLoops: false }],
       eqeqeq: ["error", "always"],
     },
+  },
+  {
+    // Plain JavaScript (scripts, examples, benchmarks, tooling) runs in Node or the browser.
+    files: ["**/*.{js,mjs,cjs}"],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

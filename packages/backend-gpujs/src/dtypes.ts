@@ -1,8 +1,8 @@
 /**
  * The dtype policy of the gpujs backend. gpu.js computes in float32, so every
  * buffer stores float32 values: `float32` is native; `int32`, `uint8` and
- * `bool` are stored as float32 and are exact while |v| < 2^24; `float64` is
- * rejected.
+ * `bool` are stored as float32 and are exact while |v| < 2^24 (INT32_MAX, which float32 rounds to 2^31,
+ * reads back as INT32_MAX); `float64` is rejected.
  */
 import type { DType, HostArray } from "@raven-ts/nx";
 import { InvalidArgumentError } from "@raven-ts/nx";
@@ -37,8 +37,15 @@ export function fromFloat32(values: Float32Array, dtype: StoredDType): HostArray
   switch (dtype) {
     case "float32":
       return values;
-    case "int32":
-      return Int32Array.from(values);
+    case "int32": {
+      // float32 rounds 2^31 - 1 (INT32_MAX) up to 2^31; clamp it back instead of letting it wrap to INT32_MIN.
+      const out = new Int32Array(values.length);
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i] as number;
+        out[i] = v >= 2147483648 ? 2147483647 : v;
+      }
+      return out;
+    }
     case "uint8":
     case "bool":
       return Uint8Array.from(values);

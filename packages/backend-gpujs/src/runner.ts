@@ -5,7 +5,7 @@
  * signature compiles once; {@link StatsCounter} records every build.
  */
 import type { CompiledKernel, DeviceArray, Engine } from "./gpu/engine.js";
-import { isTexture } from "./gpu/engine.js";
+import { argumentType, isTexture } from "./gpu/engine.js";
 import { checkSize } from "./gpu/limits.js";
 import type { KernelSpec } from "./codegen/kernel.js";
 import { assemble } from "./codegen/kernel.js";
@@ -61,7 +61,7 @@ export class KernelRunner {
       kernel = this.engine.compile({
         source: assembled.source,
         outputSize,
-        scalarParams: assembled.scalarParams,
+        argumentTypes: Object.fromEntries(assembled.params.map((p, i) => [p, argumentType(args[i] as DeviceArray | number)])),
         helpers: assembled.helpers,
         returns: spec.returns ?? "scalar",
       });

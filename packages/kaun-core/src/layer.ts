@@ -157,7 +157,7 @@ function field(fn: string, tree: Ptree, key: string, what: string): Ptree {
  * (`Rng.subKeys`), so the two sub-layers' random draws are independent.
  * @throws InvalidArgumentError when `left` or `right` is not a layer; when applied, when params or state is not `{ left, right }`.
  */
-export function compose<A extends ElementKind, B extends ElementKind, C extends ElementKind>(left: Layer<A, B>, right: Layer<B, C>): Layer<A, C> {
+export function compose<A extends ElementKind, B extends ElementKind, C extends ElementKind>(left: Layer<A, B>, right: Layer<NoInfer<B>, C>): Layer<A, C> {
   const fn = "Layer.compose";
   const l = checkLayer(fn, left, "left");
   const r = checkLayer(fn, right, "right");

@@ -98,10 +98,3 @@ export function checkFunction<F>(fn: string, name: string, v: F): F {
   if (typeof v !== "function") throw fail(fn, `${name} must be a function, got ${describe(v)}`);
   return v;
 }
-
-/** `checkObject(fn, name, v)` returns `v` when it is a non-null object (an options bag). */
-export function checkOptions<T extends object>(fn: string, v: T | undefined, name = "options"): T {
-  if (v === undefined) return {} as T;
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw fail(fn, `${name} must be an object, got ${describe(v)}`);
-  return v;
-}

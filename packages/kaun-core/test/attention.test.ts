@@ -152,6 +152,23 @@ describe("Fn.dotProductAttention", () => {
     expect(values(Fn.dotProductAttention(qz, kz, eye)).every((e) => Math.abs(e - 1 / Sk) < 1e-7)).toBe(true);
   });
 
+  test("attentionWeights is the probabilities dotProductAttention applies", () => {
+    const keep = nx.tensor([
+      [true, false, true, true],
+      [false, false, false, false],
+      [true, true, true, true],
+    ]);
+    const w = Fn.attentionWeights(f64(q), f64(k), { attentionMask: keep });
+    expect(w.shape).toEqual([T, S]);
+    const viaEye = Fn.dotProductAttention(f64(q), f64(k), nx.eye(S, S, { dtype: "float64" }), { attentionMask: keep });
+    expectClose(w, values(viaEye), 1e-15, 0);
+    const rows = values(w);
+    expect(rows.slice(S, 2 * S)).toEqual([0, 0, 0, 0]);
+    expect(rows[1]).toBe(0);
+    expect(rows.slice(0, S).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(() => Fn.attentionWeights(f64(q), nx.zeros([S, D + 1], "float64"))).toThrow(/kaun\.Fn\.attentionWeights: q and k must share the last axis/);
+  });
+
   test("errors name the offending values", () => {
     const a = nx.zeros([2, 3, 4]);
     expect(() => Fn.dotProductAttention(nx.zeros([4]), a, a)).toThrow("kaun.Fn.dotProductAttention: q must have rank >= 2 ([...batch, seq, dim]), got shape [4]");

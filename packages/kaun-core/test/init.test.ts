@@ -1,4 +1,4 @@
-import * as nx from "@raven-ts/nx";
+import type * as nx from "@raven-ts/nx";
 import { describe, expect, test } from "vitest";
 import { Init, Rng } from "../src/index.js";
 import { stats, values } from "./helpers.js";

@@ -247,6 +247,16 @@ describe("composition", () => {
     a.forEach((e, i) => expect(b[i]).toBe(Math.max(e, 0)));
   });
 
+  test("element kinds are checked by the type checker", () => {
+    const emb = Layer.embedding({ vocabSize: 4, embedDim: 2 });
+    // @ts-expect-error an embedding consumes int32 ids, but sequential takes float-to-float layers
+    Layer.sequential([emb]);
+    // @ts-expect-error compose needs left's output kind to be right's input kind
+    Layer.compose(Layer.relu(), emb);
+    const ok: Layer<"int32", "float"> = Layer.compose(emb, Layer.relu());
+    expect(typeof ok.apply).toBe("function");
+  });
+
   test("runtime structure errors", () => {
     const seq = Layer.sequential([Layer.relu(), Layer.relu()]);
     expect(() => Layer.apply(seq, { params: [{}], state: [{}, {}], dtype: "float32" }, nx.ones([1]), { training: false })).toThrow(

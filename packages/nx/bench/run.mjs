@@ -1,4 +1,3 @@
-/* global console, process, URL */
 // Benchmark: @raven-ts/nx (CPU backend) against TensorFlow.js (tfjs-core with
 // the cpu and wasm backends), timed interleaved in one process.
 //
@@ -10,14 +9,10 @@
 // its result back (dataSync) and disposes what it created, on both sides.
 // See BENCHMARKS.md for the recorded figures.
 
-import { createRequire } from "node:module";
-import path from "node:path";
 import { parseArgs } from "node:util";
 
-import { compare, formatMs, formatTable, machineLine, seededNormal } from "@raven-ts/bench";
+import { compare, formatMs, formatTable, loadTfjs, machineLine, seededNormal } from "@raven-ts/bench";
 import * as tf from "@tensorflow/tfjs-core";
-import "@tensorflow/tfjs-backend-cpu";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 
 const USAGE = `usage: node --expose-gc bench/run.mjs [options]
 
@@ -72,28 +67,14 @@ if (!args["peers-only"]) {
 }
 
 // ---------------------------------------------------------------------------
-// tfjs: cpu and wasm backends, wasm loaded from the local package (offline)
+// tfjs: cpu and wasm backends, wasm loaded from the local package (offline),
+// production mode, cpu selected (the shared helper of @raven-ts/bench)
 
-const require = createRequire(import.meta.url);
-const wasmDir = path.join(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + path.sep;
-setWasmPaths(wasmDir);
-// Production mode: no debug checks, and no "install tfjs-node" banner.
-tf.enableProdMode();
-
-/** @param {string} name */
-async function useTf(name) {
-  if (tf.getBackend() === name) return;
-  const ok = await tf.setBackend(name);
-  if (!ok) throw new Error(`tfjs backend ${name} failed to initialise`);
-}
-
-await useTf("wasm").catch((err) => {
-  console.error(`tfjs-backend-wasm did not initialise from ${wasmDir}:`, err);
+const peers = await loadTfjs({ from: import.meta.url }).catch((err) => {
+  console.error(err);
   process.exit(1);
 });
-const wasmSimd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
-const wasmThreads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
-await useTf("cpu");
+const useTf = peers.use;
 
 // ---------------------------------------------------------------------------
 // cases
@@ -252,8 +233,7 @@ const liveCounts = () => ({ tf: tf.memory().numTensors, nx: nx ? nx.memory().num
 console.log(`@raven-ts/nx benchmark${args.quick ? " (--quick: smoke test, do not record)" : ""}`);
 console.log(`machine: ${machineLine()}`);
 console.log(
-  `peers: tfjs-core ${tf.version_core}; tfjs-cpu; tfjs-wasm (SIMD ${wasmSimd ? "on" : "off"}, ` +
-    `threads ${wasmThreads ? "on" : "off"})${nx ? "" : "; nx skipped (--peers-only)"}`,
+  `peers: ${peers.description}${nx ? "" : "; nx skipped (--peers-only)"}`,
 );
 if (typeof (/** @type {{ gc?: unknown }} */ (globalThis).gc) !== "function") {
   console.log("note: run with node --expose-gc for a full GC before each case");

@@ -1,4 +1,3 @@
-/* global console */
 // A short tour of @raven-ts/nx, run by `pnpm demo` (or `bash scripts/demo.sh`
 // on a fresh machine). It imports the package's own build, so build first:
 //   pnpm --filter @raven-ts/nx build && node packages/nx/examples/demo.mjs

@@ -553,6 +553,21 @@ for op in ALL_BINARY:
     case(f"binary.{op}.view.broadcastTo.int32", op, [T(a, bc(3, 4)), T(b, bc(4, 3), tr(1, 0))],
          ref_binary(op, np.broadcast_to(a, (3, 4)), np.broadcast_to(b, (4, 3)).T))
 
+# larger operands: contiguous, transposed and broadcast (exercises blocked / vectorized paths)
+big_a = dict(dtype="float32", shape=[64, 50], mul=37, add=5, mod=101, scale=1 / 32, offset=-1.5)
+big_b = dict(dtype="float32", shape=[50, 64], mul=53, add=7, mod=97, scale=1 / 16, offset=-3.0)
+big_r = dict(dtype="float32", shape=[50], mul=11, add=1, mod=29, scale=1 / 8, offset=-1.75)
+A, B, Rw = ramp_values(big_a), ramp_values(big_b), ramp_values(big_r)
+for op in ("add", "mul", "maximum", "greater"):
+    case(f"binary.{op}.large.transposed", op, [Arg("ramp", ramp=big_a), Arg("ramp", ramp=big_b, view=[tr(1, 0)])], ref_binary(op, A, B.T))
+    case(f"binary.{op}.large.broadcast-row", op, [Arg("ramp", ramp=big_a), Arg("ramp", ramp=big_r)], ref_binary(op, A, Rw))
+big_i = dict(dtype="int32", shape=[3000], mul=7919, add=3, mod=20001, scale=1, offset=-10000)
+big_j = dict(dtype="int32", shape=[3000], mul=104729, add=11, mod=2000001, scale=1, offset=-1000000)
+case("binary.mul.large.int32-wrap", "mul", [Arg("ramp", ramp=big_i), Arg("ramp", ramp=big_j, view=[fl(0)])],
+     ref_binary("mul", ramp_values(big_i), np.flip(ramp_values(big_j))))
+for op in ("exp", "tanh", "round"):
+    case(f"unary.{op}.large.transposed", op, [Arg("ramp", ramp=big_b, view=[tr(1, 0)])], ref_unary(op, B.T))
+
 # clip (maximum then minimum)
 cx = arr([-3.0, -1.0, 0.0, 0.5, 2.0, 5.0, math.nan, math.inf], "float32")
 case("binary.clip.float32.scalars", "clip", [T(cx), S(-1), S(2)], np.minimum(np.maximum(cx, np.float32(-1)), np.float32(2)))
@@ -768,6 +783,8 @@ for op, log in (("softmax", False), ("logSoftmax", True)):
     case(f"{op}.rank0.axes=[]", op, [T(x)], ref_softmax(x, [], log), {"axes": []})
     e = np.zeros((2, 0), np.float32)
     case(f"{op}.empty.axes=0", op, [T(e)], np.zeros((2, 0), np.float32), {"axes": 0})
+    case(f"{op}.empty-axis.default", op, [T(e)], np.zeros((2, 0), np.float32))
+    case(f"{op}.empty-axis.int32", op, [T(np.zeros((0, 3), np.int32))], np.zeros((0, 3), np.float32), {"axes": [0, 1]})
 
 # argmax / argmin
 
@@ -808,6 +825,11 @@ for op in ("argmax", "argmin"):
     case(f"{op}.rank0", op, [T(np.array(4.0, np.float32))], np.array(0, np.int32))
     case(f"{op}.empty-other-axis", op, [T(np.zeros((0, 3), np.float32))], np.zeros((0,), np.int32), {"axis": 1})
     case(f"{op}.size1", op, [T(arr([[7.0]], "float32"))], np.array([0], np.int32), {"axis": 0})
+
+# larger operands for reductions and arg-reductions
+case("reduce.sum.large.axes=0", "sum", [Arg("ramp", ramp=big_a)], ref_reduce("sum", A, 0), {"axes": 0}, scale=sum_scale(A, 0))
+case("reduce.max.large.transposed.axes=1", "max", [Arg("ramp", ramp=big_b, view=[tr(1, 0)])], ref_reduce("max", B.T, 1), {"axes": 1})
+case("argmax.large.transposed.axis=0", "argmax", [Arg("ramp", ramp=big_b, view=[tr(1, 0)])], ref_arg("argmax", B.T, 0), {"axis": 0})
 
 # cumsum / cumprod
 
@@ -1123,6 +1145,8 @@ idx = arr([[0, 4], [2, 1], [3, 3]], "int32")
 case("take.views", "take", [T(x, tr(1, 0), fl(0)), T(idx, tr(1, 0))], ref_take(np.flip(x.T, 0), idx.T, 1), {"axis": 1})
 case("take.broadcast-x", "take", [T(arr([1.0, 2.0, 3.0], "float32"), bc(2, 3)), T(arr([2, 0], "int32"))],
      ref_take(np.broadcast_to(arr([1.0, 2.0, 3.0], "float32"), (2, 3)), arr([2, 0], "int32"), 1), {"axis": 1})
+case("take.broadcast-indices", "take", [T(xk), T(arr([1, -1], "int32"), bc(3, 2))], ref_take(xk, np.broadcast_to(arr([1, -1], "int32"), (3, 2)), 1),
+     {"axis": 1})
 case("take.empty-other-axis", "take", [T(np.zeros((0, 3), np.float32)), T(arr([1, 2], "int32"))], np.zeros((0, 2), np.float32), {"axis": 1})
 
 
@@ -1238,7 +1262,7 @@ for name, start, stop, num, opts, expected in [
     ("descending.float64", 2, -1, 7, {"dtype": "float64"}, np.linspace(2, -1, 7)),
     ("int32", 0, 10, 4, {"dtype": "int32"}, np.array([0, 3, 6, 10], np.int32)),
 ]:
-    case(f"creation.linspace.{name}", "linspace", [], expected, {"args": [start, stop, num], **opts}, scale=1e-1 if False else None)
+    case(f"creation.linspace.{name}", "linspace", [], expected, {"args": [start, stop, num], **opts})
 for name, n, m, k, d in [("3", 3, None, None, None), ("3x4.k1", 3, 4, 1, None), ("2x3.k-1.int32", 2, 3, -1, "int32"),
                          ("4x2.bool", 4, 2, 0, "bool"), ("k-out", 2, 2, 5, None), ("0", 0, None, None, None)]:
     args = [n] if m is None else [n, m]

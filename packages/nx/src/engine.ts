@@ -178,13 +178,20 @@ export function trackInScope(t: Disposable): void {
   scopes[scopes.length - 1]?.add(t);
 }
 
-/** Runs `fn` in a new scope and returns the scope's tensors with `fn`'s result. Internal to `tidy`. */
-export function runScoped<T>(fn: () => T): [T, Set<Disposable>] {
+/**
+ * Runs `fn` in a new scope, then hands every tensor created in it to
+ * `settle(scope, result)` (with `result` undefined when `fn` threw, in which
+ * case the error propagates after settling). Internal to `tidy`.
+ */
+export function runScoped<T>(fn: () => T, settle: (scope: Set<Disposable>, result: T | undefined) => void): T {
   const scope = new Set<Disposable>();
   scopes.push(scope);
+  let result: T | undefined;
   try {
-    return [fn(), scope];
+    result = fn();
+    return result;
   } finally {
     scopes.pop();
+    settle(scope, result);
   }
 }

@@ -20,7 +20,7 @@ const finalizer = new FinalizationRegistry<Storage>((storage) => trackRelease(st
 let nextId = 1;
 
 export class Tensor {
-  /** A process-unique id (autodiff tapes key on it). */
+  /** A process-unique id, increasing in creation order (autodiff tapes key on it). */
   readonly id: number;
   readonly shape: readonly number[];
   readonly dtype: DType;

@@ -38,7 +38,8 @@ function indices(shape: readonly number[]): number[][] {
   for (let n = 0; n < sizeOf(shape); n++) {
     out.push([...idx]);
     for (let d = shape.length - 1; d >= 0; d--) {
-      if (++(idx[d] as number) < (shape[d] as number)) break;
+      idx[d] = (idx[d] as number) + 1;
+      if ((idx[d] as number) < (shape[d] as number)) break;
       idx[d] = 0;
     }
   }
@@ -110,6 +111,54 @@ describe("CpuBackend storage", () => {
     expect(result(be.iota(5, -1, 0.75, "int32"), "int32", [5])).toEqual([-1, 0, 0, 1, 2]);
     expect(result(be.iota(4, 254, 1, "uint8"), "uint8", [4])).toEqual([254, 255, 0, 1]);
     expect(result(be.iota(3, -1, 1, "bool"), "bool", [3])).toEqual([1, 0, 1]);
+  });
+});
+
+describe("CpuBackend strided walks", () => {
+  /** A random view of a random buffer: random rank (0–4), sizes (0–3), permuted, flipped and broadcast axes. */
+  function randomView(seed: number): Operand {
+    const r = randomValues(16, Math.imul(seed, 0x9e3779b1)).map((v) => (v + 2) / 4);
+    const rank = Math.floor((r[0] as number) * 5);
+    const shape = Array.from({ length: rank }, (_, i) => Math.floor((r[1 + i] as number) * 4));
+    const dims = shape.map((d) => Math.max(d, 1));
+    // storage order: axis perm[0] outermost; axis perm[j] gets the j-th C-order stride of the permuted dims
+    const perm = dims.map((_, i) => i).sort((a, b) => (r[6 + a] as number) - (r[6 + b] as number));
+    const stored = contiguousStrides(perm.map((p) => dims[p] as number));
+    const strides = new Array<number>(rank).fill(0);
+    perm.forEach((axis, j) => (strides[axis] = stored[j] as number));
+    let offset = 0;
+    strides.forEach((s, i) => {
+      const pick = r[11 + i] as number;
+      if (pick < 0.2) strides[i] = 0;
+      else if (pick < 0.5) {
+        strides[i] = -s;
+        offset += ((dims[i] as number) - 1) * s;
+      }
+    });
+    return operand(randomValues(sizeOf(dims), seed + 100), "float64", shape, strides, offset);
+  }
+
+  it("reads, maps, zips and reduces random layouts like a naive index loop", () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const x = randomView(seed);
+      const shape = x.view.shape;
+      const want = indices(shape).map((i) => x.at(i));
+      expect(Array.from(be.read(x.view)), `read ${seed}`).toEqual(want);
+      expect(result(be.unary("neg", x.view), "float64", shape), `neg ${seed}`).toEqual(want.map((v) => -v));
+      const y = operand(randomValues(sizeOf(shape), seed), "float64", shape);
+      expect(result(be.binary("sub", x.view, y.view), "float64", shape), `sub ${seed}`).toEqual(indices(shape).map((i) => x.at(i) - y.at(i)));
+      const axes = shape.map((_, i) => i).filter((i) => (i + seed) % 2 === 0);
+      const outShape = shape.filter((_, i) => !axes.includes(i));
+      const sums = new Array<number>(sizeOf(outShape)).fill(0);
+      const outStrides = contiguousStrides(outShape);
+      for (const i of indices(shape)) {
+        const kept = i.filter((_, d) => !axes.includes(d));
+        const o = kept.reduce((p, v, d) => p + v * (outStrides[d] as number), 0);
+        sums[o] = (sums[o] as number) + x.at(i);
+      }
+      const got = result(be.reduce("sum", x.view, axes), "float64", outShape);
+      got.forEach((g, i) => expect(g, `sum ${seed}`).toBeCloseTo(sums[i] as number, 12));
+    }
   });
 });
 
@@ -358,6 +407,12 @@ describe("CpuBackend reduce", () => {
     const b = operand([1, 2, 3], "int32", [4, 3], [0, 1]);
     expect(result(be.reduce("sum", b.view, [0]), "int32", [3])).toEqual([4, 8, 12]);
     expect(result(be.reduce("sum", b.view, [0, 1]), "int32", [])).toEqual([24]);
+    const inner = operand([1, 2, 3], "float32", [3, 4], [1, 0]);
+    expect(result(be.reduce("sum", inner.view, [1]), "float32", [3])).toEqual([4, 8, 12]);
+    expect(result(be.reduce("prod", inner.view, [1]), "float32", [3])).toEqual([1, 16, 81]);
+    expect(result(be.reduce("max", inner.view, [0]), "float32", [4])).toEqual([3, 3, 3, 3]);
+    expect(result(be.argReduce("argmin", inner.view, 1), "int32", [3])).toEqual([0, 0, 0]);
+    expect(result(be.scan("cumsum", inner.view, 1), "float32", [3, 4])).toEqual([1, 2, 3, 4, 2, 4, 6, 8, 3, 6, 9, 12]);
   });
 
   it("gives identities for empty reductions, per dtype", () => {
@@ -395,6 +450,8 @@ describe("CpuBackend reduce", () => {
     expect(result(be.reduce("sum", i.view, [0]), "int32", [])).toEqual([-(2 ** 31) + 5]);
     const p = operand([65536, 65536, 3], "int32", [3]);
     expect(result(be.reduce("prod", p.view, [0]), "int32", [])).toEqual([0]);
+    const u = operand([200, 100, 7], "uint8", [3]);
+    expect(result(be.reduce("sum", u.view, [0]), "uint8", [])).toEqual([51]);
     const q = operand([123456, 654321], "int32", [2]);
     expect(result(be.reduce("prod", q.view, [0]), "int32", [])).toEqual([Math.imul(123456, 654321)]);
   });
@@ -477,6 +534,9 @@ describe("CpuBackend cast and copy", () => {
     expect(result(be.cast(x.view, "uint8"), "uint8", [2, 2])).toEqual([255, 3, 0, 0]);
     expect(result(be.cast(x.view, "bool"), "bool", [2, 2])).toEqual([1, 1, 1, 0]);
     expect(result(be.cast(x.view, "float32"), "float32", [2, 2])).toEqual([-1, 3, 256, 0]);
+    const f = operand([-2.5, 0, NaN, 0, 2 ** 32 + 7.9, 0, -300.2], "float64", [4], [2]);
+    expect(result(be.cast(f.view, "int32"), "int32", [4])).toEqual([-2, 0, 7, -300]);
+    expect(result(be.cast(f.view, "uint8"), "uint8", [4])).toEqual([254, 0, 7, 212]);
   });
 
   it("copies materialize broadcasts, flips and transposes", () => {
@@ -528,7 +588,7 @@ describe("CpuBackend matmul", () => {
   }
 
   it("matches a naive product for sizes around the tile and block edges", () => {
-    for (const [m, k, n] of [[1, 1, 1], [3, 4, 4], [5, 7, 9], [13, 300, 11], [2, 5, 530], [97, 33, 17]] as const) {
+    for (const [m, k, n] of [[1, 1, 1], [1, 64, 7], [9, 20, 1], [2, 3, 3], [3, 4, 4], [5, 7, 9], [13, 300, 11], [2, 5, 530], [97, 33, 17]] as const) {
       for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
         const a = matrix([m, k], m * 31 + k, ta);
         const b = matrix([k, n], n * 17 + k, tb);

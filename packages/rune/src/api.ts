@@ -181,8 +181,10 @@ function differentiate(fn: string, f: (x: never) => unknown, x: unknown, hasAux:
  * when `f` returns anything but a one-element float tensor (or, with
  * `hasAux`, a `[loss, aux]` pair whose `loss` is one); whatever `f` throws propagates.
  */
-export function grad<X>(f: (x: X) => Tensor, options?: { readonly hasAux?: false }): (x: X) => X;
+// The hasAux overloads come first: TypeScript fixes the type of an annotated
+// arrow at the first overload tried, and only a tuple context keeps `[loss, aux]` a tuple.
 export function grad<X, A>(f: (x: X) => readonly [Tensor, A], options: { readonly hasAux: true }): (x: X) => [X, A];
+export function grad<X>(f: (x: X) => Tensor, options?: { readonly hasAux?: false }): (x: X) => X;
 export function grad<X>(f: (x: X) => unknown, options: GradOptions = {}): (x: X) => unknown {
   const fn = "rune.grad";
   checkFunction(fn, f);
@@ -197,8 +199,8 @@ export function grad<X>(f: (x: X) => unknown, options: GradOptions = {}): (x: X)
  * `[[loss, aux], grads]`.
  * @throws InvalidArgumentError as {@link grad} (messages start with `rune.valueAndGrad`).
  */
-export function valueAndGrad<X>(f: (x: X) => Tensor, options?: { readonly hasAux?: false }): (x: X) => [Tensor, X];
 export function valueAndGrad<X, A>(f: (x: X) => readonly [Tensor, A], options: { readonly hasAux: true }): (x: X) => [[Tensor, A], X];
+export function valueAndGrad<X>(f: (x: X) => Tensor, options?: { readonly hasAux?: false }): (x: X) => [Tensor, X];
 export function valueAndGrad<X>(f: (x: X) => unknown, options: ValueAndGradOptions = {}): (x: X) => unknown {
   const fn = "rune.valueAndGrad";
   checkFunction(fn, f);

@@ -50,6 +50,11 @@ export function observeRules(fn: (prim: Primitive) => void): () => void {
   };
 }
 
+/**
+ * `Tape` is an nx tracer recording, while installed, every execution of a
+ * differentiable primitive with a float output and at least one tracked
+ * input; the output becomes tracked. `backward` then replays it in reverse.
+ */
 export class Tape implements Tracer {
   readonly #nodes: AnyNode[] = [];
   /** Tensors that depend on a differentiated input (the inputs themselves included). */
@@ -80,10 +85,12 @@ export class Tape implements Tracer {
     return this.#nodes.length;
   }
 
+  /** `holds(t)` is true for every tensor a recorded node refers to (so `nx.tidy` keeps it while the tape is installed). */
   holds(t: Tensor): boolean {
     return this.#held.has(t);
   }
 
+  /** `record(prim, inputs, params, output)` is called by nx's `bind` for every primitive execution. */
   record<P extends Primitive>(prim: P, inputs: readonly Tensor[], params: PrimitiveParams[P], output: Tensor): void {
     if (paused > 0 || VJP[prim] === "nondiff" || !nx.isFloat(output.dtype)) return;
     if (!inputs.some((t) => this.#tracked.has(t))) return;

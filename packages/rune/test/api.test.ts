@@ -126,6 +126,20 @@ describe("nested grad", () => {
     (hv.arraySync() as number[]).forEach((h, j) => expect(h).toBeCloseTo(expected[j] as number, 12));
   });
 
+  it("inner functions may close over outer-differentiated tensors, and vjp nests too", () => {
+    // d/dx sum_i d/dy_i sum(y * x * x) = d/dx sum(x^2) = 2x.
+    const x0 = f64([1, -2]);
+    const g = grad((x: Tensor) => nx.sum(grad((y: Tensor) => nx.sum(nx.mul(nx.mul(y, x), x)))(f64([3, 4]))))(x0);
+    expect(g.arraySync()).toEqual([2, -4]);
+    // d/dx <v, J_sin(x) · 1> = d/dx sum(v cos(x)) = -v sin(x).
+    const v = f64([0.5, 2]);
+    const h = grad((x: Tensor) => {
+      const [, pullback] = vjp((t: Tensor) => nx.sin(t), x);
+      return nx.sum(nx.mul(pullback(nx.onesLike(x)), v));
+    })(x0);
+    (h.arraySync() as number[]).forEach((e, i) => expect(e).toBeCloseTo(-[0.5, 2][i]! * Math.sin([1, -2][i]!), 12));
+  });
+
   it("valueAndGrad inside grad: the outer derivative of the inner value", () => {
     const g = grad((x: Tensor) => {
       const [value, inner] = valueAndGrad((y: Tensor) => nx.sum(nx.mul(y, y)))(x);

@@ -152,3 +152,71 @@ export function machineLine(info?: MachineInfo): string;
  * @throws RangeError if `size` is not a non-negative integer.
  */
 export function seededNormal(size: number, seed?: number): Float32Array;
+
+/**
+ * `maxAbsDiff(a, b)` is the largest `|a[i] - b[i]|`: `Infinity` when the
+ * lengths differ or a difference is NaN, 0 for two empty arrays.
+ */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number;
+
+/** The tfjs backends `loadTfjs` sets up. */
+export type TfjsBackendName = "cpu" | "wasm";
+
+export interface LoadTfjsOptions {
+  /**
+   * Where to resolve the tfjs packages from: the calling module's URL
+   * (`import.meta.url`) or a file path inside the benchmarked package, which
+   * declares `@tensorflow/tfjs-core`, `-backend-cpu` and `-backend-wasm`.
+   */
+  readonly from: string | URL;
+  /**
+   * Also register tfjs's gradient definitions, so `tf.grad`, `tf.grads`,
+   * `tf.valueAndGrads` and `tf.variableGrads` work: tfjs-core's Node bundle
+   * leaves them out, and its `dist/register_all_gradients` module (written for
+   * bundlers) is loaded through a module resolve hook that this registers for
+   * the process (it only completes the extensionless relative imports of
+   * tfjs-core's `dist/` files). Default false.
+   */
+  readonly gradients?: boolean;
+}
+
+/** TensorFlow.js, ready as a benchmark peer (what `loadTfjs` resolves to). */
+export interface TfjsPeers<TF = unknown> {
+  /**
+   * The tfjs-core module: the same instance as the caller's
+   * `import * as tf from "@tensorflow/tfjs-core"`. Pass
+   * `typeof import("@tensorflow/tfjs-core")` as `TF` for its types.
+   */
+  readonly tf: TF;
+  /**
+   * `use(name)` selects the backend (a no-op when it is already selected);
+   * made for `Competitor.activate`, e.g. `activate: () => peers.use("wasm")`.
+   * @throws Error (rejects) when the backend fails to initialise.
+   */
+  use(name: TfjsBackendName): Promise<void>;
+  /** `tf.version_core`, e.g. `"4.22.0"`. */
+  readonly version: string;
+  /** Whether tfjs's gradient definitions were registered (`LoadTfjsOptions.gradients`). */
+  readonly gradients: boolean;
+  /** The directory the `.wasm` binaries are loaded from (ends with a path separator). */
+  readonly wasmDir: string;
+  /** Whether the wasm backend runs its SIMD build. */
+  readonly wasmSimd: boolean;
+  /** Whether the wasm backend runs multithreaded. */
+  readonly wasmThreads: boolean;
+  /** The peers on one line, e.g. `"tfjs-core 4.22.0; tfjs-cpu; tfjs-wasm (SIMD on, threads off)"`. */
+  readonly description: string;
+}
+
+/**
+ * `loadTfjs({ from })` sets up TensorFlow.js in Node, offline, as a benchmark
+ * peer: tfjs-core with the cpu and wasm backends, resolved from `from` (this
+ * harness does not depend on tfjs), the wasm binaries loaded from the
+ * installed package, production mode on, the wasm backend initialised once
+ * (its SIMD and threads flags read) and the cpu backend left selected; with
+ * `gradients: true`, tfjs's gradient definitions registered as well.
+ *
+ * @throws TypeError (rejects) when `from` is missing; Error when a tfjs
+ *   package cannot be resolved from `from` or the wasm backend fails to initialise.
+ */
+export function loadTfjs<TF = unknown>(options: LoadTfjsOptions): Promise<TfjsPeers<TF>>;

@@ -6,8 +6,11 @@
 // medians with a p10-p90 spread, print ratios against peers measured in the
 // same run, and print the machine the numbers came from.
 
+import { createRequire, register } from "node:module";
 import os from "node:os";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
 
 /** @typedef {import("./index.js").Stats} Stats */
 /** @typedef {import("./index.js").Measurement} Measurement */
@@ -16,6 +19,8 @@ import { performance } from "node:perf_hooks";
 /** @typedef {import("./index.js").TableRow} TableRow */
 /** @typedef {import("./index.js").TableOptions} TableOptions */
 /** @typedef {import("./index.js").MachineInfo} MachineInfo */
+/** @typedef {import("./index.js").TfjsBackendName} TfjsBackendName */
+/** @typedef {import("./index.js").LoadTfjsOptions} LoadTfjsOptions */
 
 /**
  * @param {unknown} v
@@ -343,4 +348,126 @@ export function seededNormal(size, seed = 0) {
     if (i + 1 < size) out[i + 1] = r * Math.sin(2 * Math.PI * v);
   }
   return out;
+}
+
+/**
+ * `maxAbsDiff(a, b)` is the largest `|a[i] - b[i]|`; `Infinity` when the
+ * lengths differ or any difference is NaN (a NaN on either side never passes
+ * a tolerance check), 0 for two empty arrays.
+ *
+ * @param {ArrayLike<number>} a
+ * @param {ArrayLike<number>} b
+ * @returns {number}
+ */
+export function maxAbsDiff(a, b) {
+  if (a.length !== b.length) return Infinity;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(/** @type {number} */ (a[i]) - /** @type {number} */ (b[i]));
+    if (Number.isNaN(d)) return Infinity;
+    if (d > diff) diff = d;
+  }
+  return diff;
+}
+
+let tfjsResolveHookRegistered = false;
+
+/**
+ * Registers tfjs's gradient definitions (`tf.grad`, `tf.grads`,
+ * `tf.variableGrads`, ...): imports tfjs-core's `register_all_gradients` ES
+ * module, whose extensionless relative imports a resolve hook completes (see
+ * ./tfjs-esm-resolve.js). Its copy of tfjs-core shares the global engine and
+ * registries with the Node bundle, so the gradients serve the caller's `tf`.
+ *
+ * @param {string} file the resolved path of `register_all_gradients.js`
+ */
+async function loadTfjsGradients(file) {
+  if (!tfjsResolveHookRegistered) {
+    register(new URL("./tfjs-esm-resolve.js", import.meta.url));
+    tfjsResolveHookRegistered = true;
+  }
+  await import(pathToFileURL(file).href);
+}
+
+/** The tfjs packages `loadTfjs` needs, resolved from the caller. */
+const TFJS_PACKAGES = ["@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-cpu", "@tensorflow/tfjs-backend-wasm"];
+
+/**
+ * `loadTfjs({ from, gradients })` sets TensorFlow.js up as a benchmark peer in Node,
+ * offline: it loads tfjs-core and the cpu and wasm backends as the module at
+ * `from` would resolve them (the benchmarked package declares them as
+ * devDependencies; this harness does not depend on tfjs, and a static
+ * `import * as tf from "@tensorflow/tfjs-core"` in that module gets the very
+ * same instance), points the wasm backend at the `.wasm` files of the
+ * installed package, enables production mode (no debug checks, no "install
+ * tfjs-node" banner), initialises the wasm backend once (to fail early and to
+ * read its SIMD and threads flags) and leaves the cpu backend selected.
+ * With `gradients: true` it also registers tfjs's gradient definitions, which
+ * tfjs-core's Node bundle leaves out (see `loadTfjsGradients`).
+ *
+ * @template [TF=unknown]
+ * @param {LoadTfjsOptions} options
+ * @returns {Promise<import("./index.js").TfjsPeers<TF>>}
+ */
+export async function loadTfjs(options) {
+  const from = options?.from;
+  if (!(typeof from === "string" || from instanceof URL) || String(from) === "") {
+    throw new TypeError("bench.loadTfjs: options.from must be the caller's module URL (import.meta.url) or a file path");
+  }
+  const require = createRequire(from);
+  /** @param {string} specifier */
+  const resolve = (specifier) => {
+    try {
+      return require.resolve(specifier);
+    } catch (err) {
+      throw new Error(
+        `bench.loadTfjs: cannot resolve ${specifier} from ${String(from)}; ` +
+          `declare ${TFJS_PACKAGES.join(", ")} as devDependencies of the benchmarked package and run pnpm install`,
+        { cause: err },
+      );
+    }
+  };
+  const [corePath, cpuPath, wasmPath] = TFJS_PACKAGES.map(resolve);
+  const wasmDir = path.join(path.dirname(resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + path.sep;
+
+  // tfjs-core first: the backends register themselves with it on import.
+  /** @type {any} */
+  const tf = await import(pathToFileURL(/** @type {string} */ (corePath)).href);
+  await import(pathToFileURL(/** @type {string} */ (cpuPath)).href);
+  /** @type {any} */
+  const wasm = await import(pathToFileURL(/** @type {string} */ (wasmPath)).href);
+  wasm.setWasmPaths(wasmDir);
+  // Before the gradients: their ES-module copy of tfjs-core skips its Node
+  // platform setup in production mode (the bundle's is already in place).
+  tf.enableProdMode();
+  const gradients = options.gradients ?? false;
+  if (gradients) await loadTfjsGradients(resolve("@tensorflow/tfjs-core/dist/register_all_gradients.js"));
+
+  /** @param {TfjsBackendName} name */
+  const use = async (name) => {
+    if (tf.getBackend() === name) return;
+    const ok = await tf.setBackend(name);
+    if (!ok) throw new Error(`bench.loadTfjs: tfjs backend ${name} failed to initialise`);
+  };
+  try {
+    await use("wasm");
+  } catch (err) {
+    throw new Error(`bench.loadTfjs: tfjs-backend-wasm did not initialise from ${wasmDir}`, { cause: err });
+  }
+  const wasmSimd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
+  const wasmThreads = Boolean(await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT"));
+  await use("cpu");
+  const version = String(tf.version_core);
+  return {
+    tf,
+    use,
+    version,
+    gradients,
+    wasmDir,
+    wasmSimd,
+    wasmThreads,
+    description:
+      `tfjs-core ${version}; tfjs-cpu; tfjs-wasm (SIMD ${wasmSimd ? "on" : "off"}, ` +
+      `threads ${wasmThreads ? "on" : "off"})`,
+  };
 }

@@ -16,8 +16,8 @@ export const FLT_MAX = "3.4028234663852886e38";
 interface HelperDef {
   readonly params: readonly string[];
   readonly body: string;
-  /** Other helpers this one calls. */
-  readonly deps?: readonly HelperName[];
+  /** Other helpers this one calls (names of `DEFS`). */
+  readonly deps?: readonly string[];
 }
 
 function ipow(wrap: "nxWrapI32" | "nxWrapU8"): HelperDef {
@@ -57,7 +57,10 @@ const DEFS = {
       return q;`,
   },
   /** Wraps a whole number to int32 (exact while |v| < 2^24). */
-  nxWrapI32: { params: ["v"], body: `return v - 4294967296.0 * Math.floor((v + 2147483648.0) / 4294967296.0);` },
+  nxWrapI32: {
+    params: ["v"],
+    body: `if (v >= -2147483648 && v < 2147483648) { return v; } return v - 4294967296.0 * Math.floor((v + 2147483648.0) / 4294967296.0);`,
+  },
   /** Wraps a whole number to uint8. */
   nxWrapU8: { params: ["v"], body: `return v - 256.0 * Math.floor(v / 256.0);` },
   nxTrunc: { params: ["v"], body: `if (v < 0) { return Math.ceil(v); } return Math.floor(v);` },
@@ -86,14 +89,14 @@ const DEFS = {
       if (x < -1) { return kNaN; }
       if (x == -1) { return -kInf; }
       if (x > ${FLT_MAX}) { return x; }
-      if (Math.abs(x) < 0.0001) { return x * (1.0 - x * (0.5 - x / 3.0)); }
+      if (Math.abs(x) < 0.01) { return x * (1.0 - x * (0.5 - x * (0.3333333333333333 - x * (0.25 - x * 0.2)))); }
       const u = 1.0 + x;
       return Math.log(u) * x / (u - 1.0);`,
   },
   nxExpm1: {
     params: ["x"],
     body: `
-      if (Math.abs(x) < 0.00001) { return x + 0.5 * x * x; }
+      if (Math.abs(x) < 0.01) { return x * (1.0 + x * (0.5 + x * (0.16666666666666666 + x * (0.041666666666666664 + x * 0.008333333333333333)))); }
       const u = Math.exp(x);
       if (u == 1) { return x; }
       const um = u - 1.0;
@@ -145,7 +148,8 @@ const DEFS = {
       if (a == 1) { return 1.0; }
       if (a != a || b != b) { return kNaN; }
       const ab = Math.abs(a);
-      const bWhole = Math.floor(b) == b;
+      let bWhole = false;
+      if (Math.floor(b) == b) { bWhole = true; }
       if (Math.abs(b) > ${FLT_MAX}) {
         if (ab == 1) { return 1.0; }
         if ((ab > 1) == (b > 0)) { return kInf; }
@@ -153,7 +157,9 @@ const DEFS = {
       }
       let m = 0.0;
       if (a == 0) {
-        if (b > 0) { m = 0.0; } else { m = kInf; }
+        if (b > 0) { return 0.0; }
+        if (bWhole && Math.floor(b * 0.5) != b * 0.5 && 1.0 / a < 0) { return -kInf; }
+        return kInf;
       } else if (ab > ${FLT_MAX}) {
         if (b > 0) { m = kInf; } else { m = 0.0; }
       } else if (bWhole && Math.abs(b) <= 64) {
@@ -173,7 +179,10 @@ const DEFS = {
         m = Math.pow(ab, b);
       }
       if (a < 0) {
-        if (!bWhole) { return kNaN; }
+        if (!bWhole) {
+          if (ab > ${FLT_MAX}) { return m; }
+          return kNaN;
+        }
         if (Math.floor(b * 0.5) != b * 0.5) { return -m; }
       }
       return m;`,
@@ -262,7 +271,7 @@ export function helpersFor(names: Iterable<HelperName>): HelperFunction[] {
   const visit = (n: HelperName): void => {
     if (out.has(n)) return;
     const def: HelperDef = DEFS[n];
-    for (const d of def.deps ?? []) visit(d);
+    for (const d of def.deps ?? []) visit(d as HelperName);
     out.set(n, build(n));
   };
   for (const n of names) visit(n);

@@ -26,7 +26,8 @@ export interface KernelSpec {
 /** An assembled kernel: source plus what the engine needs to build it. */
 export interface AssembledKernel {
   readonly source: string;
-  readonly scalarParams: readonly string[];
+  /** Every parameter name, in argument order. */
+  readonly params: readonly string[];
   readonly helpers: readonly HelperFunction[];
   /** True when the kernel takes `kNaN, kInf` as its last two arguments. */
   readonly specials: boolean;
@@ -39,5 +40,5 @@ export function assemble(spec: KernelSpec): AssembledKernel {
   const scalars = [...(spec.scalars ?? []), ...(specials ? ["kNaN", "kInf"] : [])];
   const params = [...spec.buffers, ...scalars];
   const source = `function (${params.join(", ")}) {\nconst o = this.thread.x + 0.0;\n${spec.body}\n}`;
-  return { source, scalarParams: scalars, helpers, specials };
+  return { source, params, helpers, specials };
 }

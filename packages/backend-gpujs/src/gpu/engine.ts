@@ -7,7 +7,7 @@
  * {@link CompiledKernel}.
  */
 import { GPU } from "gpu.js";
-import type { IKernelRunShortcut, KernelVariable, Texture } from "gpu.js";
+import type { IKernelRunShortcut, ITypesList, KernelVariable, Texture } from "gpu.js";
 
 /** A gpu.js execution mode this package drives (gpu.js's own names). */
 export type EngineMode = "webgl2" | "webgl" | "headlessgl" | "webasm" | "cpu";
@@ -41,8 +41,11 @@ export interface KernelRecipe {
   readonly source: string;
   /** Number of output elements (vec4 elements for `vec4` kernels). */
   readonly outputSize: number;
-  /** Parameter names of `source` that are float scalars (typed `Float` so integral values don't change the kernel's types). */
-  readonly scalarParams: readonly string[];
+  /**
+   * gpu.js type of every parameter, by name (see {@link argumentType}); scalars
+   * are `Float` so an integral value never changes the kernel's types.
+   */
+  readonly argumentTypes: Readonly<Record<string, string>>;
   readonly helpers: readonly HelperFunction[];
   readonly returns: ReturnKind;
 }
@@ -77,6 +80,13 @@ interface TextureInternals {
   delete(): void;
 }
 
+/** `argumentType(arg)` is the gpu.js type of a kernel argument (`Float`, `Array`, or the texture's type). */
+export function argumentType(arg: KernelArg): string {
+  if (typeof arg === "number") return "Float";
+  if (arg instanceof Float32Array) return "Array";
+  return (arg as unknown as { readonly type: string }).type;
+}
+
 /** `isTexture(d)` is true when `d` is a gpu.js texture rather than a host array. */
 export function isTexture(d: DeviceArray): d is Texture {
   return !(d instanceof Float32Array);
@@ -101,20 +111,18 @@ export class Engine {
 
   /** `compile(recipe)` builds (lazily, on first run) the kernel `recipe` describes. */
   compile(recipe: KernelRecipe): CompiledKernel {
-    const argumentTypes: Record<string, "Float"> = {};
-    for (const p of recipe.scalarParams) argumentTypes[p] = "Float";
     const shortcut: IKernelRunShortcut = this.#gpu.createKernel(recipe.source, {
       output: [recipe.outputSize],
       pipeline: true,
       immutable: true,
       precision: "single",
       tactic: "precision",
-      argumentTypes,
+      argumentTypes: { ...recipe.argumentTypes } as ITypesList,
       dynamicOutput: false,
       dynamicArguments: false,
     });
     for (const h of recipe.helpers) {
-      shortcut.addFunction(h.source, { argumentTypes: [...h.argumentTypes], returnType: h.returnType });
+      shortcut.addFunction({ name: h.name, source: h.source, argumentTypes: [...h.argumentTypes], returnType: h.returnType });
     }
     if (recipe.returns === "vec4") shortcut.setPipeline(true);
     const internals = shortcut as unknown as ShortcutInternals;

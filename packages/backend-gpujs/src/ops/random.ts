@@ -1,9 +1,10 @@
 /**
  * `randomUniform` as a kernel: threefry2x32-20 evaluated per element with
- * every 32-bit word held as two 16-bit halves in float32 (exact: sums stay
- * below 2^17, shifts are multiplications by powers of two, XOR goes through
- * gpu.js's integer `^` on values below 2^16). So the stream is bit-identical
- * to nx's reference on every mode, GL included.
+ * every 32-bit word held as two 16-bit halves in float32 (exact: every
+ * intermediate stays below 2^17, shifts are multiplications and floors by
+ * powers of two, XOR goes through gpu.js's integer `^` on values below
+ * 2^16). So the stream is bit-identical to nx's reference on every mode, GL
+ * included.
  */
 import type { KernelSpec } from "../codegen/kernel.js";
 import { lit } from "../codegen/strided.js";
@@ -27,7 +28,11 @@ function addCode(dst: Word, a: Word, b: Word): string {
   );
 }
 
-/** Statements rotating word `w` left by `r` bits (0 < r < 32), in place. */
+/**
+ * Statements rotating word `w` left by `r` bits (0 < r < 32), in place. Every
+ * intermediate stays below 2^17: GL compilers may reassociate float sums, which
+ * is only exact while partial sums stay below 2^24.
+ */
 function rotlCode(w: Word, r: number): string {
   let hi = `${w}h`;
   let lo = `${w}l`;
@@ -38,16 +43,17 @@ function rotlCode(w: Word, r: number): string {
   }
   if (s === 0) return `th = ${hi};\ntl = ${lo};\n${w}h = th;\n${w}l = tl;\n`;
   const up = lit(2 ** s);
-  const down = lit(2 ** (16 - s));
+  const keep = lit(2 ** (16 - s));
+  // (v << s) & 0xffff == (v mod 2^(16-s)) * 2^s; v >>> (16-s) == floor(v / 2^(16-s)).
   return (
-    `th = ${hi} * ${up};\nth = th - Math.floor(th / 65536.0) * 65536.0 + Math.floor(${lo} / ${down});\n` +
-    `tl = ${lo} * ${up};\ntl = tl - Math.floor(tl / 65536.0) * 65536.0 + Math.floor(${hi} / ${down});\n` +
+    `th = (${hi} - Math.floor(${hi} / ${keep}) * ${keep}) * ${up} + Math.floor(${lo} / ${keep});\n` +
+    `tl = (${lo} - Math.floor(${lo} / ${keep}) * ${keep}) * ${up} + Math.floor(${hi} / ${keep});\n` +
     `${w}h = th;\n${w}l = tl;\n`
   );
 }
 
 /** `threefryBody()` is statements computing threefry2x32([s0:s1, s2:s3], [blk, 0]) into words x0, x1. */
-function threefryBody(): string {
+export function threefryBody(): string {
   // key halves: s0..s3 = k0h, k0l, k1h, k1l; k2 = parity ^ k0 ^ k1
   let code =
     "let cy = 0.0;\nlet th = 0.0;\nlet tl = 0.0;\nlet gh = 0.0;\nlet gl = 0.0;\n" +

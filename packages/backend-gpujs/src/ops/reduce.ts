@@ -25,7 +25,13 @@ const COMBINE: Record<ReduceOp, (acc: string, v: string) => string> = {
   min: (a, v) => `nxMin(${a}, ${v})`,
 };
 
-const IDENTITY: Record<ReduceOp, number> = { sum: 0, prod: 1, max: Number.NEGATIVE_INFINITY, min: Number.POSITIVE_INFINITY };
+/** The value of an empty reduction: 0, 1, or the dtype's lowest/highest value for max/min. */
+const IDENTITY: Record<ReduceOp, (dtype: StoredDType) => number> = {
+  sum: () => 0,
+  prod: () => 1,
+  max: (d) => ({ float32: Number.NEGATIVE_INFINITY, int32: -2147483648, uint8: 0, bool: 0 })[d],
+  min: (d) => ({ float32: Number.POSITIVE_INFINITY, int32: 2147483647, uint8: 255, bool: 1 })[d],
+};
 
 /** A reduction input: `outer` kept positions (strided), each reducing `length` elements `stride` apart. */
 interface Folding {
@@ -64,7 +70,7 @@ export function reduce(runner: KernelRunner, table: BufferTable, fn: string, op:
   const outer = sizeOf(keptShape);
   const length = sizeOf(redShape);
   if (outer === 0) return { size: 0, data: null };
-  if (length === 0) return fill(runner, fn, outer, IDENTITY[op]);
+  if (length === 0) return fill(runner, fn, outer, IDENTITY[op](dtype));
   const red = collapse({ shape: redShape, operands: [{ strides: axes.map((k) => x.strides[k] as number), offset: 0 }] });
   let f: Folding;
   let temp: DeviceBuffer | undefined;

@@ -136,7 +136,8 @@ export function inspect(bytes: Uint8Array): Header {
 function decode(info: TensorInfo, dtype: DType, data: Uint8Array): Tensor {
   const [begin, end] = info.dataOffsets;
   const n = info.shape.reduce((a, b) => a * b, 1);
-  const raw = data.slice(begin, end); // a fresh, aligned copy
+  // A fresh copy at offset 0 (aligned). Not `slice`: on a Node Buffer it returns a view.
+  const raw = new Uint8Array(data.subarray(begin, end));
   let host: Float32Array | Float64Array | Int32Array | Uint8Array;
   switch (dtype) {
     case "float32":

@@ -25,7 +25,7 @@ export function cast(x: View, dtype: DType): HostArray {
   const step = cursor.step(0);
   let o = 0;
   for (let r = 0; r < cursor.rows; r++, cursor.next()) {
-    for (let j = 0, s = cursor.start(0); j < n; j++, s += step) out[o++] = src[s] !== 0 ? 1 : 0;
+    for (let j = 0, s = cursor.start(0); j < n; j++, s += step) out[o++] = Number(src[s] !== 0);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 /**
- * Elementwise comparisons: the exhaustive table and the strided kernel. Every
- * comparison with NaN is false except `notEqual`, as IEEE (and JavaScript) has it.
+ * Elementwise comparisons. Every comparison with NaN is false except
+ * `notEqual`, as IEEE (and JavaScript) has it.
  */
 import type { CompareOp, View } from "../backend.js";
 import type { HostArray } from "../dtype.js";
@@ -8,19 +8,41 @@ import { sizeOf } from "../shape.js";
 import { hostArrayOf } from "./storage.js";
 import { rowCursor } from "./strided.js";
 
-/** `COMPARE[op](a, b)` is 1 when `a op b` holds, else 0. */
-export const COMPARE: Record<CompareOp, (a: number, b: number) => number> = {
-  equal: (a, b) => (a === b ? 1 : 0),
-  notEqual: (a, b) => (a !== b ? 1 : 0),
-  less: (a, b) => (a < b ? 1 : 0),
-  lessEqual: (a, b) => (a <= b ? 1 : 0),
-  greater: (a, b) => (a > b ? 1 : 0),
-  greaterEqual: (a, b) => (a >= b ? 1 : 0),
-};
+/**
+ * `compareRow(op, a, i, sa, b, k, sb, out, o, n)` writes `a[i] op b[k]` as 1/0
+ * along one row (positions advancing by `sa`, `sb`) to `out[o..o+n)`. One
+ * loop per op, exhaustive by `switch`; `Number(boolean)` compiles branch-free.
+ */
+function compareRow(op: CompareOp, a: HostArray, i: number, sa: number, b: HostArray, k: number, sb: number, out: Uint8Array, o: number, n: number): void {
+  const end = o + n;
+  switch (op) {
+    case "equal":
+      for (; o < end; o++, i += sa, k += sb) out[o] = Number(a[i] === b[k]);
+      return;
+    case "notEqual":
+      for (; o < end; o++, i += sa, k += sb) out[o] = Number(a[i] !== b[k]);
+      return;
+    case "less":
+      for (; o < end; o++, i += sa, k += sb) out[o] = Number((a[i] as number) < (b[k] as number));
+      return;
+    case "lessEqual":
+      for (; o < end; o++, i += sa, k += sb) out[o] = Number((a[i] as number) <= (b[k] as number));
+      return;
+    case "greater":
+      for (; o < end; o++, i += sa, k += sb) out[o] = Number((a[i] as number) > (b[k] as number));
+      return;
+    case "greaterEqual":
+      for (; o < end; o++, i += sa, k += sb) out[o] = Number((a[i] as number) >= (b[k] as number));
+      return;
+    default: {
+      const unknown: never = op;
+      throw new Error(`nx cpu: unknown comparison ${String(unknown)}`);
+    }
+  }
+}
 
 /** `compare(op, a, b)` is a fresh C-order `bool` array (a `Uint8Array` of 1/0) of `a[i] op b[i]` over the common shape. */
 export function compare(op: CompareOp, a: View, b: View): HostArray {
-  const test = COMPARE[op];
   const out = new Uint8Array(sizeOf(a.shape));
   const srcA = hostArrayOf(a.data);
   const srcB = hostArrayOf(b.data);
@@ -28,9 +50,6 @@ export function compare(op: CompareOp, a: View, b: View): HostArray {
   const n = cursor.length;
   const sa = cursor.step(0);
   const sb = cursor.step(1);
-  let o = 0;
-  for (let r = 0; r < cursor.rows; r++, cursor.next()) {
-    for (let j = 0, i = cursor.start(0), k = cursor.start(1); j < n; j++, i += sa, k += sb) out[o++] = test(srcA[i] as number, srcB[k] as number);
-  }
+  for (let r = 0; r < cursor.rows; r++, cursor.next()) compareRow(op, srcA, cursor.start(0), sa, srcB, cursor.start(1), sb, out, r * n, n);
   return out;
 }

@@ -21,7 +21,7 @@ export function foldKind(dtype: DType): FoldKind {
 }
 
 /** One reduction: its fold per accumulation kind and its identity (the result of an empty reduction) per dtype. */
-export interface FoldRule {
+interface FoldRule {
   readonly fold: Readonly<Record<FoldKind, Fold>>;
   readonly identity: Readonly<Record<DType, number>>;
 }

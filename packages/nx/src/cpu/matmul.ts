@@ -11,7 +11,8 @@
  * and adds the tile to the output. Products and sums are float64; the output
  * array rounds float32 results once per `KC` block.
  *
- * int32 uses a plain loop with `Math.imul`, exact modulo 2^32.
+ * Products with fewer than `MR` rows or `NR` columns skip packing (see
+ * `gemmThin`). int32 uses a plain loop with `Math.imul`, exact modulo 2^32.
  */
 import type { View } from "../backend.js";
 import type { HostArray } from "../dtype.js";
@@ -37,9 +38,10 @@ const NC = 512;
 
 /** Scratch buffers reused by every call (grown on demand, never shrunk). */
 const scratch = {
-  a: new Float64Array(MC * KC),
+  a: new Float64Array(0),
   b: new Float64Array(0),
   tile: new Float64Array(MR * NR),
+  row: new Float64Array(0),
 };
 
 /**
@@ -133,7 +135,10 @@ interface Operand {
 
 /** `gemmFloat(a, b, out, o, m, n, k)` adds `a (m × k) @ b (k × n)` to the contiguous `m × n` block of `out` at `o`. */
 function gemmFloat(a: Operand, b: Operand, out: HostArray, o: number, m: number, n: number, k: number): void {
-  const needB = KC * Math.ceil(Math.min(n, NC) / NR) * NR;
+  const depth = Math.min(k, KC);
+  const needA = Math.ceil(Math.min(m, MC) / MR) * MR * depth;
+  const needB = Math.ceil(Math.min(n, NC) / NR) * NR * depth;
+  if (scratch.a.length < needA) scratch.a = new Float64Array(needA);
   if (scratch.b.length < needB) scratch.b = new Float64Array(needB);
   const pa = scratch.a;
   const pb = scratch.b;
@@ -147,12 +152,45 @@ function gemmFloat(a: Operand, b: Operand, out: HostArray, o: number, m: number,
         packA(a.src, a.at + ic * a.rowStride + pc * a.colStride, a.rowStride, a.colStride, mc, kc, pa);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = Math.min(NR, nc - jr);
-          const bi = (jr / NR) * kc * NR;
+          const bi = jr * kc;
           for (let ir = 0; ir < mc; ir += MR) {
-            microKernel(pa, (ir / MR) * kc * MR, pb, bi, kc, out, o + (ic + ir) * n + jc + jr, n, Math.min(MR, mc - ir), cols);
+            microKernel(pa, ir * kc, pb, bi, kc, out, o + (ic + ir) * n + jc + jr, n, Math.min(MR, mc - ir), cols);
           }
         }
       }
+    }
+  }
+}
+
+/**
+ * `gemmThin(a, b, out, o, m, n, k)` adds `a @ b` to `out` like
+ * {@link gemmFloat} without packing, for products with fewer than `MR` rows
+ * or `NR` columns (vector-matrix and matrix-vector), where packing would cost
+ * as much as the product. With few rows and `b` stored by rows it adds
+ * scaled rows of `b` into a float64 row of sums; otherwise it takes one dot
+ * product per output element.
+ */
+function gemmThin(a: Operand, b: Operand, out: HostArray, o: number, m: number, n: number, k: number): void {
+  const A = a.src;
+  const B = b.src;
+  if (n >= NR && Math.abs(b.colStride) <= Math.abs(b.rowStride)) {
+    if (scratch.row.length < n) scratch.row = new Float64Array(n);
+    const sums = scratch.row;
+    for (let i = 0; i < m; i++) {
+      sums.fill(0, 0, n);
+      for (let t = 0, pa = a.at + i * a.rowStride, pb = b.at; t < k; t++, pa += a.colStride, pb += b.rowStride) {
+        const x = A[pa] as number;
+        for (let j = 0, p = pb; j < n; j++, p += b.colStride) sums[j] = (sums[j] as number) + x * (B[p] as number);
+      }
+      for (let j = 0, q = o + i * n; j < n; j++, q++) out[q] = (out[q] as number) + (sums[j] as number);
+    }
+    return;
+  }
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      for (let t = 0, pa = a.at + i * a.rowStride, pb = b.at + j * b.colStride; t < k; t++, pa += a.colStride, pb += b.rowStride) sum += (A[pa] as number) * (B[pb] as number);
+      out[o + i * n + j] = (out[o + i * n + j] as number) + sum;
     }
   }
 }
@@ -184,7 +222,7 @@ export function matmul(a: View, b: View): HostArray {
   const batchShape = a.shape.slice(0, rank - 2);
   const out = allocHost(a.dtype, sizeOf(batchShape) * m * n);
   if (out.length === 0 || k === 0) return out;
-  const gemm = a.dtype === "int32" ? gemmInt32 : gemmFloat;
+  const gemm = a.dtype === "int32" ? gemmInt32 : m < MR || n < NR ? gemmThin : gemmFloat;
   const srcA = hostArrayOf(a.data);
   const srcB = hostArrayOf(b.data);
   const cursor = rowCursor(batchShape, [axesLayout(a, 0, rank - 2, a.offset), axesLayout(b, 0, rank - 2, b.offset)]);

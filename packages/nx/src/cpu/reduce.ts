@@ -13,48 +13,66 @@ import { contiguousStrides, sizeOf } from "../shape.js";
 import type { Fold } from "./fold.js";
 import { FOLDS, foldKind } from "./fold.js";
 import { toHost } from "./movement.js";
+import { maxNaN, minNaN } from "./scalar.js";
 import { hostArrayOf } from "./storage.js";
 import { rowCursor } from "./strided.js";
 
-/** The float reductions with inlined loops (the rest call their fold). */
-type InlinedReduce = "sum" | "max";
+/**
+ * `foldLine(op, float, f, v, src, s, ss, n)` is `v` folded with `n` elements
+ * of `src` from `s` by `ss`. Floats run an inlined loop per op (exhaustive
+ * by `switch`); integers call their wrapping fold `f`.
+ */
+function foldLine(op: ReduceOp, float: boolean, f: Fold, v: number, src: HostArray, s: number, ss: number, n: number): number {
+  if (!float) {
+    for (let j = 0; j < n; j++, s += ss) v = f(v, src[s] as number);
+    return v;
+  }
+  switch (op) {
+    case "sum":
+      for (let j = 0; j < n; j++, s += ss) v += src[s] as number;
+      return v;
+    case "prod":
+      for (let j = 0; j < n; j++, s += ss) v *= src[s] as number;
+      return v;
+    case "max":
+      for (let j = 0; j < n; j++, s += ss) v = maxNaN(src[s] as number, v);
+      return v;
+    case "min":
+      for (let j = 0; j < n; j++, s += ss) v = minNaN(src[s] as number, v);
+      return v;
+    default: {
+      const unknown: never = op;
+      throw new Error(`nx cpu: unknown reduction ${String(unknown)}`);
+    }
+  }
+}
 
 /**
- * `foldRow(...)` folds `n` elements of `src` (from `s`, step `ss`) into `acc`:
- * all into `acc[a]` when `sa` is 0, else element `j` into `acc[a + j * sa]`.
+ * `foldInto(op, float, f, src, s, ss, acc, a, sa, n)` folds element `j < n`
+ * of `src` (from `s` by `ss`) into `acc[a + j * sa]`, like {@link foldLine}.
  */
-function foldRow(op: InlinedReduce | undefined, f: Fold, src: HostArray, s: number, ss: number, acc: HostArray, a: number, sa: number, n: number): void {
-  if (sa === 0) {
-    let v = acc[a] as number;
-    switch (op) {
-      case "sum":
-        for (let j = 0; j < n; j++, s += ss) v += src[s] as number;
-        break;
-      case "max":
-        for (let j = 0; j < n; j++, s += ss) {
-          const x = src[s] as number;
-          if (x > v || x !== x) v = x;
-        }
-        break;
-      case undefined:
-        for (let j = 0; j < n; j++, s += ss) v = f(v, src[s] as number);
-    }
-    acc[a] = v;
+function foldInto(op: ReduceOp, float: boolean, f: Fold, src: HostArray, s: number, ss: number, acc: HostArray, a: number, sa: number, n: number): void {
+  if (!float) {
+    for (let j = 0; j < n; j++, s += ss, a += sa) acc[a] = f(acc[a] as number, src[s] as number);
     return;
   }
   switch (op) {
     case "sum":
       for (let j = 0; j < n; j++, s += ss, a += sa) acc[a] = (acc[a] as number) + (src[s] as number);
       return;
-    case "max":
-      for (let j = 0; j < n; j++, s += ss, a += sa) {
-        const x = src[s] as number;
-        const v = acc[a] as number;
-        if (x > v || x !== x) acc[a] = x;
-      }
+    case "prod":
+      for (let j = 0; j < n; j++, s += ss, a += sa) acc[a] = (acc[a] as number) * (src[s] as number);
       return;
-    case undefined:
-      for (let j = 0; j < n; j++, s += ss, a += sa) acc[a] = f(acc[a] as number, src[s] as number);
+    case "max":
+      for (let j = 0; j < n; j++, s += ss, a += sa) acc[a] = maxNaN(src[s] as number, acc[a] as number);
+      return;
+    case "min":
+      for (let j = 0; j < n; j++, s += ss, a += sa) acc[a] = minNaN(src[s] as number, acc[a] as number);
+      return;
+    default: {
+      const unknown: never = op;
+      throw new Error(`nx cpu: unknown reduction ${String(unknown)}`);
+    }
   }
 }
 
@@ -71,20 +89,25 @@ export function reduce(op: ReduceOp, x: View, axes: readonly number[]): HostArra
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
   const out = allocHost(x.dtype, sizeOf(outShape));
   if (sizeOf(x.shape) === 0) return out.fill(rule.identity[x.dtype]);
+  const float = kind === "float";
   const acc = x.dtype === "float32" ? new Float64Array(out.length) : out;
   // -0 is the exact identity of float addition (-0 + -0 keeps the sign); an empty sum is +0 above.
-  acc.fill(op === "sum" && kind === "float" ? -0 : rule.identity[x.dtype]);
+  acc.fill(op === "sum" && float ? -0 : rule.identity[x.dtype]);
   const outStrides = contiguousStrides(outShape);
   let kept = 0;
   const accStrides = x.shape.map((_, i) => (axes.includes(i) ? 0 : (outStrides[kept++] as number)));
-  const inlined = kind === "float" && (op === "sum" || op === "max") ? op : undefined;
   const f = rule.fold[kind];
   const src = hostArrayOf(x.data);
   const cursor = rowCursor(x.shape, [x, { strides: accStrides, offset: 0 }]);
   const n = cursor.length;
   const ss = cursor.step(0);
   const sa = cursor.step(1);
-  for (let r = 0; r < cursor.rows; r++, cursor.next()) foldRow(inlined, f, src, cursor.start(0), ss, acc, cursor.start(1), sa, n);
+  for (let r = 0; r < cursor.rows; r++, cursor.next()) {
+    const a = cursor.start(1);
+    // A reduced innermost axis folds a whole row into one accumulator; a kept one folds it into a row of them.
+    if (sa === 0) acc[a] = foldLine(op, float, f, acc[a] as number, src, cursor.start(0), ss, n);
+    else foldInto(op, float, f, src, cursor.start(0), ss, acc, a, sa, n);
+  }
   if (acc !== out) out.set(acc);
   return out;
 }

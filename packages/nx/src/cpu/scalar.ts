@@ -4,10 +4,19 @@
  * powers that wrap. The elementwise tables are built from these.
  */
 
-/** `roundHalfEven(x)` rounds to the nearest integer, ties to the even one (numpy's `round`). */
+/** Adding then subtracting 2^52 rounds any `0 ≤ a < 2^52` to an integer, ties to even (the IEEE default). */
+const TWO_POW_52 = 2 ** 52;
+
+/**
+ * `roundHalfEven(x)` rounds to the nearest integer, ties to the even one
+ * (numpy's `round`), keeping the sign of zero; values of magnitude 2^52 or
+ * more are integers already and, like ±Infinity and NaN, are returned as is.
+ */
 export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  const a = Math.abs(x);
+  if (!(a < TWO_POW_52) || a === 0) return x;
+  const r = a + TWO_POW_52 - TWO_POW_52;
+  return x < 0 ? -r : r;
 }
 
 /** `sign(x)` is -1, 0 or 1 by the sign of `x`; it keeps the sign of a zero and maps NaN to NaN. */

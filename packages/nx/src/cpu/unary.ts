@@ -1,5 +1,7 @@
 /**
- * Elementwise unary ops: the exhaustive table of scalar rules and the strided kernel.
+ * Elementwise unary ops. Integer inputs need no special case: `neg`/`abs`
+ * results are exact doubles that the integer store wraps, and rounding an
+ * integer is the identity.
  */
 import type { UnaryOp, View } from "../backend.js";
 import type { HostArray } from "../dtype.js";
@@ -10,68 +12,118 @@ import { roundHalfEven, sigmoid, sign } from "./scalar.js";
 import { hostArrayOf } from "./storage.js";
 import { rowCursor } from "./strided.js";
 
-/** How one unary op computes an element, and whether its output is `bool` rather than the input's dtype. */
-interface UnaryRule {
-  readonly apply: (x: number) => number;
-  readonly toBool: boolean;
-}
-
-const keep = (apply: (x: number) => number): UnaryRule => ({ apply, toBool: false });
-const test = (apply: (x: number) => number): UnaryRule => ({ apply, toBool: true });
-
-/**
- * `UNARY[op]` is the rule of every unary op. Integer inputs need no special
- * case: `neg`/`abs` results are exact doubles that the integer store wraps,
- * and rounding an integer is the identity.
- */
-export const UNARY: Record<UnaryOp, UnaryRule> = {
-  neg: keep((x) => -x),
-  abs: keep(Math.abs),
-  sign: keep(sign),
-  floor: keep(Math.floor),
-  ceil: keep(Math.ceil),
-  round: keep(roundHalfEven),
-  sqrt: keep(Math.sqrt),
-  exp: keep(Math.exp),
-  log: keep(Math.log),
-  log1p: keep(Math.log1p),
-  expm1: keep(Math.expm1),
-  sin: keep(Math.sin),
-  cos: keep(Math.cos),
-  tan: keep(Math.tan),
-  tanh: keep(Math.tanh),
-  sigmoid: keep(sigmoid),
-  erf: keep(erf),
-  logicalNot: test((x) => (x === 0 ? 1 : 0)),
-  isNaN: test((x) => (x !== x ? 1 : 0)),
-  isFinite: test((x) => (x - x === 0 ? 1 : 0)),
+/** `PREDICATE[op]` is true for the ops whose output is `bool` (1/0) instead of the input's dtype. */
+const PREDICATE: Record<UnaryOp, boolean> = {
+  neg: false,
+  abs: false,
+  sign: false,
+  floor: false,
+  ceil: false,
+  round: false,
+  sqrt: false,
+  exp: false,
+  log: false,
+  log1p: false,
+  expm1: false,
+  sin: false,
+  cos: false,
+  tan: false,
+  tanh: false,
+  sigmoid: false,
+  erf: false,
+  logicalNot: true,
+  isNaN: true,
+  isFinite: true,
 };
 
 /**
- * `mapRow(op, f, src, s, step, out, o, n)` writes `f(src[s + j * step])` to
- * `out[o + j]` for `j < n`, with inlined loops for the ops models run most.
+ * `mapRow(op, src, s, step, out, o, n)` writes `op(src[s + j * step])` to
+ * `out[o + j]` for `j < n`. One loop per op, exhaustive by `switch`, so each
+ * scalar function is called from its own site and V8 inlines it (a shared
+ * call through a table would be megamorphic and cost more than most ops).
  */
-function mapRow(op: UnaryOp, f: (x: number) => number, src: HostArray, s: number, step: number, out: HostArray, o: number, n: number): void {
+function mapRow(op: UnaryOp, src: HostArray, s: number, step: number, out: HostArray, o: number, n: number): void {
   const end = o + n;
   switch (op) {
     case "neg":
       for (; o < end; o++, s += step) out[o] = -(src[s] as number);
       return;
+    case "abs":
+      for (; o < end; o++, s += step) out[o] = Math.abs(src[s] as number);
+      return;
+    case "sign":
+      for (; o < end; o++, s += step) out[o] = sign(src[s] as number);
+      return;
+    case "floor":
+      for (; o < end; o++, s += step) out[o] = Math.floor(src[s] as number);
+      return;
+    case "ceil":
+      for (; o < end; o++, s += step) out[o] = Math.ceil(src[s] as number);
+      return;
+    case "round":
+      for (; o < end; o++, s += step) out[o] = roundHalfEven(src[s] as number);
+      return;
+    case "sqrt":
+      for (; o < end; o++, s += step) out[o] = Math.sqrt(src[s] as number);
+      return;
     case "exp":
       for (; o < end; o++, s += step) out[o] = Math.exp(src[s] as number);
       return;
-    default:
-      for (; o < end; o++, s += step) out[o] = f(src[s] as number);
+    case "log":
+      for (; o < end; o++, s += step) out[o] = Math.log(src[s] as number);
+      return;
+    case "log1p":
+      for (; o < end; o++, s += step) out[o] = Math.log1p(src[s] as number);
+      return;
+    case "expm1":
+      for (; o < end; o++, s += step) out[o] = Math.expm1(src[s] as number);
+      return;
+    case "sin":
+      for (; o < end; o++, s += step) out[o] = Math.sin(src[s] as number);
+      return;
+    case "cos":
+      for (; o < end; o++, s += step) out[o] = Math.cos(src[s] as number);
+      return;
+    case "tan":
+      for (; o < end; o++, s += step) out[o] = Math.tan(src[s] as number);
+      return;
+    case "tanh":
+      for (; o < end; o++, s += step) out[o] = Math.tanh(src[s] as number);
+      return;
+    case "sigmoid":
+      for (; o < end; o++, s += step) out[o] = sigmoid(src[s] as number);
+      return;
+    case "erf":
+      for (; o < end; o++, s += step) out[o] = erf(src[s] as number);
+      return;
+    case "logicalNot":
+      for (; o < end; o++, s += step) out[o] = Number(src[s] === 0);
+      return;
+    case "isNaN":
+      for (; o < end; o++, s += step) {
+        const x = src[s] as number;
+        out[o] = Number(x !== x);
+      }
+      return;
+    case "isFinite":
+      for (; o < end; o++, s += step) {
+        const x = src[s] as number;
+        out[o] = Number(x - x === 0);
+      }
+      return;
+    default: {
+      const unknown: never = op;
+      throw new Error(`nx cpu: unknown unary op ${String(unknown)}`);
+    }
   }
 }
 
 /** `unary(op, x)` is a fresh C-order array holding `op` of every element of `x` (`bool` for the predicates). */
 export function unary(op: UnaryOp, x: View): HostArray {
-  const rule = UNARY[op];
-  const out = allocHost(rule.toBool ? "bool" : x.dtype, sizeOf(x.shape));
+  const out = allocHost(PREDICATE[op] ? "bool" : x.dtype, sizeOf(x.shape));
   const src = hostArrayOf(x.data);
   const cursor = rowCursor(x.shape, [x]);
   const n = cursor.length;
-  for (let r = 0; r < cursor.rows; r++, cursor.next()) mapRow(op, rule.apply, src, cursor.start(0), cursor.step(0), out, r * n, n);
+  for (let r = 0; r < cursor.rows; r++, cursor.next()) mapRow(op, src, cursor.start(0), cursor.step(0), out, r * n, n);
   return out;
 }

@@ -16,18 +16,21 @@ import { castTo, checkTensor } from "./operands.js";
  * except the tensors in its result (any pytree of tensors), which move to the
  * enclosing scope. Scopes nest. `fn` must be synchronous. Tensors an active
  * autodiff tape still needs are handed to the enclosing scope rather than
- * disposed, so `tidy` is safe inside differentiated functions.
+ * disposed, so `tidy` is safe inside differentiated functions. When `fn`
+ * throws, the tensors it created are disposed and the error propagates.
  * @throws InvalidArgumentError when `fn` returns a Promise (tensors would be disposed before it settles).
  */
 export function tidy<T>(fn: () => T): T {
-  const [result, scope] = runScoped(fn);
+  const result = runScoped(fn, (scope, value) => {
+    // On a throw, `value` is undefined: everything the scope created is released.
+    const kept = new Set<unknown>(value instanceof Promise ? [] : leaves(value as Tree<unknown>));
+    for (const t of scope) {
+      if (kept.has(t) || isHeld(t as Tensor)) trackInScope(t);
+      else if (!keptForever.has(t as Tensor)) t.dispose();
+    }
+  });
   if (result instanceof Promise) {
     throw new InvalidArgumentError("nx.tidy", "fn returned a Promise; tidy only accepts synchronous functions");
-  }
-  const kept = new Set<unknown>(leaves(result as Tree<unknown>));
-  for (const t of scope) {
-    if (kept.has(t as Tensor) || isHeld(t as Tensor)) trackInScope(t);
-    else if (!keptForever.has(t as Tensor)) t.dispose();
   }
   return result;
 }

@@ -1,0 +1,6 @@
+// nx's backend conformance suite on the gpujs backend in `headlessgl` mode.
+import { describeBackendConformance } from "@raven-ts/nx/testing";
+import { gpujsBackend } from "../src/index.js";
+import { CONFORMANCE } from "./support/conformance.js";
+
+describeBackendConformance("gpujs-headlessgl", () => gpujsBackend({ mode: "headlessgl" }), CONFORMANCE);
