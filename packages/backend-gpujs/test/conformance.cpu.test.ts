@@ -2,5 +2,6 @@
 import { describeBackendConformance } from "@raven-ts/nx/testing";
 import { gpujsBackend } from "../src/index.js";
 import { CONFORMANCE } from "./support/conformance.js";
+import { describeMode } from "./support/modes.js";
 
-describeBackendConformance("gpujs-cpu", () => gpujsBackend({ mode: "cpu" }), CONFORMANCE);
+describeMode("cpu", () => describeBackendConformance("gpujs-cpu", () => gpujsBackend({ mode: "cpu" }), CONFORMANCE));

@@ -7,7 +7,7 @@ const EDGE_ITEMS = 3;
 /**
  * `formatTensor(data, shape, dtype)` renders C-order `data` like numpy's `str`
  * (commas between elements, one row per line, aligned columns): floats
- * with up to 4 significant decimals, `True`/`False` for bool, and `...` for
+ * with up to 4 significant decimals, `true`/`false` for bool, and `...` for
  * the elided middle of long axes when the tensor has more than 1000 elements.
  */
 export function formatTensor(data: HostArray, shape: readonly number[], dtype: DType): string {

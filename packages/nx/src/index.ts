@@ -35,7 +35,8 @@ export {
 } from "./ops/movement.js";
 export { matmul } from "./ops/linalg.js";
 export { oneHot, take, takeAlongAxis } from "./ops/indexing.js";
-export { cast, dispose, keep, tidy, toBackend } from "./ops/memory.js";
+export { cast, dispose, toBackend } from "./ops/memory.js";
+export { keep, tidy } from "./scope.js";
 
 export * as random from "./random/index.js";
 export * as tree from "./tree.js";

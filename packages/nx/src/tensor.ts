@@ -101,12 +101,12 @@ export class Tensor {
 
   /** `arraySync()` is the elements as nested JS arrays (a number for rank 0; booleans for `bool`). @throws InvalidArgumentError when disposed. */
   arraySync(): NestedArray {
-    return nest(this.dataSync(), this.shape, this.dtype === "bool");
+    return nest(this.#storage.backend.read(this.view("Tensor.arraySync")), this.shape, this.dtype === "bool");
   }
 
   /** `array()` resolves to what {@link arraySync} returns. */
   async array(): Promise<NestedArray> {
-    return nest(await this.data(), this.shape, this.dtype === "bool");
+    return nest(await this.#storage.backend.readAsync(this.view("Tensor.array")), this.shape, this.dtype === "bool");
   }
 
   /**
@@ -115,7 +115,7 @@ export class Tensor {
    */
   item(): number | boolean {
     if (this.size !== 1) throw new InvalidArgumentError("Tensor.item", `expected a tensor with one element, got shape ${fmtShape(this.shape)}`);
-    const v = this.dataSync()[0] as number;
+    const v = this.#storage.backend.read(this.view("Tensor.item"))[0] as number;
     return this.dtype === "bool" ? v !== 0 : v;
   }
 

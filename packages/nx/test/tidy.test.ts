@@ -44,3 +44,30 @@ describe("tidy", () => {
     expect(live()).toBe(before);
   });
 });
+
+describe("public ops release their intermediates", () => {
+  it("leave only their result alive (casts, weak scalars, broadcast views and partial results are disposed)", () => {
+    const x = nx.ones([3, 4]);
+    const xi = nx.cast(x, "int32");
+    const v = nx.ones([4]);
+    const idx = nx.zeros([3, 1], "int32");
+    const cases: [string, () => nx.Tensor | nx.Tensor[]][] = [
+      ["add with a weak scalar", () => nx.add(x, 1)],
+      ["div of int32 (cast to float32)", () => nx.div(xi, 2)],
+      ["softmax", () => nx.softmax(x)],
+      ["logsumexp", () => nx.logsumexp(x, { axes: 1 })],
+      ["var", () => nx.var(x, { ddof: 1 })],
+      ["takeAlongAxis", () => nx.takeAlongAxis(x, idx, { axis: 1 })],
+      ["matmul of vectors", () => nx.matmul(v, v)],
+      ["tril", () => nx.tril(x)],
+      ["stack", () => nx.stack([x, x], { axis: 1 })],
+      ["split", () => nx.split(x, 2, { axis: 1 })],
+    ];
+    for (const [name, f] of cases) {
+      const before = nx.memory().numTensors;
+      const out = f();
+      expect(nx.memory().numTensors - before, name).toBe(Array.isArray(out) ? out.length : 1);
+      nx.dispose(out);
+    }
+  });
+});

@@ -17,6 +17,12 @@ export function wrap(dtype: StoredDType, e: string): string {
 }
 
 const float = (f: (v: string) => string, other: Expr = () => "v0"): Expr => (d) => (d === "float32" ? f("v0") : other(d));
+/**
+ * A transcendental float op with NaN passed through explicitly: some GLSL
+ * implementations (SwiftShader) compute `exp`, `log`, ... of NaN by bit
+ * tricks that return finite garbage.
+ */
+const transcendental = (f: (v: string) => string): Expr => float((v) => `(${v} != ${v}) ? ${v} : ${f(v)}`);
 const bool = (cond: string): string => `(${cond}) ? 1.0 : 0.0`;
 
 /** Unary ops. */
@@ -27,17 +33,17 @@ export const UNARY: Record<UnaryOp, Expr> = {
   floor: float((v) => `Math.floor(${v})`),
   ceil: float((v) => `Math.ceil(${v})`),
   round: float((v) => `nxRound(${v})`),
-  sqrt: float((v) => `nxSqrt(${v}, kNaN)`),
-  exp: float((v) => `Math.exp(${v})`),
-  log: float((v) => `nxLog(${v}, kNaN, kInf)`),
-  log1p: float((v) => `nxLog1p(${v}, kNaN, kInf)`),
-  expm1: float((v) => `nxExpm1(${v})`),
-  sin: float((v) => `nxSin(${v}, kNaN)`),
-  cos: float((v) => `nxCos(${v}, kNaN)`),
-  tan: float((v) => `nxTan(${v}, kNaN)`),
-  tanh: float((v) => `nxTanh(${v})`),
-  sigmoid: float((v) => `nxSigmoid(${v})`),
-  erf: float((v) => `nxErf(${v})`),
+  sqrt: transcendental((v) => `nxSqrt(${v}, kNaN)`),
+  exp: transcendental((v) => `Math.exp(${v})`),
+  log: transcendental((v) => `nxLog(${v}, kNaN, kInf)`),
+  log1p: transcendental((v) => `nxLog1p(${v}, kNaN, kInf)`),
+  expm1: transcendental((v) => `nxExpm1(${v})`),
+  sin: transcendental((v) => `nxSin(${v}, kNaN)`),
+  cos: transcendental((v) => `nxCos(${v}, kNaN)`),
+  tan: transcendental((v) => `nxTan(${v}, kNaN)`),
+  tanh: transcendental((v) => `nxTanh(${v})`),
+  sigmoid: transcendental((v) => `nxSigmoid(${v})`),
+  erf: transcendental((v) => `nxErf(${v})`),
   logicalNot: () => bool("v0 == 0"),
   isNaN: () => bool("v0 != v0"),
   isFinite: () => bool("Math.abs(v0) <= 3.4028234663852886e38"),

@@ -16,6 +16,7 @@ export const INT32_BEYOND_2_24: readonly string[] = [
   "binary.add.int32.edges",
   "binary.sub.int32.edges",
   "binary.mul.int32.edges",
+  "binary.mul.large.int32-wrap",
   "binary.mod.int32.edges",
   "binary.pow.int32.edges",
   "binary.maximum.int32.edges",

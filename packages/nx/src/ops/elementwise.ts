@@ -9,6 +9,7 @@ import { bind } from "../primitives.js";
 import type { Tensor } from "../tensor.js";
 import type { TensorLike } from "./operands.js";
 import { castTo, checkOperands, checkTensor, prepare, resultDType } from "./operands.js";
+import { tidy } from "../scope.js";
 
 /** How an op treats dtypes before reaching the backend. */
 type UnaryKind =
@@ -22,11 +23,13 @@ type UnaryKind =
   | "predicate";
 
 function unary(fn: string, op: UnaryOp, kind: UnaryKind, x: Tensor): Tensor {
-  checkTensor(fn, x);
-  if (kind === "rounding" && !isFloat(x.dtype)) return bind("reshape", [x], { shape: x.shape });
-  if (kind === "float" && !isFloat(x.dtype)) return bind(op, [castTo(x, "float32")], {});
-  if (kind === "numeric" && x.dtype === "bool") return bind(op, [castTo(x, "int32")], {});
-  return bind(op, [x], {});
+  return tidy(() => {
+    checkTensor(fn, x);
+    if (kind === "rounding" && !isFloat(x.dtype)) return bind("reshape", [x], { shape: x.shape });
+    if (kind === "float" && !isFloat(x.dtype)) return bind(op, [castTo(x, "float32")], {});
+    if (kind === "numeric" && x.dtype === "bool") return bind(op, [castTo(x, "int32")], {});
+    return bind(op, [x], {});
+  });
 }
 
 /** `neg(x)` is `-x` elementwise (bool is computed as int32; integers wrap). @throws InvalidArgumentError when `x` is not a live tensor. */
@@ -78,8 +81,10 @@ export function square(x: Tensor): Tensor {
 
 /** `rsqrt(x)` is `1 / sqrt(x)`; integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
 export function rsqrt(x: Tensor): Tensor {
-  checkTensor("nx.rsqrt", x);
-  return div(1, sqrt(x));
+  return tidy(() => {
+    checkTensor("nx.rsqrt", x);
+    return div(1, sqrt(x));
+  });
 }
 
 /** How a binary op treats dtypes before reaching the backend. */
@@ -94,12 +99,14 @@ type BinaryKind =
   | "logical";
 
 function binary(fn: string, op: BinaryOp, kind: BinaryKind, a: TensorLike, b: TensorLike): Tensor {
-  let dtype: DType = resultDType(fn, [a, b]);
-  if (kind === "arith" && dtype === "bool") dtype = "int32";
-  if (kind === "float" && !isFloat(dtype)) dtype = "float32";
-  if (kind === "logical") dtype = "bool";
-  const { tensors } = prepare(fn, [a, b], dtype);
-  return bind(op, tensors, {});
+  return tidy(() => {
+    let dtype: DType = resultDType(fn, [a, b]);
+    if (kind === "arith" && dtype === "bool") dtype = "int32";
+    if (kind === "float" && !isFloat(dtype)) dtype = "float32";
+    if (kind === "logical") dtype = "bool";
+    const { tensors } = prepare(fn, [a, b], dtype);
+    return bind(op, tensors, {});
+  });
 }
 
 /** `add(a, b)` is `a + b` with broadcasting (bool operands are added as int32; integers wrap). @throws InvalidArgumentError for non-tensor operands, different backends or unbroadcastable shapes. */
@@ -124,8 +131,10 @@ export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => binary("nx.l
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary("nx.logicalOr", "logicalOr", "logical", a, b);
 
 function compare(fn: string, op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
-  const { tensors } = prepare(fn, [a, b]);
-  return bind(op, tensors, {});
+  return tidy(() => {
+    const { tensors } = prepare(fn, [a, b]);
+    return bind(op, tensors, {});
+  });
 }
 
 /** `equal(a, b)` is the bool tensor `a == b` (compared in the promoted dtype, with broadcasting). @throws InvalidArgumentError as {@link add}. */
@@ -147,10 +156,12 @@ export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => compare("n
  * @throws InvalidArgumentError as {@link add}.
  */
 export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
-  const fn = "nx.where";
-  const dtype = resultDType(fn, [a, b]);
-  const { tensors } = prepare(fn, [cond, a, b], ["bool", dtype, dtype]);
-  return bind("where", tensors, {});
+  return tidy(() => {
+    const fn = "nx.where";
+    const dtype = resultDType(fn, [a, b]);
+    const { tensors } = prepare(fn, [cond, a, b], ["bool", dtype, dtype]);
+    return bind("where", tensors, {});
+  });
 }
 
 /**
@@ -159,6 +170,8 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
  * @throws InvalidArgumentError as {@link add}.
  */
 export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor {
-  checkOperands("nx.clip", [x, lo, hi]);
-  return minimum(maximum(x, lo), hi);
+  return tidy(() => {
+    checkOperands("nx.clip", [x, lo, hi]);
+    return minimum(maximum(x, lo), hi);
+  });
 }

@@ -5,6 +5,7 @@ import { bind } from "../primitives.js";
 import { broadcastShapes } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { castTo, checkTensor, expandTo } from "./operands.js";
+import { tidy } from "../scope.js";
 
 /**
  * `matmul(a, b)` is the matrix product with numpy's semantics: for rank ≥ 2
@@ -15,24 +16,26 @@ import { castTo, checkTensor, expandTo } from "./operands.js";
  * @throws InvalidArgumentError when an operand is rank 0, the inner dimensions differ, the batch axes do not broadcast, or the operands live on different backends.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  const fn = "nx.matmul";
-  checkTensor(fn, a, "a");
-  checkTensor(fn, b, "b");
-  if (a.ndim === 0 || b.ndim === 0) throw new InvalidArgumentError(fn, `operands must have rank >= 1, got ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
-  if (a.backend !== b.backend) throw new InvalidArgumentError(fn, `operands live on different backends (${a.backend.name} and ${b.backend.name})`);
-  // Validate on shapes first, so a failure leaves no view behind.
-  const aShape = a.ndim === 1 ? [1, a.shape[0] as number] : a.shape;
-  const bShape = b.ndim === 1 ? [b.shape[0] as number, 1] : b.shape;
-  const [m, k] = aShape.slice(-2) as [number, number];
-  const [k2, n] = bShape.slice(-2) as [number, number];
-  if (k !== k2) throw new InvalidArgumentError(fn, `inner dimensions differ: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
-  const batch = broadcastShapes(fn, aShape.slice(0, -2), bShape.slice(0, -2));
-  const a2 = a.ndim === 1 ? bind("reshape", [a], { shape: aShape }) : a;
-  const b2 = b.ndim === 1 ? bind("reshape", [b], { shape: bShape }) : b;
-  let dtype: DType = promoteTypes(a.dtype, b.dtype);
-  if (dtype === "bool" || dtype === "uint8") dtype = "int32";
-  const out = bind("matmul", [expandTo(castTo(a2, dtype), [...batch, m, k]), expandTo(castTo(b2, dtype), [...batch, k, n])], {});
-  if (a.ndim > 1 && b.ndim > 1) return out;
-  const shape = [...batch, ...(a.ndim > 1 ? [m] : []), ...(b.ndim > 1 ? [n] : [])];
-  return bind("reshape", [out], { shape });
+  return tidy(() => {
+    const fn = "nx.matmul";
+    checkTensor(fn, a, "a");
+    checkTensor(fn, b, "b");
+    if (a.ndim === 0 || b.ndim === 0) throw new InvalidArgumentError(fn, `operands must have rank >= 1, got ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
+    if (a.backend !== b.backend) throw new InvalidArgumentError(fn, `operands live on different backends (${a.backend.name} and ${b.backend.name})`);
+    // Validate on shapes first, so a failure leaves no view behind.
+    const aShape = a.ndim === 1 ? [1, a.shape[0] as number] : a.shape;
+    const bShape = b.ndim === 1 ? [b.shape[0] as number, 1] : b.shape;
+    const [m, k] = aShape.slice(-2) as [number, number];
+    const [k2, n] = bShape.slice(-2) as [number, number];
+    if (k !== k2) throw new InvalidArgumentError(fn, `inner dimensions differ: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
+    const batch = broadcastShapes(fn, aShape.slice(0, -2), bShape.slice(0, -2));
+    const a2 = a.ndim === 1 ? bind("reshape", [a], { shape: aShape }) : a;
+    const b2 = b.ndim === 1 ? bind("reshape", [b], { shape: bShape }) : b;
+    let dtype: DType = promoteTypes(a.dtype, b.dtype);
+    if (dtype === "bool" || dtype === "uint8") dtype = "int32";
+    const out = bind("matmul", [expandTo(castTo(a2, dtype), [...batch, m, k]), expandTo(castTo(b2, dtype), [...batch, k, n])], {});
+    if (a.ndim > 1 && b.ndim > 1) return out;
+    const shape = [...batch, ...(a.ndim > 1 ? [m] : []), ...(b.ndim > 1 ? [n] : [])];
+    return bind("reshape", [out], { shape });
+  });
 }

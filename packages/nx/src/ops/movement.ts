@@ -12,6 +12,7 @@ import type { Tensor } from "../tensor.js";
 import { fromHost } from "./creation.js";
 import { where } from "./elementwise.js";
 import { castTo, checkTensor } from "./operands.js";
+import { tidy } from "../scope.js";
 
 /**
  * `reshape(x, shape)` is `x` with a new shape of the same size, elements in C
@@ -118,43 +119,45 @@ export type SliceIndex = number | SliceRange | null;
  * @throws InvalidArgumentError when `spec` has more entries than `x` has axes, an integer index is out of range, or a step is 0 or not an integer.
  */
 export function slice(x: Tensor, spec: readonly SliceIndex[]): Tensor {
-  const fn = "nx.slice";
-  checkTensor(fn, x);
-  if (!Array.isArray(spec)) throw new InvalidArgumentError(fn, `spec must be an array, got ${String(spec)}`);
-  if (spec.length > x.ndim) throw new InvalidArgumentError(fn, `too many indices (${spec.length}) for shape ${fmtShape(x.shape)}`);
-  const starts: number[] = [];
-  const steps: number[] = [];
-  const shape: number[] = [];
-  const keep: number[] = [];
-  x.shape.forEach((n, axis) => {
-    const s = spec[axis] ?? null;
-    if (typeof s === "number") {
-      if (!Number.isInteger(s) || s < -n || s >= n) throw new InvalidArgumentError(fn, `index ${s} is out of bounds for axis ${axis} of size ${n}`);
-      starts.push(s < 0 ? s + n : s);
-      steps.push(1);
-      shape.push(1);
-      return;
-    }
-    const step = s?.step ?? 1;
-    if (!Number.isInteger(step) || step === 0) throw new InvalidArgumentError(fn, `step must be a non-zero integer, got ${step} on axis ${axis}`);
-    for (const b of [s?.start, s?.stop]) {
-      if (b !== undefined && !Number.isInteger(b)) throw new InvalidArgumentError(fn, `slice bounds must be integers, got ${b} on axis ${axis}`);
-    }
-    const norm = (v: number | undefined, dflt: number, lo: number, hi: number): number => {
-      if (v === undefined) return dflt;
-      const w = v < 0 ? v + n : v;
-      return Math.min(Math.max(w, lo), hi);
-    };
-    const start = step > 0 ? norm(s?.start, 0, 0, n) : norm(s?.start, n - 1, -1, n - 1);
-    const stop = step > 0 ? norm(s?.stop, n, 0, n) : norm(s?.stop, -1, -1, n - 1);
-    const len = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
-    starts.push(len > 0 ? start : 0);
-    steps.push(step);
-    shape.push(len);
-    keep.push(axis);
+  return tidy(() => {
+    const fn = "nx.slice";
+    checkTensor(fn, x);
+    if (!Array.isArray(spec)) throw new InvalidArgumentError(fn, `spec must be an array, got ${String(spec)}`);
+    if (spec.length > x.ndim) throw new InvalidArgumentError(fn, `too many indices (${spec.length}) for shape ${fmtShape(x.shape)}`);
+    const starts: number[] = [];
+    const steps: number[] = [];
+    const shape: number[] = [];
+    const keep: number[] = [];
+    x.shape.forEach((n, axis) => {
+      const s = spec[axis] ?? null;
+      if (typeof s === "number") {
+        if (!Number.isInteger(s) || s < -n || s >= n) throw new InvalidArgumentError(fn, `index ${s} is out of bounds for axis ${axis} of size ${n}`);
+        starts.push(s < 0 ? s + n : s);
+        steps.push(1);
+        shape.push(1);
+        return;
+      }
+      const step = s?.step ?? 1;
+      if (!Number.isInteger(step) || step === 0) throw new InvalidArgumentError(fn, `step must be a non-zero integer, got ${step} on axis ${axis}`);
+      for (const b of [s?.start, s?.stop]) {
+        if (b !== undefined && !Number.isInteger(b)) throw new InvalidArgumentError(fn, `slice bounds must be integers, got ${b} on axis ${axis}`);
+      }
+      const norm = (v: number | undefined, dflt: number, lo: number, hi: number): number => {
+        if (v === undefined) return dflt;
+        const w = v < 0 ? v + n : v;
+        return Math.min(Math.max(w, lo), hi);
+      };
+      const start = step > 0 ? norm(s?.start, 0, 0, n) : norm(s?.start, n - 1, -1, n - 1);
+      const stop = step > 0 ? norm(s?.stop, n, 0, n) : norm(s?.stop, -1, -1, n - 1);
+      const len = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
+      starts.push(len > 0 ? start : 0);
+      steps.push(step);
+      shape.push(len);
+      keep.push(axis);
+    });
+    const view = bind("slice", [x], { starts, steps, shape });
+    return keep.length === x.ndim ? view : bind("reshape", [view], { shape: keep.map((a) => shape[a] as number) });
   });
-  const view = bind("slice", [x], { starts, steps, shape });
-  return keep.length === x.ndim ? view : bind("reshape", [view], { shape: keep.map((a) => shape[a] as number) });
 }
 
 /**
@@ -162,10 +165,12 @@ export function slice(x: Tensor, spec: readonly SliceIndex[]): Tensor {
  * @throws InvalidArgumentError for an out-of-range or repeated axis.
  */
 export function flip(x: Tensor, axes?: number | readonly number[]): Tensor {
-  const fn = "nx.flip";
-  checkTensor(fn, x);
-  const list = normalizeAxes(fn, axes, x.ndim);
-  return slice(x, x.shape.map((_, i) => (list.includes(i) ? { step: -1 } : null)));
+  return tidy(() => {
+    const fn = "nx.flip";
+    checkTensor(fn, x);
+    const list = normalizeAxes(fn, axes, x.ndim);
+    return slice(x, x.shape.map((_, i) => (list.includes(i) ? { step: -1 } : null)));
+  });
 }
 
 /** Options of the joining ops. */
@@ -190,17 +195,19 @@ function commonDType(fn: string, xs: readonly Tensor[]): DType {
  * @throws InvalidArgumentError for an empty list, different ranks or shapes, a bad axis, or different backends.
  */
 export function concatenate(xs: readonly Tensor[], options: AxisOptions = {}): Tensor {
-  const fn = "nx.concatenate";
-  const dtype = commonDType(fn, xs);
-  const first = xs[0] as Tensor;
-  if (first.ndim === 0) throw new InvalidArgumentError(fn, "cannot concatenate rank-0 tensors; use nx.stack");
-  const axis = normalizeAxis(fn, options.axis ?? 0, first.ndim);
-  for (const t of xs) {
-    if (t.ndim !== first.ndim || t.shape.some((d, i) => i !== axis && d !== first.shape[i])) {
-      throw new InvalidArgumentError(fn, `shapes ${xs.map((u) => fmtShape(u.shape)).join(", ")} differ outside axis ${axis}`);
+  return tidy(() => {
+    const fn = "nx.concatenate";
+    const dtype = commonDType(fn, xs);
+    const first = xs[0] as Tensor;
+    if (first.ndim === 0) throw new InvalidArgumentError(fn, "cannot concatenate rank-0 tensors; use nx.stack");
+    const axis = normalizeAxis(fn, options.axis ?? 0, first.ndim);
+    for (const t of xs) {
+      if (t.ndim !== first.ndim || t.shape.some((d, i) => i !== axis && d !== first.shape[i])) {
+        throw new InvalidArgumentError(fn, `shapes ${xs.map((u) => fmtShape(u.shape)).join(", ")} differ outside axis ${axis}`);
+      }
     }
-  }
-  return bind("concat", xs.map((t) => castTo(t, dtype)), { axis });
+    return bind("concat", xs.map((t) => castTo(t, dtype)), { axis });
+  });
 }
 
 /**
@@ -208,14 +215,16 @@ export function concatenate(xs: readonly Tensor[], options: AxisOptions = {}): T
  * @throws InvalidArgumentError for an empty list, different shapes, a bad axis, or different backends.
  */
 export function stack(xs: readonly Tensor[], options: AxisOptions = {}): Tensor {
-  const fn = "nx.stack";
-  commonDType(fn, xs);
-  const first = xs[0] as Tensor;
-  for (const t of xs) {
-    if (!shapesEqual(t.shape, first.shape)) throw new InvalidArgumentError(fn, `all tensors must have one shape, got ${xs.map((u) => fmtShape(u.shape)).join(", ")}`);
-  }
-  const axis = normalizeAxis(fn, options.axis ?? 0, first.ndim + 1);
-  return concatenate(xs.map((t) => expandDims(t, axis)), { axis });
+  return tidy(() => {
+    const fn = "nx.stack";
+    commonDType(fn, xs);
+    const first = xs[0] as Tensor;
+    for (const t of xs) {
+      if (!shapesEqual(t.shape, first.shape)) throw new InvalidArgumentError(fn, `all tensors must have one shape, got ${xs.map((u) => fmtShape(u.shape)).join(", ")}`);
+    }
+    const axis = normalizeAxis(fn, options.axis ?? 0, first.ndim + 1);
+    return concatenate(xs.map((t) => expandDims(t, axis)), { axis });
+  });
 }
 
 /**
@@ -225,22 +234,24 @@ export function stack(xs: readonly Tensor[], options: AxisOptions = {}): Tensor 
  * @throws InvalidArgumentError when `n` does not divide the axis, cut points are not integers, or the axis is bad.
  */
 export function split(x: Tensor, sections: number | readonly number[], options: AxisOptions = {}): Tensor[] {
-  const fn = "nx.split";
-  checkTensor(fn, x);
-  const axis = normalizeAxis(fn, options.axis ?? 0, x.ndim);
-  const n = x.shape[axis] as number;
-  let cuts: number[];
-  if (typeof sections === "number") {
-    if (!Number.isInteger(sections) || sections <= 0 || n % sections !== 0) {
-      throw new InvalidArgumentError(fn, `cannot split axis ${axis} of size ${n} into ${sections} equal sections`);
+  return tidy(() => {
+    const fn = "nx.split";
+    checkTensor(fn, x);
+    const axis = normalizeAxis(fn, options.axis ?? 0, x.ndim);
+    const n = x.shape[axis] as number;
+    let cuts: number[];
+    if (typeof sections === "number") {
+      if (!Number.isInteger(sections) || sections <= 0 || n % sections !== 0) {
+        throw new InvalidArgumentError(fn, `cannot split axis ${axis} of size ${n} into ${sections} equal sections`);
+      }
+      cuts = Array.from({ length: sections - 1 }, (_, i) => ((i + 1) * n) / sections);
+    } else {
+      if (!sections.every(Number.isInteger)) throw new InvalidArgumentError(fn, `cut points must be integers, got ${JSON.stringify(sections)}`);
+      cuts = [...sections];
     }
-    cuts = Array.from({ length: sections - 1 }, (_, i) => ((i + 1) * n) / sections);
-  } else {
-    if (!sections.every(Number.isInteger)) throw new InvalidArgumentError(fn, `cut points must be integers, got ${JSON.stringify(sections)}`);
-    cuts = [...sections];
-  }
-  const bounds = [0, ...cuts, n];
-  return bounds.slice(1).map((stop, i) => slice(x, x.shape.map((_, a) => (a === axis ? { start: bounds[i] as number, stop } : null))));
+    const bounds = [0, ...cuts, n];
+    return bounds.slice(1).map((stop, i) => slice(x, x.shape.map((_, a) => (a === axis ? { start: bounds[i] as number, stop } : null))));
+  });
 }
 
 /** Pad widths: one number for every side of every axis, one `[before, after]` pair for every axis, or a pair per axis. */
@@ -258,21 +269,23 @@ export interface PadOptions {
  * @throws InvalidArgumentError for negative or non-integer widths or a pair count different from the rank.
  */
 export function pad(x: Tensor, widths: PadWidths, options: PadOptions = {}): Tensor {
-  const fn = "nx.pad";
-  checkTensor(fn, x);
-  let pairs: (readonly [number, number])[];
-  if (typeof widths === "number") pairs = x.shape.map(() => [widths, widths] as const);
-  else if (widths.length === 2 && typeof widths[0] === "number") pairs = x.shape.map(() => widths as readonly [number, number]);
-  else pairs = [...(widths as readonly (readonly [number, number])[])];
-  if (pairs.length !== x.ndim) throw new InvalidArgumentError(fn, `expected ${x.ndim} [before, after] pairs for shape ${fmtShape(x.shape)}, got ${pairs.length}`);
-  for (const p of pairs) {
-    if (!Array.isArray(p) || p.length !== 2 || !p.every((w) => Number.isInteger(w) && w >= 0)) {
-      throw new InvalidArgumentError(fn, `pad widths must be non-negative integer pairs, got ${JSON.stringify(widths)}`);
+  return tidy(() => {
+    const fn = "nx.pad";
+    checkTensor(fn, x);
+    let pairs: (readonly [number, number])[];
+    if (typeof widths === "number") pairs = x.shape.map(() => [widths, widths] as const);
+    else if (widths.length === 2 && typeof widths[0] === "number") pairs = x.shape.map(() => widths as readonly [number, number]);
+    else pairs = [...(widths as readonly (readonly [number, number])[])];
+    if (pairs.length !== x.ndim) throw new InvalidArgumentError(fn, `expected ${x.ndim} [before, after] pairs for shape ${fmtShape(x.shape)}, got ${pairs.length}`);
+    for (const p of pairs) {
+      if (!Array.isArray(p) || p.length !== 2 || !p.every((w) => Number.isInteger(w) && w >= 0)) {
+        throw new InvalidArgumentError(fn, `pad widths must be non-negative integer pairs, got ${JSON.stringify(widths)}`);
+      }
     }
-  }
-  const value = options.value ?? 0;
-  if (typeof value !== "number") throw new InvalidArgumentError(fn, `value must be a number, got ${typeof value}`);
-  return bind("pad", [x], { widths: pairs.map(([lo, hi]) => ({ lo, hi, interior: 0 })), value: castScalar(value, x.dtype) });
+    const value = options.value ?? 0;
+    if (typeof value !== "number") throw new InvalidArgumentError(fn, `value must be a number, got ${typeof value}`);
+    return bind("pad", [x], { widths: pairs.map(([lo, hi]) => ({ lo, hi, interior: 0 })), value: castScalar(value, x.dtype) });
+  });
 }
 
 /**
@@ -281,16 +294,18 @@ export function pad(x: Tensor, widths: PadWidths, options: PadOptions = {}): Ten
  * @throws InvalidArgumentError for negative or non-integer repetitions.
  */
 export function tile(x: Tensor, reps: number | readonly number[]): Tensor {
-  const fn = "nx.tile";
-  checkTensor(fn, x);
-  const r0 = typeof reps === "number" ? [reps] : [...reps];
-  if (!r0.every((r) => Number.isInteger(r) && r >= 0)) throw new InvalidArgumentError(fn, `reps must be non-negative integers, got ${JSON.stringify(reps)}`);
-  const rank = Math.max(x.ndim, r0.length);
-  const r = [...new Array<number>(rank - r0.length).fill(1), ...r0];
-  const s = [...new Array<number>(rank - x.ndim).fill(1), ...x.shape];
-  const interleaved = bind("reshape", [x], { shape: s.flatMap((d) => [1, d]) });
-  const expanded = bind("broadcastTo", [interleaved], { shape: s.flatMap((d, i) => [r[i] as number, d]) });
-  return bind("reshape", [expanded], { shape: s.map((d, i) => d * (r[i] as number)) });
+  return tidy(() => {
+    const fn = "nx.tile";
+    checkTensor(fn, x);
+    const r0 = typeof reps === "number" ? [reps] : [...reps];
+    if (!r0.every((r) => Number.isInteger(r) && r >= 0)) throw new InvalidArgumentError(fn, `reps must be non-negative integers, got ${JSON.stringify(reps)}`);
+    const rank = Math.max(x.ndim, r0.length);
+    const r = [...new Array<number>(rank - r0.length).fill(1), ...r0];
+    const s = [...new Array<number>(rank - x.ndim).fill(1), ...x.shape];
+    const interleaved = bind("reshape", [x], { shape: s.flatMap((d) => [1, d]) });
+    const expanded = bind("broadcastTo", [interleaved], { shape: s.flatMap((d, i) => [r[i] as number, d]) });
+    return bind("reshape", [expanded], { shape: s.map((d, i) => d * (r[i] as number)) });
+  });
 }
 
 /**
@@ -300,38 +315,42 @@ export function tile(x: Tensor, reps: number | readonly number[]): Tensor {
  * @throws InvalidArgumentError for negative or non-integer counts, a count list of the wrong length, or a bad axis.
  */
 export function repeat(x: Tensor, repeats: number | readonly number[], options: { readonly axis?: number } = {}): Tensor {
-  const fn = "nx.repeat";
-  checkTensor(fn, x);
-  const axis = options.axis === undefined ? 0 : normalizeAxis(fn, options.axis, x.ndim);
-  const n = options.axis === undefined ? x.size : (x.shape[axis] as number);
-  if (typeof repeats === "number") {
-    if (!Number.isInteger(repeats) || repeats < 0) throw new InvalidArgumentError(fn, `repeats must be a non-negative integer, got ${repeats}`);
-  } else if (!Array.isArray(repeats) || repeats.length !== n || !repeats.every((r) => Number.isInteger(r) && r >= 0)) {
-    throw new InvalidArgumentError(fn, `repeats must be ${n} non-negative integers (one per element of axis ${axis}), got ${JSON.stringify(repeats)}`);
-  }
-  const src = options.axis === undefined ? bind("reshape", [x], { shape: [x.size] }) : x;
-  if (typeof repeats === "number") {
-    const inserted = [...src.shape.slice(0, axis + 1), 1, ...src.shape.slice(axis + 1)];
-    const wide = [...src.shape.slice(0, axis + 1), repeats, ...src.shape.slice(axis + 1)];
-    const out = src.shape.map((d, i) => (i === axis ? d * repeats : d));
-    return bind("reshape", [bind("broadcastTo", [bind("reshape", [src], { shape: inserted })], { shape: wide })], { shape: out });
-  }
-  const idx = new Int32Array(repeats.reduce((a, b) => a + b, 0));
-  let k = 0;
-  repeats.forEach((r, i) => idx.fill(i, k, (k += r)));
-  return bind("gather", [src, fromHost(idx, "int32", [idx.length], src.backend)], { axis });
+  return tidy(() => {
+    const fn = "nx.repeat";
+    checkTensor(fn, x);
+    const axis = options.axis === undefined ? 0 : normalizeAxis(fn, options.axis, x.ndim);
+    const n = options.axis === undefined ? x.size : (x.shape[axis] as number);
+    if (typeof repeats === "number") {
+      if (!Number.isInteger(repeats) || repeats < 0) throw new InvalidArgumentError(fn, `repeats must be a non-negative integer, got ${repeats}`);
+    } else if (!Array.isArray(repeats) || repeats.length !== n || !repeats.every((r) => Number.isInteger(r) && r >= 0)) {
+      throw new InvalidArgumentError(fn, `repeats must be ${n} non-negative integers (one per element of axis ${axis}), got ${JSON.stringify(repeats)}`);
+    }
+    const src = options.axis === undefined ? bind("reshape", [x], { shape: [x.size] }) : x;
+    if (typeof repeats === "number") {
+      const inserted = [...src.shape.slice(0, axis + 1), 1, ...src.shape.slice(axis + 1)];
+      const wide = [...src.shape.slice(0, axis + 1), repeats, ...src.shape.slice(axis + 1)];
+      const out = src.shape.map((d, i) => (i === axis ? d * repeats : d));
+      return bind("reshape", [bind("broadcastTo", [bind("reshape", [src], { shape: inserted })], { shape: wide })], { shape: out });
+    }
+    const idx = new Int32Array(repeats.reduce((a, b) => a + b, 0));
+    let k = 0;
+    repeats.forEach((r, i) => idx.fill(i, k, (k += r)));
+    return bind("gather", [src, fromHost(idx, "int32", [idx.length], src.backend)], { axis });
+  });
 }
 
 function triangle(fn: string, x: Tensor, k: number, lower: boolean): Tensor {
-  checkTensor(fn, x);
-  if (x.ndim < 2) throw new InvalidArgumentError(fn, `expected rank >= 2, got shape ${fmtShape(x.shape)}`);
-  if (!Number.isInteger(k)) throw new InvalidArgumentError(fn, `k must be an integer, got ${k}`);
-  const rows = x.shape[x.ndim - 2] as number;
-  const cols = x.shape[x.ndim - 1] as number;
-  const mask = new Uint8Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mask[i * cols + j] = (lower ? j - i <= k : j - i >= k) ? 1 : 0;
-  // A bool zero keeps bool tensors bool (a number 0 would promote them to int32).
-  return where(fromHost(mask, "bool", [rows, cols], x.backend), x, x.dtype === "bool" ? false : 0);
+  return tidy(() => {
+    checkTensor(fn, x);
+    if (x.ndim < 2) throw new InvalidArgumentError(fn, `expected rank >= 2, got shape ${fmtShape(x.shape)}`);
+    if (!Number.isInteger(k)) throw new InvalidArgumentError(fn, `k must be an integer, got ${k}`);
+    const rows = x.shape[x.ndim - 2] as number;
+    const cols = x.shape[x.ndim - 1] as number;
+    const mask = new Uint8Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mask[i * cols + j] = (lower ? j - i <= k : j - i >= k) ? 1 : 0;
+    // A bool zero keeps bool tensors bool (a number 0 would promote them to int32).
+    return where(fromHost(mask, "bool", [rows, cols], x.backend), x, x.dtype === "bool" ? false : 0);
+  });
 }
 
 /** `tril(x, k?)` keeps the elements on and below diagonal `k` of the last two axes (0: main, positive: above) and zeroes the rest. @throws InvalidArgumentError for rank < 2 or a non-integer `k`. */

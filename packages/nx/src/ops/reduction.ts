@@ -11,6 +11,7 @@ import { normalizeAxes, normalizeAxis, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { add, div, exp, isFinite, log, sqrt, square, sub, where } from "./elementwise.js";
 import { castTo, checkTensor } from "./operands.js";
+import { tidy } from "../scope.js";
 
 /** Options of the reductions. */
 export interface ReduceOptions {
@@ -32,13 +33,15 @@ function keepDims(y: Tensor, shape: readonly number[], axes: readonly number[], 
 }
 
 function reduce(fn: string, op: ReduceOp, x: Tensor, options: ReduceOptions): Tensor {
-  checkTensor(fn, x);
-  const axes = normalizeAxes(fn, options.axes, x.ndim);
-  if ((op === "max" || op === "min") && axes.some((a) => x.shape[a] === 0)) {
-    throw new InvalidArgumentError(fn, `cannot reduce an empty axis (shape ${fmtShape(x.shape)}, axes ${JSON.stringify(axes)}): ${op} has no identity`);
-  }
-  const accum: DType = (op === "sum" || op === "prod") && (x.dtype === "bool" || x.dtype === "uint8") ? "int32" : x.dtype;
-  return keepDims(bind(op, [castTo(x, accum)], { axes }), x.shape, axes, options.keepdims);
+  return tidy(() => {
+    checkTensor(fn, x);
+    const axes = normalizeAxes(fn, options.axes, x.ndim);
+    if ((op === "max" || op === "min") && axes.some((a) => x.shape[a] === 0)) {
+      throw new InvalidArgumentError(fn, `cannot reduce an empty axis (shape ${fmtShape(x.shape)}, axes ${JSON.stringify(axes)}): ${op} has no identity`);
+    }
+    const accum: DType = (op === "sum" || op === "prod") && (x.dtype === "bool" || x.dtype === "uint8") ? "int32" : x.dtype;
+    return keepDims(bind(op, [castTo(x, accum)], { axes }), x.shape, axes, options.keepdims);
+  });
 }
 
 /** `sum(x, { axes?, keepdims? })` is the sum over `axes` (all by default); bool and uint8 sum as int32; an empty sum is 0. @throws InvalidArgumentError for a non-tensor, an out-of-range or repeated axis. */
@@ -52,23 +55,27 @@ export const min = (x: Tensor, options: ReduceOptions = {}): Tensor => reduce("n
 
 /** `mean(x, { axes?, keepdims? })` is the arithmetic mean over `axes` (all by default), in float32 for integer input; the mean of nothing is NaN. @throws InvalidArgumentError as {@link sum}. */
 export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
-  const fn = "nx.mean";
-  checkTensor(fn, x);
-  const axes = normalizeAxes(fn, options.axes, x.ndim);
-  const xf = isFloat(x.dtype) ? x : castTo(x, "float32");
-  const n = sizeOf(axes.map((a) => x.shape[a] as number));
-  return div(sum(xf, { axes, keepdims: options.keepdims ?? false }), n);
+  return tidy(() => {
+    const fn = "nx.mean";
+    checkTensor(fn, x);
+    const axes = normalizeAxes(fn, options.axes, x.ndim);
+    const xf = isFloat(x.dtype) ? x : castTo(x, "float32");
+    const n = sizeOf(axes.map((a) => x.shape[a] as number));
+    return div(sum(xf, { axes, keepdims: options.keepdims ?? false }), n);
+  });
 }
 
 function moment(fn: string, x: Tensor, options: MomentOptions): Tensor {
-  checkTensor(fn, x);
-  const axes = normalizeAxes(fn, options.axes, x.ndim);
-  const ddof = options.ddof ?? 0;
-  if (typeof ddof !== "number" || !Number.isFinite(ddof) || ddof < 0) throw new InvalidArgumentError(fn, `ddof must be a non-negative number, got ${String(ddof)}`);
-  const xf = isFloat(x.dtype) ? x : castTo(x, "float32");
-  const n = sizeOf(axes.map((a) => x.shape[a] as number));
-  const centered = sub(xf, mean(xf, { axes, keepdims: true }));
-  return div(sum(square(centered), { axes, keepdims: options.keepdims ?? false }), Math.max(n - ddof, 0));
+  return tidy(() => {
+    checkTensor(fn, x);
+    const axes = normalizeAxes(fn, options.axes, x.ndim);
+    const ddof = options.ddof ?? 0;
+    if (typeof ddof !== "number" || !Number.isFinite(ddof) || ddof < 0) throw new InvalidArgumentError(fn, `ddof must be a non-negative number, got ${String(ddof)}`);
+    const xf = isFloat(x.dtype) ? x : castTo(x, "float32");
+    const n = sizeOf(axes.map((a) => x.shape[a] as number));
+    const centered = sub(xf, mean(xf, { axes, keepdims: true }));
+    return div(sum(square(centered), { axes, keepdims: options.keepdims ?? false }), Math.max(n - ddof, 0));
+  });
 }
 
 /** `variance(x, { axes?, keepdims?, ddof? })` is `sum((x - mean)^2) / (n - ddof)` over `axes` (exported as `var`). @throws InvalidArgumentError as {@link sum}, or for a negative `ddof`. */
@@ -78,7 +85,9 @@ export function variance(x: Tensor, options: MomentOptions = {}): Tensor {
 
 /** `std(x, options)` is `sqrt(var(x, options))`. @throws InvalidArgumentError as {@link variance}. */
 export function std(x: Tensor, options: MomentOptions = {}): Tensor {
-  return sqrt(moment("nx.std", x, options));
+  return tidy(() => {
+    return sqrt(moment("nx.std", x, options));
+  });
 }
 
 /**
@@ -88,17 +97,19 @@ export function std(x: Tensor, options: MomentOptions = {}): Tensor {
  * @throws InvalidArgumentError as {@link max}.
  */
 export function logsumexp(x: Tensor, options: ReduceOptions = {}): Tensor {
-  const fn = "nx.logsumexp";
-  checkTensor(fn, x);
-  const axes = normalizeAxes(fn, options.axes, x.ndim);
-  if (axes.some((a) => x.shape[a] === 0)) {
-    throw new InvalidArgumentError(fn, `cannot reduce an empty axis (shape ${fmtShape(x.shape)}, axes ${JSON.stringify(axes)})`);
-  }
-  const xf = isFloat(x.dtype) ? x : castTo(x, "float32");
-  const m = max(xf, { axes, keepdims: true });
-  const shift = where(isFinite(m), m, 0);
-  const out = add(log(sum(exp(sub(xf, shift)), { axes, keepdims: true })), shift);
-  return options.keepdims ? out : bind("reshape", [out], { shape: x.shape.filter((_, i) => !axes.includes(i)) });
+  return tidy(() => {
+    const fn = "nx.logsumexp";
+    checkTensor(fn, x);
+    const axes = normalizeAxes(fn, options.axes, x.ndim);
+    if (axes.some((a) => x.shape[a] === 0)) {
+      throw new InvalidArgumentError(fn, `cannot reduce an empty axis (shape ${fmtShape(x.shape)}, axes ${JSON.stringify(axes)})`);
+    }
+    const xf = isFloat(x.dtype) ? x : castTo(x, "float32");
+    const m = max(xf, { axes, keepdims: true });
+    const shift = where(isFinite(m), m, 0);
+    const out = add(log(sum(exp(sub(xf, shift)), { axes, keepdims: true })), shift);
+    return options.keepdims ? out : bind("reshape", [out], { shape: x.shape.filter((_, i) => !axes.includes(i)) });
+  });
 }
 
 /** Options of `softmax` and `logSoftmax`. */
@@ -114,14 +125,16 @@ export interface SoftmaxOptions {
  * @throws InvalidArgumentError for a non-tensor or a bad axis.
  */
 export function softmax(x: Tensor, options: SoftmaxOptions = {}): Tensor {
-  const fn = "nx.softmax";
-  checkTensor(fn, x);
-  const axes = normalizeAxes(fn, options.axes ?? -1, x.ndim);
-  const xf = isFloat(x.dtype) ? x : castTo(x, "float32");
-  if (x.size === 0) return bind("reshape", [xf], { shape: xf.shape });
-  const m = max(xf, { axes, keepdims: true });
-  const e = exp(sub(xf, where(isFinite(m), m, 0)));
-  return div(e, sum(e, { axes, keepdims: true }));
+  return tidy(() => {
+    const fn = "nx.softmax";
+    checkTensor(fn, x);
+    const axes = normalizeAxes(fn, options.axes ?? -1, x.ndim);
+    const xf = isFloat(x.dtype) ? x : castTo(x, "float32");
+    if (x.size === 0) return bind("reshape", [xf], { shape: xf.shape });
+    const m = max(xf, { axes, keepdims: true });
+    const e = exp(sub(xf, where(isFinite(m), m, 0)));
+    return div(e, sum(e, { axes, keepdims: true }));
+  });
 }
 
 /**
@@ -131,16 +144,18 @@ export function softmax(x: Tensor, options: SoftmaxOptions = {}): Tensor {
  * @throws InvalidArgumentError as {@link softmax}.
  */
 export function logSoftmax(x: Tensor, options: SoftmaxOptions = {}): Tensor {
-  const fn = "nx.logSoftmax";
-  checkTensor(fn, x);
-  const axes = normalizeAxes(fn, options.axes ?? -1, x.ndim);
-  const xf = isFloat(x.dtype) ? x : castTo(x, "float32");
-  if (x.size === 0) return bind("reshape", [xf], { shape: xf.shape });
-  // Subtract the maximum first: x - m is exact near the maximum, so the result
-  // keeps its precision even when |x| is large (a float32 logsumexp of 1e4 has an ulp of 1e-3).
-  const m = max(xf, { axes, keepdims: true });
-  const shifted = sub(xf, where(isFinite(m), m, 0));
-  return sub(shifted, log(sum(exp(shifted), { axes, keepdims: true })));
+  return tidy(() => {
+    const fn = "nx.logSoftmax";
+    checkTensor(fn, x);
+    const axes = normalizeAxes(fn, options.axes ?? -1, x.ndim);
+    const xf = isFloat(x.dtype) ? x : castTo(x, "float32");
+    if (x.size === 0) return bind("reshape", [xf], { shape: xf.shape });
+    // Subtract the maximum first: x - m is exact near the maximum, so the result
+    // keeps its precision even when |x| is large (a float32 logsumexp of 1e4 has an ulp of 1e-3).
+    const m = max(xf, { axes, keepdims: true });
+    const shifted = sub(xf, where(isFinite(m), m, 0));
+    return sub(shifted, log(sum(exp(shifted), { axes, keepdims: true })));
+  });
 }
 
 /** Options of `argmax` and `argmin`. */
@@ -152,14 +167,16 @@ export interface ArgReduceOptions {
 }
 
 function argReduce(fn: string, op: ArgReduceOp, x: Tensor, options: ArgReduceOptions): Tensor {
-  checkTensor(fn, x);
-  const flat = options.axis === undefined;
-  const axis = flat ? 0 : normalizeAxis(fn, options.axis as number, x.ndim);
-  if ((flat ? x.size : x.shape[axis]) === 0) throw new InvalidArgumentError(fn, `cannot search an empty axis (shape ${fmtShape(x.shape)})`);
-  const src = flat ? bind("reshape", [x], { shape: [x.size] }) : x;
-  const y = bind(op, [src], { axis });
-  if (!options.keepdims) return y;
-  return bind("reshape", [y], { shape: flat ? x.shape.map(() => 1) : x.shape.map((d, i) => (i === axis ? 1 : d)) });
+  return tidy(() => {
+    checkTensor(fn, x);
+    const flat = options.axis === undefined;
+    const axis = flat ? 0 : normalizeAxis(fn, options.axis as number, x.ndim);
+    if ((flat ? x.size : x.shape[axis]) === 0) throw new InvalidArgumentError(fn, `cannot search an empty axis (shape ${fmtShape(x.shape)})`);
+    const src = flat ? bind("reshape", [x], { shape: [x.size] }) : x;
+    const y = bind(op, [src], { axis });
+    if (!options.keepdims) return y;
+    return bind("reshape", [y], { shape: flat ? x.shape.map(() => 1) : x.shape.map((d, i) => (i === axis ? 1 : d)) });
+  });
 }
 
 /** `argmax(x, { axis?, keepdims? })` is the int32 index of the largest element along `axis` (the flattened tensor by default); the first index wins ties and a NaN wins over numbers. @throws InvalidArgumentError for a bad axis or an empty one. */
@@ -174,12 +191,14 @@ export interface ScanOptions {
 }
 
 function scan(fn: string, op: ScanOp, x: Tensor, options: ScanOptions): Tensor {
-  checkTensor(fn, x);
-  const flat = options.axis === undefined;
-  const axis = flat ? 0 : normalizeAxis(fn, options.axis as number, x.ndim);
-  const src = flat ? bind("reshape", [x], { shape: [x.size] }) : x;
-  const accum: DType = x.dtype === "bool" || x.dtype === "uint8" ? "int32" : x.dtype;
-  return bind(op, [castTo(src, accum)], { axis });
+  return tidy(() => {
+    checkTensor(fn, x);
+    const flat = options.axis === undefined;
+    const axis = flat ? 0 : normalizeAxis(fn, options.axis as number, x.ndim);
+    const src = flat ? bind("reshape", [x], { shape: [x.size] }) : x;
+    const accum: DType = x.dtype === "bool" || x.dtype === "uint8" ? "int32" : x.dtype;
+    return bind(op, [castTo(src, accum)], { axis });
+  });
 }
 
 /** `cumsum(x, { axis? })` is the inclusive running sum along `axis` (the flattened tensor by default); bool and uint8 accumulate as int32. @throws InvalidArgumentError for a bad axis. */

@@ -13,7 +13,7 @@ import { InvalidArgumentError, fmtShape } from "../errors.js";
 import { fromBuffer, fromHost, full } from "../ops/creation.js";
 import { add, clip, cos, erf, floor, less, log, minimum, mul, sqrt, sub } from "../ops/elementwise.js";
 import { take } from "../ops/indexing.js";
-import { tidy } from "../ops/memory.js";
+import { tidy } from "../scope.js";
 import { castTo, checkTensor } from "../ops/operands.js";
 import { bind } from "../primitives.js";
 import { broadcastShapes, checkShape, shapesEqual, sizeOf } from "../shape.js";

@@ -1,0 +1,86 @@
+// The gpujs backend in headless Chromium (Debian's chromium, driven by
+// playwright-core), in `webgl2` and `webgl` modes. Both run on SwiftShader
+// here (no GPU), so shapes are small. The page runs a conformance subset,
+// the random-stream vectors and a few gradient cases (test/browser/suite.ts)
+// and reports back; each failure is listed by id.
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// @ts-expect-error -- plain JS helper shared with the benchmarks
+import { bundle, hasChromium, openPage } from "../scripts/chromium.mjs";
+import type { SuiteOptions, SuiteReport } from "./browser/suite.js";
+import { CONFORMANCE } from "./support/conformance.js";
+
+interface Page {
+  evaluate<R, A>(fn: (arg: A) => R, arg: A): Promise<R>;
+}
+
+/**
+ * Options of the in-page suite, with the tolerances that differ from the CPU
+ * backend's and why:
+ * - GL flushes subnormals to zero (cast of 1e-40 to bool is false there), as
+ *   in the headlessgl run: that case is skipped.
+ * - SwiftShader's `sin`/`cos`/`tan` are accurate to about 5e-5 absolute
+ *   (nx's default float32 tolerance is atol 1e-6, rtol 1e-5): 2e-4.
+ * - `normal` draws go through `log` and `cos`: 1e-3 relative for the same reason.
+ * - `uniform` with bounds is `minval + u * (maxval - minval)`; SwiftShader
+ *   fuses the multiply-add, so results may differ by 1 ulp: 1e-6.
+ *   (Unbounded `uniform` and `bernoulli` stay bit-exact.)
+ */
+const OPTIONS: SuiteOptions = {
+  skip: [...(CONFORMANCE.skip ?? []), "cast.float32->bool"],
+  perOp: 3,
+  opTolerance: {
+    sin: { atol: 2e-4, rtol: 2e-4 },
+    cos: { atol: 2e-4, rtol: 2e-4 },
+    tan: { atol: 2e-4, rtol: 2e-4 },
+  },
+  randomTolerance: {
+    normal: { atol: 1e-4, rtol: 1e-3 },
+    "uniform-bounded": { atol: 1e-6, rtol: 1e-6 },
+  },
+  gradientCases: [
+    "exp",
+    "tanh",
+    "mul with broadcasting",
+    "sum over some axes",
+    "logsumexp and softmax (derived)",
+    "matmul",
+    "batched matmul with broadcast batch axes",
+    "gather (take) with repeated and negative indices",
+    "scatterAdd with repeated indices",
+    "where with broadcasting",
+    "pad with interior padding",
+    "concatenate",
+  ],
+};
+
+const available = hasChromium() || Boolean(process.env.CI);
+
+describe.skipIf(!available)("gpujs in headless Chromium (SwiftShader)", () => {
+  let page: Page;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    const script = await bundle(fileURLToPath(new URL("./browser/page.ts", import.meta.url)));
+    ({ page, close } = await openPage(script));
+  }, 120_000);
+
+  afterAll(async () => {
+    await close?.();
+  });
+
+  for (const mode of ["webgl2", "webgl"] as const) {
+    it(`${mode}: conformance subset, random streams and gradients pass`, async () => {
+      const report: SuiteReport = await page.evaluate(
+        ([m, o]) => (globalThis as unknown as { gpujsSuite: { runSuite: (m: string, o: SuiteOptions) => SuiteReport } }).gpujsSuite.runSuite(m, o),
+        [mode, OPTIONS] as const,
+      );
+      const failed = report.results.filter((r) => !r.ok).map((r) => `${r.id}: ${r.error ?? ""}`);
+      expect(report.mode).toBe(mode);
+      expect(report.results.length).toBeGreaterThan(100);
+      expect(failed).toEqual([]);
+      expect(report.fallbacks).toBe(0);
+      expect(report.liveBuffers).toBe(0);
+    }, 600_000);
+  }
+});

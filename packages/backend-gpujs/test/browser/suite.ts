@@ -1,0 +1,180 @@
+/**
+ * The checks the headless-Chromium test runs inside the page, on the gpujs
+ * backend in a WebGL mode: a small subset of nx's conformance vectors (the
+ * first few small cases of each op), every random-stream vector (bit-exact),
+ * a few of rune's gradient cases against the CPU backend's float64
+ * gradients, and the live-buffer count after all of it.
+ */
+import * as nx from "@raven-ts/nx";
+import type { Backend, FloatDType, Tensor } from "@raven-ts/nx";
+import type { RandomCase, Tolerance, VectorCase } from "@raven-ts/nx/testing";
+import { DEFAULT_TOLERANCES, RANDOM_VECTORS, VECTORS, compareHost, isSkipped } from "@raven-ts/nx/testing";
+import * as rune from "@raven-ts/rune";
+import type { GradientCase } from "@raven-ts/rune/testing";
+import { GRADIENT_CASES } from "@raven-ts/rune/testing";
+// `runCase` (turn a vector case into public-API calls and compare) is not in
+// `@raven-ts/nx/testing`'s exports; the page takes it from nx's build output.
+import { caseDTypes, runCase } from "../../../nx/dist/testing/runner.js";
+import type { EngineMode } from "../../src/index.js";
+import { gpujsBackend } from "../../src/index.js";
+
+/** One check's outcome. */
+export interface CheckResult {
+  readonly id: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/** What {@link runSuite} reports back to the Node test. */
+export interface SuiteReport {
+  readonly mode: string;
+  readonly renderer: string;
+  readonly results: readonly CheckResult[];
+  readonly liveBuffers: number;
+  readonly fallbacks: number;
+  readonly kernelsCompiled: number;
+  readonly millis: number;
+}
+
+/** Options of {@link runSuite}. */
+export interface SuiteOptions {
+  /** Vector ids (or prefixes) to leave out. */
+  readonly skip: readonly string[];
+  /** How many small cases of each op to run. */
+  readonly perOp: number;
+  /** Names of rune gradient cases to run. */
+  readonly gradientCases: readonly string[];
+  /** float32 tolerances replacing the defaults for the cases of some ops (the test says why). */
+  readonly opTolerance: Readonly<Record<string, Tolerance>>;
+  /** Tolerances of the random streams by kind (`uniform` with bounds, `normal`); exact otherwise. */
+  readonly randomTolerance: Readonly<Record<string, Tolerance>>;
+}
+
+function small(c: VectorCase): boolean {
+  return JSON.stringify(c.args).length < 2000 && !JSON.stringify(c.args).includes('"ramp"');
+}
+
+/** `pickVectors(options)` is the conformance subset: the first `perOp` small, non-float64 cases of each op. */
+export function pickVectors(options: SuiteOptions): VectorCase[] {
+  const seen = new Map<string, number>();
+  return VECTORS.filter((c) => {
+    if (isSkipped(c.id, options.skip) || caseDTypes(c).includes("float64") || !small(c)) return false;
+    const n = seen.get(c.op) ?? 0;
+    seen.set(c.op, n + 1);
+    return n < options.perOp;
+  });
+}
+
+function check(id: string, fn: () => void): CheckResult {
+  try {
+    nx.tidy(fn);
+    return { id, ok: true };
+  } catch (e) {
+    return { id, ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function randomCheck(c: RandomCase, options: SuiteOptions): void {
+  const key = nx.random.key(c.seed);
+  const opts = c.minval !== undefined ? { minval: c.minval, maxval: c.maxval } : undefined;
+  const t =
+    c.kind === "uniform"
+      ? nx.random.uniform(key, c.shape, c.dtype as FloatDType, opts)
+      : c.kind === "normal"
+        ? nx.random.normal(key, c.shape, c.dtype as FloatDType)
+        : nx.random.bernoulli(key, c.p ?? 0.5, c.shape);
+  const kind = c.kind === "uniform" && c.minval !== undefined ? "uniform-bounded" : c.kind;
+  const tol = options.randomTolerance[kind] ?? { atol: 0, rtol: 0 };
+  const m = compareHost(t.dtype, t.shape, t.dataSync(), c.expected, tol);
+  if (m) throw new Error(`${c.id}: ${m}`);
+}
+
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Rune's gradient of `sum(f(x) * c)` on the backend under test (float32)
+ * against the same gradient on nx's CPU backend in float64; the largest
+ * difference relative to the largest gradient must stay below 1e-3
+ * (float32 rounding over a dozen ops, as rune's own float32 tolerance).
+ */
+function gradientCheck(c: GradientCase, backend: Backend): void {
+  const rand = seeded(c.name.length * 7919);
+  const values = c.inputs.map((s) => {
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    const [lo, hi] = s.range ?? [-1, 1];
+    return s.values ? [...s.values] : Array.from({ length: n }, () => Math.fround(lo + (hi - lo) * rand()));
+  });
+  const grads = (dtype: FloatDType): Float64Array[] => {
+    const xs = values.map((v, i) => nx.tensor(v, { shape: (c.inputs[i] as GradientCase["inputs"][number]).shape, dtype }));
+    const outSize = nx.tidy(() => c.f(xs, dtype).size);
+    const cot = nx.tensor(Array.from({ length: outSize }, (_, i) => Math.sin(i + 1)), { dtype });
+    const g = rune.grad((ys: Tensor[]) => nx.sum(nx.mul(nx.reshape(c.f(ys, dtype), [-1]), cot)))(xs);
+    return g.map((t) => Float64Array.from(t.dataSync()));
+  };
+  const got = grads("float32");
+  nx.setBackend("cpu");
+  let want: Float64Array[];
+  try {
+    want = grads("float64");
+  } finally {
+    nx.setBackend(backend);
+  }
+  let err = 0;
+  let scale = 0;
+  want.forEach((w, i) => {
+    const g = got[i] as Float64Array;
+    w.forEach((v, j) => {
+      err = Math.max(err, Math.abs(v - (g[j] as number)));
+      scale = Math.max(scale, Math.abs(v));
+    });
+  });
+  const rel = err / Math.max(scale, 1e-12);
+  if (!(rel < 1e-3)) throw new Error(`${c.name}: relative gradient error ${rel.toExponential(2)} (max |diff| ${err.toExponential(2)})`);
+}
+
+/** `runSuite(mode, options)` runs every check on a new gpujs backend in `mode` and reports. */
+export function runSuite(mode: EngineMode, options: SuiteOptions): SuiteReport {
+  const t0 = performance.now();
+  const backend = gpujsBackend({ mode });
+  const previous = nx.getBackend();
+  nx.setBackend(backend);
+  const results: CheckResult[] = [];
+  try {
+    for (const c of pickVectors(options)) {
+      const loose = options.opTolerance[c.op];
+      const tolerances = loose ? { ...DEFAULT_TOLERANCES, float32: loose } : DEFAULT_TOLERANCES;
+      results.push(check(c.id, () => runCase(c, tolerances)));
+    }
+    for (const c of RANDOM_VECTORS) {
+      if (c.dtype !== "float64") results.push(check(c.id, () => randomCheck(c, options)));
+    }
+    for (const c of GRADIENT_CASES) {
+      if (options.gradientCases.includes(c.name)) results.push(check(`grad.${c.name}`, () => gradientCheck(c, backend)));
+    }
+  } finally {
+    nx.setBackend(previous);
+  }
+  const canvas = document.createElement("canvas");
+  const gl = canvas.getContext("webgl2") ?? canvas.getContext("webgl");
+  const info = gl?.getExtension("WEBGL_debug_renderer_info");
+  const renderer = gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "unknown";
+  const stats = backend.stats();
+  return {
+    mode: backend.mode,
+    renderer,
+    results,
+    liveBuffers: backend.memory().buffers,
+    fallbacks: stats.fallbacks,
+    kernelsCompiled: stats.kernelsCompiled,
+    millis: performance.now() - t0,
+  };
+}

@@ -1,0 +1,35 @@
+import type { TrainState } from "@raven-ts/kaun-core";
+import type { DecoderLMLayer } from "../src/index.js";
+
+/** The training text and its character vocabulary (sorted). */
+export interface Corpus {
+  readonly text: string;
+  readonly chars: string[];
+  readonly ids: Int32Array;
+}
+
+/** What `trainCharLM` returns. */
+export interface TrainResult {
+  readonly model: DecoderLMLayer;
+  readonly state: TrainState;
+  readonly losses: number[];
+  readonly corpus: Corpus;
+  /** The unigram entropy of the text, in nats per character. */
+  readonly entropy: number;
+  readonly tokensPerSecond: number;
+}
+
+export function loadCorpus(): Corpus;
+export function unigramEntropy(ids: Int32Array, vocabSize: number): number;
+export function trainCharLM(options?: {
+  readonly steps?: number;
+  readonly batch?: number;
+  readonly seqLen?: number;
+  readonly seed?: number;
+  readonly onStep?: (report: { step: number; loss: number; tokensPerSecond: number }) => void;
+}): TrainResult;
+export function sample(
+  result: Pick<TrainResult, "model" | "state" | "corpus">,
+  prompt: string,
+  options?: { readonly length?: number; readonly temperature?: number; readonly seed?: number },
+): string;
