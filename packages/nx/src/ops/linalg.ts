@@ -2,7 +2,7 @@ import type { DType } from "../dtype.js";
 import { promoteTypes } from "../dtype.js";
 import { InvalidArgumentError, fmtShape } from "../errors.js";
 import { bind } from "../primitives.js";
-import { broadcastShapes } from "../shape.js";
+import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { castTo, checkTensor, expandTo } from "./operands.js";
 import { tidy } from "../scope.js";
@@ -33,7 +33,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const b2 = b.ndim === 1 ? bind("reshape", [b], { shape: bShape }) : b;
     let dtype: DType = promoteTypes(a.dtype, b.dtype);
     if (dtype === "bool" || dtype === "uint8") dtype = "int32";
-    const out = bind("matmul", [expandTo(castTo(a2, dtype), [...batch, m, k]), expandTo(castTo(b2, dtype), [...batch, k, n])], {});
+    // A stack of matrices times one matrix (`x @ W` of a dense layer) is one
+    // product with the batch folded into the rows, not one small product per
+    // batch element (which starves the backend when m is small, as in decoding).
+    const out =
+      bShape.length === 2 && aShape.length > 2
+        ? bind("reshape", [bind("matmul", [bind("reshape", [castTo(a2, dtype)], { shape: [sizeOf(aShape.slice(0, -1)), k] }), castTo(b2, dtype)], {})], { shape: [...batch, m, n] })
+        : bind("matmul", [expandTo(castTo(a2, dtype), [...batch, m, k]), expandTo(castTo(b2, dtype), [...batch, k, n])], {});
     if (a.ndim > 1 && b.ndim > 1) return out;
     const shape = [...batch, ...(a.ndim > 1 ? [m] : []), ...(b.ndim > 1 ? [n] : [])];
     return bind("reshape", [out], { shape });
