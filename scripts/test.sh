@@ -7,9 +7,16 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 # Debian packages the test suites need (installed when missing and running as
-# root). Nothing yet; the gpu.js backend's suites will add:
-#   chromium xvfb libxi-dev libxext-dev libx11-dev pkg-config libgl1-mesa-dev
-APT_PACKAGES=()
+# root), all for @raven-ts/backend-gpujs:
+# - gl@8.1.6 (gpu.js's optional dependency, behind the `headlessgl` mode)
+#   builds from source at install time: libxi-dev libxext-dev libx11-dev
+#   pkg-config libgl1-mesa-dev (python3, make and g++ are on the machine);
+# - its tests need an X display: xvfb, and xauth for xvfb-run (only a
+#   Recommends of xvfb, and installs here skip those); the package's `test`
+#   script re-runs vitest under `xvfb-run -a` when DISPLAY is unset;
+# - the browser tests drive Debian's chromium (/usr/bin/chromium) with
+#   playwright-core (never `playwright install`).
+APT_PACKAGES=(libxi-dev libxext-dev libx11-dev pkg-config libgl1-mesa-dev xvfb xauth chromium)
 
 # turbo: full task logs, each task's output in one block (readable CI logs).
 TURBO_FLAGS=(--output-logs=full --log-order=grouped)

@@ -98,5 +98,12 @@ print_versions() {
 }
 
 install_workspace() {
+  # node-gyp builds gl (gpu.js's optional headless-GL dependency) against the
+  # machine's Node headers (/usr/include/node); its default, downloading
+  # headers, fails offline. Without the X/GL dev packages the optional build
+  # fails and pnpm skips it: only the backend-gpujs `headlessgl` mode needs it.
+  if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then
+    export npm_config_nodedir=/usr
+  fi
   pnpm install --frozen-lockfile
 }

@@ -63,7 +63,6 @@ export class KernelRunner {
         outputSize,
         argumentTypes: Object.fromEntries(assembled.params.map((p, i) => [p, argumentType(args[i] as DeviceArray | number)])),
         helpers: assembled.helpers,
-        returns: spec.returns ?? "scalar",
       });
       this.#cache.set(key, kernel);
       this.#stats.compiled(spec.family);

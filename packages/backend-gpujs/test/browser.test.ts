@@ -3,11 +3,13 @@
 // here (no GPU), so shapes are small. The page runs a conformance subset,
 // the random-stream vectors and a few gradient cases (test/browser/suite.ts)
 // and reports back; each failure is listed by id.
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error -- plain JS helper shared with the benchmarks
 import { bundle, hasChromium, openPage } from "../scripts/chromium.mjs";
-import type { SuiteOptions, SuiteReport } from "./browser/suite.js";
+import type { GoldenCase, SuiteOptions, SuiteReport } from "./browser/suite.js";
 import { CONFORMANCE } from "./support/conformance.js";
 
 interface Page {
@@ -26,6 +28,11 @@ interface Page {
  *   fuses the multiply-add, so results may differ by 1 ulp: 1e-6.
  *   (Unbounded `uniform` and `bernoulli` stay bit-exact.)
  */
+const sharedDir = process.env.RAVEN_SHARED_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../../../shared");
+const fixture = JSON.parse(readFileSync(resolve(sharedDir, "fixtures/attention_golden.json"), "utf8")) as { cases: (GoldenCase & { kind: string })[] };
+/** The first few attention references (SwiftShader is slow: small shapes only). */
+const GOLDEN = fixture.cases.filter((c) => c.kind === "mha").slice(0, 4);
+
 const OPTIONS: SuiteOptions = {
   skip: [...(CONFORMANCE.skip ?? []), "cast.float32->bool"],
   perOp: 3,
@@ -34,6 +41,9 @@ const OPTIONS: SuiteOptions = {
     cos: { atol: 2e-4, rtol: 2e-4 },
     tan: { atol: 2e-4, rtol: 2e-4 },
   },
+  // The golden cases use kaun-attention's own float32 tolerances against PyTorch float64.
+  golden: GOLDEN,
+  goldenTolerance: { forward: { atol: 2e-5, rtol: 2e-4 }, grad: { atol: 1e-4, rtol: 1e-3 } },
   randomTolerance: {
     normal: { atol: 1e-4, rtol: 1e-3 },
     "uniform-bounded": { atol: 1e-6, rtol: 1e-6 },
@@ -70,7 +80,7 @@ describe.skipIf(!available)("gpujs in headless Chromium (SwiftShader)", () => {
   });
 
   for (const mode of ["webgl2", "webgl"] as const) {
-    it(`${mode}: conformance subset, random streams and gradients pass`, async () => {
+    it(`${mode}: conformance subset, random streams, gradients and attention golden cases pass`, async () => {
       const report: SuiteReport = await page.evaluate(
         ([m, o]) => (globalThis as unknown as { gpujsSuite: { runSuite: (m: string, o: SuiteOptions) => SuiteReport } }).gpujsSuite.runSuite(m, o),
         [mode, OPTIONS] as const,

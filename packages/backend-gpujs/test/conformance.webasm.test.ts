@@ -1,7 +1,4 @@
 // nx's backend conformance suite on the gpujs backend in `webasm` mode.
-import { describeBackendConformance } from "@raven-ts/nx/testing";
-import { gpujsBackend } from "../src/index.js";
-import { CONFORMANCE } from "./support/conformance.js";
-import { describeMode } from "./support/modes.js";
+import { describeConformance } from "./support/conformance.js";
 
-describeMode("webasm", () => describeBackendConformance("gpujs-webasm", () => gpujsBackend({ mode: "webasm" }), CONFORMANCE));
+describeConformance("webasm");

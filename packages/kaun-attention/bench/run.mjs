@@ -13,9 +13,8 @@
 // See BENCHMARKS.md for the recorded figures.
 
 import os from "node:os";
-import { parseArgs } from "node:util";
 
-import { compare, formatMs, formatTable, loadTfjs, machineLine, maxAbsDiff, seededNormal } from "@raven-ts/bench";
+import { compare, formatMs, formatTable, loadTfjs, machineLine, maxAbsDiff, parseBenchArgs, seededNormal, selectCases } from "@raven-ts/bench";
 import * as tf from "@tensorflow/tfjs-core";
 
 const USAGE = `usage: node --expose-gc bench/run.mjs [options]
@@ -25,21 +24,7 @@ const USAGE = `usage: node --expose-gc bench/run.mjs [options]
   --markdown     also print the results as a markdown table (for BENCHMARKS.md)
   --help         this text`;
 
-const argv = process.argv.slice(2);
-const { values: args } = parseArgs({
-  // `pnpm bench -- --quick` passes the `--` through: skip it.
-  args: argv[0] === "--" ? argv.slice(1) : argv,
-  options: {
-    quick: { type: "boolean", default: false },
-    only: { type: "string", multiple: true },
-    markdown: { type: "boolean", default: false },
-    help: { type: "boolean", default: false },
-  },
-});
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const args = parseBenchArgs(USAGE);
 
 // ---------------------------------------------------------------------------
 // ours, from the built dists
@@ -98,23 +83,15 @@ function hostData(kv) {
 
 /**
  * The `[len, HD]` RoPE tables of positions `offset .. offset + len - 1`
- * (rotate-half: each frequency in both halves), computed in float64 and
- * handed to tfjs as float32 constants, as a tfjs model would precompute them.
+ * (rotate-half: each frequency in both halves), computed in float64 by
+ * kaun-attention's `ropeTables` and handed to tfjs as float32 constants, as a
+ * tfjs model would precompute them.
  *
  * @param {number} len @param {number} offset
  */
 function ropeTables(len, offset) {
-  const half = HD / 2;
-  const cos = new Float32Array(len * HD);
-  const sin = new Float32Array(len * HD);
-  for (let p = 0; p < len; p++) {
-    for (let i = 0; i < half; i++) {
-      const angle = (offset + p) * THETA ** (-(2 * i) / HD);
-      cos[p * HD + i] = cos[p * HD + half + i] = Math.cos(angle);
-      sin[p * HD + i] = sin[p * HD + half + i] = Math.sin(angle);
-    }
-  }
-  return { cos, sin };
+  const { cos, sin } = attention.ropeTables(len, HD, { theta: THETA, offset });
+  return { cos: Float32Array.from(cos), sin: Float32Array.from(sin) };
 }
 
 // ---------------------------------------------------------------------------
@@ -203,14 +180,7 @@ let cases = [
   { label: "decode step (127 cached), 8 heads", kind: "decode", kv: H, rope: false, warmup: 10, runs: 40, inner: 4 },
   { label: "decode step (127 cached), GQA 2kv + RoPE", kind: "decode", kv: 2, rope: true, warmup: 10, runs: 40, inner: 4 },
 ];
-if (args.only) {
-  const filters = args.only;
-  cases = cases.filter((c) => filters.some((f) => c.label.includes(f)));
-  if (cases.length === 0) {
-    console.error(`no case matches --only ${filters.join(", ")}`);
-    process.exit(1);
-  }
-}
+cases = selectCases(cases, args.only);
 if (args.quick) cases = cases.map((c) => ({ ...c, warmup: 1, runs: 2, inner: 1 }));
 
 // ---------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 /**
  * `@raven-ts/kaun-attention`: the seed's `Kaun.Attention` in TypeScript —
- * `rope`, `attentionMaskKey`, `multiHeadAttention` (GQA, causal, RoPE,
- * dropout, padding mask) — plus KV-cache decoding, attention maps for
- * inspection, a pre-norm `transformerBlock` and a tiny `decoderLM`.
+ * `rope` (with its `ropeTables`), `attentionMaskKey`, `multiHeadAttention`
+ * (GQA, causal, RoPE, dropout, padding mask) — plus KV-cache decoding,
+ * attention maps for inspection, a pre-norm `transformerBlock` and a tiny
+ * `decoderLM`.
  */
-export type { RopeOptions } from "./rope.js";
-export { rope } from "./rope.js";
+export type { RopeOptions, RopeTables, RopeTablesOptions } from "./rope.js";
+export { rope, ropeTables } from "./rope.js";
 export { attentionMaskKey } from "./mask.js";
 export type { AttentionConfig, MultiHeadAttentionOptions } from "./config.js";
 export type { AttentionCallOptions, CacheOptions, KvCache, MultiHeadAttentionLayer } from "./mha.js";

@@ -6,22 +6,36 @@
 import * as nx from "@raven-ts/nx";
 import { InvalidArgumentError, type Tensor } from "@raven-ts/nx";
 
-/** Options of {@link rope}. */
-export interface RopeOptions {
+/** Options of {@link ropeTables} (and of {@link rope}). */
+export interface RopeTablesOptions {
   /** The base of the geometric frequency sequence; defaults to 10000. */
   readonly theta?: number;
-  /** The sequence axis; negative values count from the end; defaults to -2. */
-  readonly seqDim?: number;
-  /** The position of the first element along `seqDim` (for decoding after a prefix); defaults to 0. */
+  /** The position of the first element along the sequence (for decoding after a prefix); defaults to 0. */
   readonly offset?: number;
 }
 
-/**
- * `ropeTables(seqLen, headDim, theta, offset)` is the `[seqLen, headDim]`
- * cosine and sine tables of positions `offset .. offset + seqLen - 1`, in
- * float64 on the host; each frequency appears in both halves.
- */
-function ropeTables(seqLen: number, headDim: number, theta: number, offset: number): [Float64Array, Float64Array] {
+/** Options of {@link rope}. */
+export interface RopeOptions extends RopeTablesOptions {
+  /** The sequence axis; negative values count from the end; defaults to -2. */
+  readonly seqDim?: number;
+}
+
+/** The cosine and sine tables of {@link ropeTables}. */
+export interface RopeTables {
+  /** `cos[p * headDim + j]`: the cosine of position `offset + p` at column `j`. */
+  readonly cos: Float64Array;
+  /** `sin[p * headDim + j]`: the sine of position `offset + p` at column `j`. */
+  readonly sin: Float64Array;
+}
+
+/** `checkThetaOffset(fn, theta, offset)` throws, as `fn`, when `theta` or `offset` is not valid. */
+function checkThetaOffset(fn: string, theta: number, offset: number): void {
+  if (typeof theta !== "number" || !(theta > 0) || !Number.isFinite(theta)) throw new InvalidArgumentError(fn, `theta must be a positive finite number, got ${theta}`);
+  if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError(fn, `offset must be a non-negative integer, got ${offset}`);
+}
+
+/** The tables of {@link ropeTables}, for arguments already checked. */
+function tables(seqLen: number, headDim: number, theta: number, offset: number): RopeTables {
   const half = headDim / 2;
   const cos = new Float64Array(seqLen * headDim);
   const sin = new Float64Array(seqLen * headDim);
@@ -36,7 +50,35 @@ function ropeTables(seqLen: number, headDim: number, theta: number, offset: numb
       sin[p * headDim + half + i] = s;
     }
   }
-  return [cos, sin];
+  return { cos, sin };
+}
+
+/**
+ * `ropeTables(seqLen, headDim, { theta?, offset? })` is the cosine and sine
+ * tables that {@link rope} multiplies by, on the host in float64: `cos` and
+ * `sin` each hold a `[seqLen, headDim]` table in C order (`seqLen * headDim`
+ * values) whose entries `[p, j]` and `[p, j + headDim/2]`, for
+ * `j < headDim/2`, are the cosine and sine of `(offset + p) * theta^(-2j / headDim)`
+ * (rotate-half convention: each frequency appears in both halves). For
+ * precomputing the tables of another implementation, e.g. a TensorFlow.js
+ * peer; `rope(x, options)` equals `x * cos + rotateHalf(x) * sin` with these
+ * tables broadcast along `x`'s other axes.
+ *
+ * `theta` defaults to 10000 and `offset` (the position of the first row) to 0.
+ * `seqLen` or `headDim` 0 gives empty tables.
+ *
+ * @throws InvalidArgumentError if `seqLen` is not a non-negative integer, if
+ * `headDim` is not a non-negative even integer, if `theta` is not a positive
+ * finite number, or if `offset` is not a non-negative integer.
+ */
+export function ropeTables(seqLen: number, headDim: number, options: RopeTablesOptions = {}): RopeTables {
+  const fn = "kaun.ropeTables";
+  if (!Number.isInteger(seqLen) || seqLen < 0) throw new InvalidArgumentError(fn, `seqLen must be a non-negative integer, got ${seqLen}`);
+  if (!Number.isInteger(headDim) || headDim < 0 || headDim % 2 !== 0) throw new InvalidArgumentError(fn, `headDim must be a non-negative even integer, got ${headDim}`);
+  const theta = options.theta ?? 10000;
+  const offset = options.offset ?? 0;
+  checkThetaOffset(fn, theta, offset);
+  return tables(seqLen, headDim, theta, offset);
 }
 
 /**
@@ -73,11 +115,10 @@ export function rope(x: Tensor, options: RopeOptions = {}): Tensor {
   const headDim = x.shape[rank - 1] as number;
   if (headDim % 2 !== 0) throw new InvalidArgumentError(fn, `headDim (the last axis) must be even, got ${headDim}`);
   if (!nx.isFloat(x.dtype)) throw new InvalidArgumentError(fn, `x must be float32 or float64, got ${x.dtype}`);
-  if (typeof theta !== "number" || !(theta > 0) || !Number.isFinite(theta)) throw new InvalidArgumentError(fn, `theta must be a positive finite number, got ${theta}`);
-  if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError(fn, `offset must be a non-negative integer, got ${offset}`);
+  checkThetaOffset(fn, theta, offset);
 
   const seqLen = x.shape[axis] as number;
-  const [cosHost, sinHost] = ropeTables(seqLen, headDim, theta, offset);
+  const { cos: cosHost, sin: sinHost } = tables(seqLen, headDim, theta, offset);
   const tableShape = x.shape.map((d, i) => (i === axis ? seqLen : i === rank - 1 ? headDim : 1));
   return nx.tidy(() => {
     const cos = nx.toBackend(nx.tensor(cosHost, { dtype: x.dtype, shape: tableShape }), x.backend);

@@ -1,22 +1,11 @@
 import * as nx from "@raven-ts/nx";
 import { Context, Layer, Rng, type Vars } from "@raven-ts/kaun-core";
+import { expectInvalidArgument } from "@raven-ts/nx/testing";
 import { describe, expect, it } from "vitest";
 import { attentionMaskKey, multiHeadAttention } from "../src/index.js";
 import { cases, expectClose, type MhaCase } from "./fixtures.js";
 
 const f32 = (a: { data: number[]; shape: number[] }): nx.Tensor => nx.tensor(Float32Array.from(a.data), { shape: a.shape });
-
-function expectInvalid(fn: () => unknown, ...fragments: string[]): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(Error);
-  expect((caught as Error).name).toBe("InvalidArgumentError");
-  for (const f of fragments) expect((caught as Error).message).toContain(f);
-}
 
 describe("attentionMaskKey", () => {
   it('is "attention_mask"', () => expect(attentionMaskKey).toBe("attention_mask"));
@@ -24,17 +13,17 @@ describe("attentionMaskKey", () => {
 
 describe("multiHeadAttention: construction", () => {
   it("rejects embedDim not divisible by numHeads, and numHeads not divisible by numKvHeads", () => {
-    expectInvalid(() => multiHeadAttention({ embedDim: 10, numHeads: 4 }), "kaun.multiHeadAttention", "embedDim (10)", "numHeads (4)");
-    expectInvalid(() => multiHeadAttention({ embedDim: 12, numHeads: 6, numKvHeads: 4 }), "numHeads (6)", "numKvHeads (4)");
+    expectInvalidArgument(() => multiHeadAttention({ embedDim: 10, numHeads: 4 }), "kaun.multiHeadAttention", "embedDim (10)", "numHeads (4)");
+    expectInvalidArgument(() => multiHeadAttention({ embedDim: 12, numHeads: 6, numKvHeads: 4 }), "kaun.multiHeadAttention", "numHeads (6)", "numKvHeads (4)");
   });
   it("rejects non-positive or non-integer sizes, dropout outside [0, 1), bad ropeTheta, odd head size with rope", () => {
-    expectInvalid(() => multiHeadAttention({ embedDim: 0, numHeads: 1 }), "embedDim must be a positive integer, got 0");
-    expectInvalid(() => multiHeadAttention({ embedDim: 8, numHeads: 2.5 }), "numHeads must be a positive integer, got 2.5");
-    expectInvalid(() => multiHeadAttention({ embedDim: 8, numHeads: 2, numKvHeads: -1 }), "numKvHeads must be a positive integer, got -1");
-    expectInvalid(() => multiHeadAttention({ embedDim: 8, numHeads: 2, dropout: 1 }), "dropout must be in [0, 1), got 1");
-    expectInvalid(() => multiHeadAttention({ embedDim: 8, numHeads: 2, dropout: -0.1 }), "dropout must be in [0, 1), got -0.1");
-    expectInvalid(() => multiHeadAttention({ embedDim: 8, numHeads: 2, rope: true, ropeTheta: 0 }), "ropeTheta must be a positive finite number, got 0");
-    expectInvalid(() => multiHeadAttention({ embedDim: 6, numHeads: 2, rope: true }), "rope needs an even head size", "6 / 2 = 3");
+    expectInvalidArgument(() => multiHeadAttention({ embedDim: 0, numHeads: 1 }), "kaun.multiHeadAttention", "embedDim must be a positive integer, got 0");
+    expectInvalidArgument(() => multiHeadAttention({ embedDim: 8, numHeads: 2.5 }), "kaun.multiHeadAttention", "numHeads must be a positive integer, got 2.5");
+    expectInvalidArgument(() => multiHeadAttention({ embedDim: 8, numHeads: 2, numKvHeads: -1 }), "kaun.multiHeadAttention", "numKvHeads must be a positive integer, got -1");
+    expectInvalidArgument(() => multiHeadAttention({ embedDim: 8, numHeads: 2, dropout: 1 }), "kaun.multiHeadAttention", "dropout must be in [0, 1), got 1");
+    expectInvalidArgument(() => multiHeadAttention({ embedDim: 8, numHeads: 2, dropout: -0.1 }), "kaun.multiHeadAttention", "dropout must be in [0, 1), got -0.1");
+    expectInvalidArgument(() => multiHeadAttention({ embedDim: 8, numHeads: 2, rope: true, ropeTheta: 0 }), "kaun.multiHeadAttention", "ropeTheta must be a positive finite number, got 0");
+    expectInvalidArgument(() => multiHeadAttention({ embedDim: 6, numHeads: 2, rope: true }), "kaun.multiHeadAttention", "rope needs an even head size", "6 / 2 = 3");
   });
   it("has exactly the seed's params with the seed's shapes, Glorot-uniform", () => {
     const layer = multiHeadAttention({ embedDim: 64, numHeads: 8, numKvHeads: 2 });
@@ -63,15 +52,15 @@ describe("multiHeadAttention: input validation", () => {
   const layer = multiHeadAttention({ embedDim: 8, numHeads: 2 });
   const vars = Rng.run(1, () => Layer.init(layer, { dtype: "float32" }));
   it("rejects an input that is not rank 3 or whose last axis is not embedDim", () => {
-    expectInvalid(() => Layer.apply(layer, vars, nx.zeros([4, 8]), { training: false }), "kaun.multiHeadAttention", "[batch, seqLen, embedDim = 8]", "[4,8]");
-    expectInvalid(() => Layer.apply(layer, vars, nx.zeros([1, 4, 6]), { training: false }), "[1,4,6]");
+    expectInvalidArgument(() => Layer.apply(layer, vars, nx.zeros([4, 8]), { training: false }), "kaun.multiHeadAttention", "[batch, seqLen, embedDim = 8]", "[4,8]");
+    expectInvalidArgument(() => Layer.apply(layer, vars, nx.zeros([1, 4, 6]), { training: false }), "kaun.multiHeadAttention", "[1,4,6]");
   });
   it("rejects an input dtype other than the model's", () => {
-    expectInvalid(() => Layer.apply(layer, vars, nx.zeros([1, 4, 8], "float64"), { training: false }), "float64", "float32");
+    expectInvalidArgument(() => Layer.apply(layer, vars, nx.zeros([1, 4, 8], "float64"), { training: false }), "kaun.multiHeadAttention", "float64", "float32");
   });
   it("rejects a padding mask whose shape is not [batch, seqK]", () => {
     const ctx = Context.empty.set(attentionMaskKey, nx.ones([1, 3], "int32"));
-    expectInvalid(() => Layer.apply(layer, vars, nx.zeros([1, 4, 8]), { training: false, ctx }), "[batch, seqK] = [1,4]", "[1,3]");
+    expectInvalidArgument(() => Layer.apply(layer, vars, nx.zeros([1, 4, 8]), { training: false, ctx }), "kaun.multiHeadAttention", "[batch, seqK] = [1,4]", "[1,3]");
   });
   it("reads masks of any numeric dtype as nonzero-keeps", () => {
     const x = nx.random.normal(nx.random.key(3), [2, 4, 8]);
@@ -202,8 +191,8 @@ describe("multiHeadAttention: KV-cache decoding", () => {
   it("throws a clear error when the cache is full, and for a mismatched batch", () => {
     const cache = layer.initCache({ batch: 2, maxLength: 4 });
     const [, c] = layer.decode(vars, nx.slice(x, [null, { stop: 3 }]), cache);
-    expectInvalid(() => layer.decode(vars, nx.slice(x, [null, { start: 3, stop: 5 }]), c), "kaun.multiHeadAttention.decode", "the KV cache is full", "3 of 4", "2 more");
-    expectInvalid(() => layer.decode(vars, nx.zeros([1, 1, 32]), c), "batch 2");
-    expectInvalid(() => layer.initCache({ batch: 0, maxLength: 4 }), "batch must be a positive integer, got 0");
+    expectInvalidArgument(() => layer.decode(vars, nx.slice(x, [null, { start: 3, stop: 5 }]), c), "kaun.multiHeadAttention.decode", "the KV cache is full", "3 of 4", "2 more");
+    expectInvalidArgument(() => layer.decode(vars, nx.zeros([1, 1, 32]), c), "kaun.multiHeadAttention.decode", "batch 2");
+    expectInvalidArgument(() => layer.initCache({ batch: 0, maxLength: 4 }), "kaun.multiHeadAttention.initCache", "batch must be a positive integer, got 0");
   });
 });

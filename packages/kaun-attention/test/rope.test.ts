@@ -1,32 +1,23 @@
 import * as nx from "@raven-ts/nx";
+import { expectInvalidArgument } from "@raven-ts/nx/testing";
 import { describe, expect, it } from "vitest";
-import { rope } from "../src/index.js";
-
-function invalid(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect((e as Error).name).toBe("InvalidArgumentError");
-    return (e as Error).message;
-  }
-  throw new Error("expected an InvalidArgumentError");
-}
+import { rope, ropeTables } from "../src/index.js";
 
 describe("rope: the seed's errors", () => {
-  it("rank < 2", () => expect(invalid(() => rope(nx.zeros([8])))).toBe("kaun.rope: x must have rank >= 2, got shape [8]"));
+  it("rank < 2", () => expect(expectInvalidArgument(() => rope(nx.zeros([8])), "kaun.rope").message).toBe("kaun.rope: x must have rank >= 2, got shape [8]"));
   it("seqDim out of bounds", () => {
-    expect(invalid(() => rope(nx.zeros([2, 3, 4]), { seqDim: 3 }))).toBe("kaun.rope: seqDim 3 is out of bounds for rank 3");
-    expect(invalid(() => rope(nx.zeros([2, 3, 4]), { seqDim: -4 }))).toBe("kaun.rope: seqDim -4 is out of bounds for rank 3");
+    expect(expectInvalidArgument(() => rope(nx.zeros([2, 3, 4]), { seqDim: 3 }), "kaun.rope").message).toBe("kaun.rope: seqDim 3 is out of bounds for rank 3");
+    expect(expectInvalidArgument(() => rope(nx.zeros([2, 3, 4]), { seqDim: -4 }), "kaun.rope").message).toBe("kaun.rope: seqDim -4 is out of bounds for rank 3");
   });
   it("seqDim designates the last axis", () => {
-    expect(invalid(() => rope(nx.zeros([3, 4]), { seqDim: -1 }))).toContain("designates the last axis");
-    expect(invalid(() => rope(nx.zeros([3, 4]), { seqDim: 1 }))).toContain("designates the last axis");
+    expectInvalidArgument(() => rope(nx.zeros([3, 4]), { seqDim: -1 }), "kaun.rope", "designates the last axis");
+    expectInvalidArgument(() => rope(nx.zeros([3, 4]), { seqDim: 1 }), "kaun.rope", "designates the last axis");
   });
-  it("odd headDim", () => expect(invalid(() => rope(nx.zeros([3, 5])))).toBe("kaun.rope: headDim (the last axis) must be even, got 5"));
+  it("odd headDim", () => expect(expectInvalidArgument(() => rope(nx.zeros([3, 5])), "kaun.rope").message).toBe("kaun.rope: headDim (the last axis) must be even, got 5"));
   it("non-float input, bad theta or offset", () => {
-    expect(invalid(() => rope(nx.zeros([3, 4], "int32")))).toContain("float32 or float64, got int32");
-    expect(invalid(() => rope(nx.zeros([3, 4]), { theta: -1 }))).toContain("theta must be a positive finite number");
-    expect(invalid(() => rope(nx.zeros([3, 4]), { offset: 1.5 }))).toContain("offset must be a non-negative integer");
+    expectInvalidArgument(() => rope(nx.zeros([3, 4], "int32")), "kaun.rope", "float32 or float64, got int32");
+    expectInvalidArgument(() => rope(nx.zeros([3, 4]), { theta: -1 }), "kaun.rope", "theta must be a positive finite number");
+    expectInvalidArgument(() => rope(nx.zeros([3, 4]), { offset: 1.5 }), "kaun.rope", "offset must be a non-negative integer");
   });
 });
 
@@ -53,4 +44,50 @@ describe("rope: values", () => {
     Array.from(tail).forEach((v, i) => expect(Math.abs(v - (whole[i] as number))).toBeLessThan(1e-6));
   });
   it("keeps float64", () => expect(rope(nx.zeros([2, 4], "float64")).dtype).toBe("float64"));
+});
+
+describe("ropeTables", () => {
+  it("holds cos/sin of (offset + p) * theta^(-2j/headDim) in both halves (hand-computed)", () => {
+    // headDim 4, theta 100: frequencies 100^0 = 1 and 100^(-2/4) = 0.1; positions 2 and 3.
+    const { cos, sin } = ropeTables(2, 4, { theta: 100, offset: 2 });
+    expect(cos).toBeInstanceOf(Float64Array);
+    expect(sin).toBeInstanceOf(Float64Array);
+    const angles = [2, 0.2, 2, 0.2, 3, 0.3, 3, 0.3];
+    expect(cos.length).toBe(8);
+    expect(sin.length).toBe(8);
+    angles.forEach((a, i) => {
+      expect(Math.abs((cos[i] as number) - Math.cos(a))).toBeLessThan(1e-15);
+      expect(Math.abs((sin[i] as number) - Math.sin(a))).toBeLessThan(1e-15);
+    });
+  });
+  it("defaults to theta 10000 and offset 0; position 0 is the identity", () => {
+    const { cos, sin } = ropeTables(2, 2);
+    expect(Array.from(cos)).toEqual([1, 1, Math.cos(1), Math.cos(1)]);
+    expect(Array.from(sin)).toEqual([0, 0, Math.sin(1), Math.sin(1)]);
+    const wide = ropeTables(1, 4, { offset: 1 });
+    [Math.cos(1), Math.cos(0.01), Math.cos(1), Math.cos(0.01)].forEach((c, i) => expect(Math.abs((wide.cos[i] as number) - c)).toBeLessThan(1e-15));
+    expect(Array.from(ropeTables(0, 4).cos)).toEqual([]);
+  });
+  it("are the tables rope multiplies by", () => {
+    const x = nx.random.normal(nx.random.key(3), [3, 6], "float64");
+    const { cos, sin } = ropeTables(3, 6, { theta: 50, offset: 4 });
+    const xs = Array.from(x.dataSync());
+    const y = Array.from(rope(x, { theta: 50, offset: 4 }).dataSync());
+    for (let p = 0; p < 3; p++) {
+      for (let j = 0; j < 6; j++) {
+        const i = p * 6 + j;
+        const rotated = j < 3 ? -(xs[i + 3] as number) : (xs[i - 3] as number);
+        expect(Math.abs((y[i] as number) - ((xs[i] as number) * (cos[i] as number) + rotated * (sin[i] as number)))).toBeLessThan(1e-12);
+      }
+    }
+  });
+  it("rejects bad sizes, theta and offset", () => {
+    expectInvalidArgument(() => ropeTables(-1, 4), "kaun.ropeTables", "seqLen must be a non-negative integer, got -1");
+    expectInvalidArgument(() => ropeTables(1.5, 4), "kaun.ropeTables", "seqLen must be a non-negative integer, got 1.5");
+    expectInvalidArgument(() => ropeTables(2, 5), "kaun.ropeTables", "headDim must be a non-negative even integer, got 5");
+    expectInvalidArgument(() => ropeTables(2, -2), "kaun.ropeTables", "headDim must be a non-negative even integer, got -2");
+    expectInvalidArgument(() => ropeTables(2, 4, { theta: 0 }), "kaun.ropeTables", "theta must be a positive finite number, got 0");
+    expectInvalidArgument(() => ropeTables(2, 4, { theta: Number.POSITIVE_INFINITY }), "kaun.ropeTables", "theta must be a positive finite number");
+    expectInvalidArgument(() => ropeTables(2, 4, { offset: -1 }), "kaun.ropeTables", "offset must be a non-negative integer, got -1");
+  });
 });

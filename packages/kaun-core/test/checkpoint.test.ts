@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as nx from "@raven-ts/nx";
+import { expectInvalidArgument } from "@raven-ts/nx/testing";
 import { describe, expect, test } from "vitest";
 import type { Ptree, TrainState } from "../src/index.js";
 import { Checkpoint, Layer, Loss, Optim, Rng, Train } from "../src/index.js";
@@ -255,11 +256,7 @@ describe("malformed files are rejected with a named problem and nothing loaded",
       expect(() => Checkpoint.fromBytes(bytes, { like })).toThrow(message);
       expect(() => Checkpoint.inspect(bytes)).toThrow();
       expect(nx.memory().numTensors).toBe(before);
-      try {
-        Checkpoint.fromBytes(bytes, { like });
-      } catch (e) {
-        expect((e as Error).name).toBe("InvalidArgumentError");
-      }
+      expectInvalidArgument(() => Checkpoint.fromBytes(bytes, { like }), "kaun.Checkpoint.fromBytes");
     });
   }
 

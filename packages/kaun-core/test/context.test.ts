@@ -1,4 +1,5 @@
 import * as nx from "@raven-ts/nx";
+import { expectInvalidArgument } from "@raven-ts/nx/testing";
 import { describe, expect, test } from "vitest";
 import { Context } from "../src/index.js";
 
@@ -40,11 +41,7 @@ describe("Context", () => {
     expect(() => ctx.getFloat("f", "float32")).toThrow(/holds a float64 tensor \[1\], expected float32/);
     expect(() => ctx.getBool("nope")).toThrow('kaun.Context.getBool: no tensor under key "nope" (bound keys: "attention_mask", "f")');
     expect(() => Context.empty.getInt32("x")).toThrow("(bound keys: none)");
-    try {
-      ctx.getBool("f");
-    } catch (e) {
-      expect((e as Error).name).toBe("InvalidArgumentError");
-    }
+    expectInvalidArgument(() => ctx.getBool("f"), "kaun.Context.getBool");
   });
 
   test("set validates its arguments", () => {

@@ -1,4 +1,5 @@
 import { random } from "@raven-ts/nx";
+import { expectInvalidArgument } from "@raven-ts/nx/testing";
 import { describe, expect, test } from "vitest";
 import { Rng } from "../src/index.js";
 
@@ -71,10 +72,6 @@ describe("Rng", () => {
     expect(() => Rng.run(0, 5 as unknown as () => number)).toThrow(/fn must be a function/);
     expect(() => Rng.run(0, async () => 1)).toThrow(/kaun\.Rng\.run: fn returned a Promise/);
     expect(() => Rng.subKeys(-1)).toThrow(/kaun\.Rng\.subKeys: n must be a non-negative integer/);
-    try {
-      Rng.run(0.5, () => 0);
-    } catch (e) {
-      expect((e as Error).name).toBe("InvalidArgumentError");
-    }
+    expectInvalidArgument(() => Rng.run(0.5, () => 0), "kaun.Rng.run");
   });
 });

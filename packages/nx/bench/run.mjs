@@ -9,9 +9,7 @@
 // its result back (dataSync) and disposes what it created, on both sides.
 // See BENCHMARKS.md for the recorded figures.
 
-import { parseArgs } from "node:util";
-
-import { compare, formatMs, formatTable, loadTfjs, machineLine, seededNormal } from "@raven-ts/bench";
+import { compare, formatMs, formatTable, loadTfjs, machineLine, parseBenchArgs, seededNormal, selectCases } from "@raven-ts/bench";
 import * as tf from "@tensorflow/tfjs-core";
 
 const USAGE = `usage: node --expose-gc bench/run.mjs [options]
@@ -22,19 +20,7 @@ const USAGE = `usage: node --expose-gc bench/run.mjs [options]
   --markdown     also print the results as a markdown table (for BENCHMARKS.md)
   --help         this text`;
 
-const { values: args } = parseArgs({
-  options: {
-    "peers-only": { type: "boolean", default: false },
-    quick: { type: "boolean", default: false },
-    only: { type: "string", multiple: true },
-    markdown: { type: "boolean", default: false },
-    help: { type: "boolean", default: false },
-  },
-});
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const args = parseBenchArgs(USAGE, { "peers-only": { type: "boolean", default: false } });
 
 // ---------------------------------------------------------------------------
 // nx, from the package's own build
@@ -141,14 +127,7 @@ let cases = [
   matmulCase(1024, 1, 5),
   attentionCase,
 ];
-if (args.only) {
-  const filters = args.only;
-  cases = cases.filter((c) => filters.some((f) => c.label.includes(f)));
-  if (cases.length === 0) {
-    console.error(`no case matches --only ${filters.join(", ")}`);
-    process.exit(1);
-  }
-}
+cases = selectCases(cases, args.only);
 if (args.quick) cases = cases.map((c) => ({ ...c, warmup: 1, runs: Math.min(c.runs, 3) }));
 
 // ---------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { cpuBackend } from "../src/cpu/index.js";
 import { memory, setBackend } from "../src/engine.js";
-import { InvalidArgumentError } from "../src/errors.js";
 import { tensor } from "../src/ops/creation.js";
 import { erf } from "../src/ops/elementwise.js";
 import * as random from "../src/random/index.js";
@@ -9,6 +8,7 @@ import { Key } from "../src/random/index.js";
 import { erfinv } from "../src/random/special.js";
 import { threefry2x32 } from "../src/random/threefry.js";
 import type { Tensor } from "../src/tensor.js";
+import { expectInvalidArgument } from "../src/testing/index.js";
 
 beforeAll(() => {
   setBackend(cpuBackend());
@@ -21,18 +21,6 @@ const N = 100_000;
 
 function values(t: Tensor): number[] {
   return Array.from(t.dataSync());
-}
-
-function expectThrows(f: () => unknown, fn: string, fragment: string): void {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(InvalidArgumentError);
-  expect((err as Error).message.startsWith(`${fn}: `)).toBe(true);
-  expect((err as Error).message).toContain(fragment);
 }
 
 interface Moments {
@@ -182,13 +170,13 @@ describe("nx.random.key", () => {
   });
 
   it("rejects seeds that are not safe integers and malformed words", () => {
-    expectThrows(() => random.key(1.5), "nx.random.key", "safe integer, got 1.5");
-    expectThrows(() => random.key(2 ** 53), "nx.random.key", "safe integer");
-    expectThrows(() => random.key(NaN), "nx.random.key", "safe integer");
-    expectThrows(() => random.key("3" as unknown as number), "nx.random.key", `got "3"`);
-    expectThrows(() => new Key([0, 2 ** 32]), "nx.random.Key", "two integers in [0, 2^32)");
-    expectThrows(() => new Key([-1, 0]), "nx.random.Key", "two integers");
-    expectThrows(() => new Key([1] as unknown as [number, number]), "nx.random.Key", "two integers");
+    expectInvalidArgument(() => random.key(1.5), "nx.random.key", "safe integer, got 1.5");
+    expectInvalidArgument(() => random.key(2 ** 53), "nx.random.key", "safe integer");
+    expectInvalidArgument(() => random.key(NaN), "nx.random.key", "safe integer");
+    expectInvalidArgument(() => random.key("3" as unknown as number), "nx.random.key", `got "3"`);
+    expectInvalidArgument(() => new Key([0, 2 ** 32]), "nx.random.Key", "two integers in [0, 2^32)");
+    expectInvalidArgument(() => new Key([-1, 0]), "nx.random.Key", "two integers");
+    expectInvalidArgument(() => new Key([1] as unknown as [number, number]), "nx.random.Key", "two integers");
   });
 });
 
@@ -244,11 +232,11 @@ describe("nx.random.split and foldIn", () => {
   });
 
   it("validates its arguments", () => {
-    expectThrows(() => random.split([0, 0] as unknown as Key), "nx.random.split", "key must be a Key");
-    expectThrows(() => random.split(k0, -1), "nx.random.split", "n must be an integer in [0, 2^31], got -1");
-    expectThrows(() => random.split(k0, 2.5), "nx.random.split", "got 2.5");
-    expectThrows(() => random.foldIn(null as unknown as Key, 1), "nx.random.foldIn", "key must be a Key made by nx.random.key, split or foldIn, got null");
-    expectThrows(() => random.foldIn(k0, 0.5), "nx.random.foldIn", "data must be a safe integer, got 0.5");
+    expectInvalidArgument(() => random.split([0, 0] as unknown as Key), "nx.random.split", "key must be a Key");
+    expectInvalidArgument(() => random.split(k0, -1), "nx.random.split", "n must be an integer in [0, 2^31], got -1");
+    expectInvalidArgument(() => random.split(k0, 2.5), "nx.random.split", "got 2.5");
+    expectInvalidArgument(() => random.foldIn(null as unknown as Key, 1), "nx.random.foldIn", "key must be a Key made by nx.random.key, split or foldIn, got null");
+    expectInvalidArgument(() => random.foldIn(k0, 0.5), "nx.random.foldIn", "data must be a safe integer, got 0.5");
   });
 });
 
@@ -318,17 +306,17 @@ describe("nx.random.uniform", () => {
 
   it("validates its arguments", () => {
     const fn = "nx.random.uniform";
-    expectThrows(() => random.uniform({ words: [0, 0] } as unknown as Key, [2]), fn, "key must be a Key");
-    expectThrows(() => random.uniform(k0, [2, -1]), fn, "shape");
-    expectThrows(() => random.uniform(k0, 3 as unknown as number[]), fn, "shape must be an array");
-    expectThrows(() => random.uniform(k0, [2], "int32" as "float32"), fn, "dtype must be float32 or float64, got int32");
-    expectThrows(() => random.uniform(k0, [2], "float16" as "float32"), fn, "unknown dtype");
-    expectThrows(() => random.uniform(k0, [2], "float32", { minval: 2, maxval: 1 }), fn, "minval must be less than maxval");
-    expectThrows(() => random.uniform(k0, [2], "float32", { minval: 1, maxval: 1 }), fn, "minval must be less than maxval");
-    expectThrows(() => random.uniform(k0, [2], "float32", { minval: 1, maxval: 1 + 1e-9 }), fn, "in float32");
-    expectThrows(() => random.uniform(k0, [2], "float32", { minval: NaN }), fn, "minval must be a finite number, got NaN");
-    expectThrows(() => random.uniform(k0, [2], "float32", { maxval: Infinity }), fn, "maxval must be a finite number");
-    expectThrows(() => random.uniform(k0, [2], "float32", { minval: -3e38, maxval: 3e38 }), fn, "overflows float32");
+    expectInvalidArgument(() => random.uniform({ words: [0, 0] } as unknown as Key, [2]), fn, "key must be a Key");
+    expectInvalidArgument(() => random.uniform(k0, [2, -1]), fn, "shape");
+    expectInvalidArgument(() => random.uniform(k0, 3 as unknown as number[]), fn, "shape must be an array");
+    expectInvalidArgument(() => random.uniform(k0, [2], "int32" as "float32"), fn, "dtype must be float32 or float64, got int32");
+    expectInvalidArgument(() => random.uniform(k0, [2], "float16" as "float32"), fn, "unknown dtype");
+    expectInvalidArgument(() => random.uniform(k0, [2], "float32", { minval: 2, maxval: 1 }), fn, "minval must be less than maxval");
+    expectInvalidArgument(() => random.uniform(k0, [2], "float32", { minval: 1, maxval: 1 }), fn, "minval must be less than maxval");
+    expectInvalidArgument(() => random.uniform(k0, [2], "float32", { minval: 1, maxval: 1 + 1e-9 }), fn, "in float32");
+    expectInvalidArgument(() => random.uniform(k0, [2], "float32", { minval: NaN }), fn, "minval must be a finite number, got NaN");
+    expectInvalidArgument(() => random.uniform(k0, [2], "float32", { maxval: Infinity }), fn, "maxval must be a finite number");
+    expectInvalidArgument(() => random.uniform(k0, [2], "float32", { minval: -3e38, maxval: 3e38 }), fn, "overflows float32");
   });
 });
 
@@ -376,9 +364,9 @@ describe("nx.random.normal", () => {
 
   it("validates its arguments", () => {
     const fn = "nx.random.normal";
-    expectThrows(() => random.normal(42 as unknown as Key, [2]), fn, "got 42");
-    expectThrows(() => random.normal(k0, [1.5]), fn, "shape");
-    expectThrows(() => random.normal(k0, [2], "bool" as "float32"), fn, "dtype must be float32 or float64, got bool");
+    expectInvalidArgument(() => random.normal(42 as unknown as Key, [2]), fn, "got 42");
+    expectInvalidArgument(() => random.normal(k0, [1.5]), fn, "shape");
+    expectInvalidArgument(() => random.normal(k0, [2], "bool" as "float32"), fn, "dtype must be float32 or float64, got bool");
   });
 });
 
@@ -498,12 +486,12 @@ describe("nx.random.truncatedNormal", () => {
 
   it("validates its arguments", () => {
     const fn = "nx.random.truncatedNormal";
-    expectThrows(() => random.truncatedNormal(undefined as unknown as Key, [2]), fn, "key must be a Key");
-    expectThrows(() => random.truncatedNormal(k0, [2], "int32" as "float32"), fn, "dtype must be float32 or float64");
-    expectThrows(() => random.truncatedNormal(k0, [2], "float32", { lower: 1, upper: 1 }), fn, "lower must be less than upper");
-    expectThrows(() => random.truncatedNormal(k0, [2], "float32", { lower: 3 }), fn, "lower must be less than upper");
-    expectThrows(() => random.truncatedNormal(k0, [2], "float32", { upper: NaN }), fn, "upper must be a non-NaN number, got NaN");
-    expectThrows(() => random.truncatedNormal(k0, ["a"] as unknown as number[]), fn, "shape");
+    expectInvalidArgument(() => random.truncatedNormal(undefined as unknown as Key, [2]), fn, "key must be a Key");
+    expectInvalidArgument(() => random.truncatedNormal(k0, [2], "int32" as "float32"), fn, "dtype must be float32 or float64");
+    expectInvalidArgument(() => random.truncatedNormal(k0, [2], "float32", { lower: 1, upper: 1 }), fn, "lower must be less than upper");
+    expectInvalidArgument(() => random.truncatedNormal(k0, [2], "float32", { lower: 3 }), fn, "lower must be less than upper");
+    expectInvalidArgument(() => random.truncatedNormal(k0, [2], "float32", { upper: NaN }), fn, "upper must be a non-NaN number, got NaN");
+    expectInvalidArgument(() => random.truncatedNormal(k0, ["a"] as unknown as number[]), fn, "shape");
   });
 });
 
@@ -559,14 +547,14 @@ describe("nx.random.bernoulli", () => {
 
   it("validates its arguments", () => {
     const fn = "nx.random.bernoulli";
-    expectThrows(() => random.bernoulli("k" as unknown as Key), fn, "key must be a Key");
-    expectThrows(() => random.bernoulli(k0, 1.5), fn, "p must be a number in [0, 1] or a tensor, got 1.5");
-    expectThrows(() => random.bernoulli(k0, -0.1), fn, "got -0.1");
-    expectThrows(() => random.bernoulli(k0, NaN), fn, "got NaN");
-    expectThrows(() => random.bernoulli(k0, "0.5" as unknown as number), fn, "got string");
-    expectThrows(() => random.bernoulli(k0, tensor([0.1, 0.2, 0.3]), [2, 4]), fn, "cannot be broadcast");
-    expectThrows(() => random.bernoulli(k0, tensor([0.1, 0.2]), [2, 1]), fn, "does not broadcast to shape [2,1]");
-    expectThrows(() => random.bernoulli(k0, 0.5, [-1]), fn, "shape");
+    expectInvalidArgument(() => random.bernoulli("k" as unknown as Key), fn, "key must be a Key");
+    expectInvalidArgument(() => random.bernoulli(k0, 1.5), fn, "p must be a number in [0, 1] or a tensor, got 1.5");
+    expectInvalidArgument(() => random.bernoulli(k0, -0.1), fn, "got -0.1");
+    expectInvalidArgument(() => random.bernoulli(k0, NaN), fn, "got NaN");
+    expectInvalidArgument(() => random.bernoulli(k0, "0.5" as unknown as number), fn, "got string");
+    expectInvalidArgument(() => random.bernoulli(k0, tensor([0.1, 0.2, 0.3]), [2, 4]), fn, "cannot be broadcast");
+    expectInvalidArgument(() => random.bernoulli(k0, tensor([0.1, 0.2]), [2, 1]), fn, "does not broadcast to shape [2,1]");
+    expectInvalidArgument(() => random.bernoulli(k0, 0.5, [-1]), fn, "shape");
   });
 });
 
@@ -606,17 +594,17 @@ describe("nx.random.randint", () => {
 
   it("validates its arguments", () => {
     const fn = "nx.random.randint";
-    expectThrows(() => random.randint(0 as unknown as Key, [2], 0, 3), fn, "key must be a Key");
-    expectThrows(() => random.randint(k0, [2], 3, 3), fn, "minval must be less than maxval, got minval=3 and maxval=3");
-    expectThrows(() => random.randint(k0, [2], 0.5, 3), fn, "minval must be an integer, got 0.5");
-    expectThrows(() => random.randint(k0, [2], 0, Infinity), fn, "maxval must be an integer, got Infinity");
-    expectThrows(() => random.randint(k0, [2], 0, 2 ** 31 + 1), fn, "does not fit int32");
-    expectThrows(() => random.randint(k0, [2], -(2 ** 31) - 1, 0), fn, "does not fit int32");
-    expectThrows(() => random.randint(k0, [2], -1, 10, "uint8"), fn, "does not fit uint8");
-    expectThrows(() => random.randint(k0, [2], 0, 257, "uint8"), fn, "does not fit uint8");
-    expectThrows(() => random.randint(k0, [2], 0, 3, "float32"), fn, "dtype must be int32 or uint8, got float32");
-    expectThrows(() => random.randint(k0, [2], 0, 3, "bool"), fn, "dtype must be int32 or uint8, got bool");
-    expectThrows(() => random.randint(k0, [2.5], 0, 3), fn, "shape");
+    expectInvalidArgument(() => random.randint(0 as unknown as Key, [2], 0, 3), fn, "key must be a Key");
+    expectInvalidArgument(() => random.randint(k0, [2], 3, 3), fn, "minval must be less than maxval, got minval=3 and maxval=3");
+    expectInvalidArgument(() => random.randint(k0, [2], 0.5, 3), fn, "minval must be an integer, got 0.5");
+    expectInvalidArgument(() => random.randint(k0, [2], 0, Infinity), fn, "maxval must be an integer, got Infinity");
+    expectInvalidArgument(() => random.randint(k0, [2], 0, 2 ** 31 + 1), fn, "does not fit int32");
+    expectInvalidArgument(() => random.randint(k0, [2], -(2 ** 31) - 1, 0), fn, "does not fit int32");
+    expectInvalidArgument(() => random.randint(k0, [2], -1, 10, "uint8"), fn, "does not fit uint8");
+    expectInvalidArgument(() => random.randint(k0, [2], 0, 257, "uint8"), fn, "does not fit uint8");
+    expectInvalidArgument(() => random.randint(k0, [2], 0, 3, "float32"), fn, "dtype must be int32 or uint8, got float32");
+    expectInvalidArgument(() => random.randint(k0, [2], 0, 3, "bool"), fn, "dtype must be int32 or uint8, got bool");
+    expectInvalidArgument(() => random.randint(k0, [2.5], 0, 3), fn, "shape");
   });
 });
 
@@ -667,11 +655,11 @@ describe("nx.random.permutation", () => {
 
   it("validates its arguments", () => {
     const fn = "nx.random.permutation";
-    expectThrows(() => random.permutation([1, 2] as unknown as Key, 3), fn, "key must be a Key");
-    expectThrows(() => random.permutation(k0, -1), fn, "n must be an integer in [0, 2^31) or a tensor, got -1");
-    expectThrows(() => random.permutation(k0, 2.5), fn, "got 2.5");
-    expectThrows(() => random.permutation(k0, "3" as unknown as number), fn, "got string");
-    expectThrows(() => random.permutation(k0, tensor(3)), fn, "at least one axis");
+    expectInvalidArgument(() => random.permutation([1, 2] as unknown as Key, 3), fn, "key must be a Key");
+    expectInvalidArgument(() => random.permutation(k0, -1), fn, "n must be an integer in [0, 2^31) or a tensor, got -1");
+    expectInvalidArgument(() => random.permutation(k0, 2.5), fn, "got 2.5");
+    expectInvalidArgument(() => random.permutation(k0, "3" as unknown as number), fn, "got string");
+    expectInvalidArgument(() => random.permutation(k0, tensor(3)), fn, "at least one axis");
   });
 });
 

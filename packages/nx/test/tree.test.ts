@@ -1,28 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { Backend, DataId } from "../src/backend.js";
 import { Storage } from "../src/engine.js";
-import { InvalidArgumentError } from "../src/errors.js";
 import { Tensor } from "../src/tensor.js";
 import type { Tree, TreeDef } from "../src/tree.js";
 import { flatten, flattenWithPaths, leaves, map, map2, unflatten } from "../src/tree.js";
+import { expectInvalidArgument } from "../src/testing/index.js";
 
 // Tree utilities never touch tensor data, so a tensor over a stub backend is enough.
 const stubBackend = { name: "tree-test-stub", free: () => undefined } as unknown as Backend;
 let nextBuffer = 0;
 function fakeTensor(): Tensor {
   return new Tensor(new Storage(stubBackend, { id: nextBuffer++ } as unknown as DataId, 0), "float32", [0], [1], 0);
-}
-
-function expectThrows(f: () => unknown, fn: string, fragment: string): void {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(InvalidArgumentError);
-  expect((err as Error).message.startsWith(`${fn}: `)).toBe(true);
-  expect((err as Error).message).toContain(fragment);
 }
 
 describe("nx.tree on tensor trees", () => {
@@ -141,9 +129,9 @@ describe("nx.tree structure rules", () => {
   it("unflatten validates the number of leaves", () => {
     const [, def] = flatten({ a: 1, b: [2, 3] });
     expect(unflatten(def, ["x", "y", "z"])).toEqual({ a: "x", b: ["y", "z"] });
-    expectThrows(() => unflatten(def, [1, 2]), "nx.tree.unflatten", "treedef has 3 leaves but 2 were given");
-    expectThrows(() => unflatten(def, [1, 2, 3, 4]), "nx.tree.unflatten", "3 leaves but 4");
-    expectThrows(() => unflatten(def, "abc" as unknown as string[]), "nx.tree.unflatten", "leaves must be an array");
+    expectInvalidArgument(() => unflatten(def, [1, 2]), "nx.tree.unflatten", "treedef has 3 leaves but 2 were given");
+    expectInvalidArgument(() => unflatten(def, [1, 2, 3, 4]), "nx.tree.unflatten", "3 leaves but 4");
+    expectInvalidArgument(() => unflatten(def, "abc" as unknown as string[]), "nx.tree.unflatten", "leaves must be an array");
   });
 
   it("map does not mutate its input and builds new containers", () => {
@@ -156,11 +144,11 @@ describe("nx.tree structure rules", () => {
 
   it("map2 names the path where structures differ", () => {
     const f = (x: number, y: number): number => x + y;
-    expectThrows(() => map2(f, { a: [1, 2] }, { a: [1] }), "nx.tree.map2", `at "a": a is an array of length 2, b is an array of length 1`);
-    expectThrows(() => map2(f, { a: { b: [1, 2] } }, { a: { b: [1, { c: 2 }] } }), "nx.tree.map2", `at "a.b.1": a is a leaf, b is an object with keys ["c"]`);
-    expectThrows(() => map2(f, { a: 1, b: 2 }, { a: 1, c: 2 }), "nx.tree.map2", `at the root: keys only in a: ["b"]; keys only in b: ["c"]`);
-    expectThrows(() => map2(f, [1], 2), "nx.tree.map2", "at the root: a is an array of length 1, b is a leaf");
-    expectThrows(() => map2(f, { a: null }, { a: 1 }), "nx.tree.map2", `at "a": a is null, b is a leaf`);
+    expectInvalidArgument(() => map2(f, { a: [1, 2] }, { a: [1] }), "nx.tree.map2", `at "a": a is an array of length 2, b is an array of length 1`);
+    expectInvalidArgument(() => map2(f, { a: { b: [1, 2] } }, { a: { b: [1, { c: 2 }] } }), "nx.tree.map2", `at "a.b.1": a is a leaf, b is an object with keys ["c"]`);
+    expectInvalidArgument(() => map2(f, { a: 1, b: 2 }, { a: 1, c: 2 }), "nx.tree.map2", `at the root: keys only in a: ["b"]; keys only in b: ["c"]`);
+    expectInvalidArgument(() => map2(f, [1], 2), "nx.tree.map2", "at the root: a is an array of length 1, b is a leaf");
+    expectInvalidArgument(() => map2(f, { a: null }, { a: 1 }), "nx.tree.map2", `at "a": a is null, b is a leaf`);
   });
 
   it("map2 accepts the same keys in another order and treats null and undefined alike", () => {
@@ -170,9 +158,9 @@ describe("nx.tree structure rules", () => {
   it("cycles are rejected with the path where they close", () => {
     const cyclic: { a: unknown[] } = { a: [] };
     cyclic.a.push(cyclic);
-    expectThrows(() => leaves(cyclic as unknown as Tree<number>), "nx.tree.leaves", `cycle at "a.0"`);
-    expectThrows(() => map((x: number) => x, cyclic as unknown as Tree<number>), "nx.tree.map", `cycle at "a.0"`);
-    expectThrows(() => flatten(cyclic as unknown as Tree<number>), "nx.tree.flatten", "cycle");
+    expectInvalidArgument(() => leaves(cyclic as unknown as Tree<number>), "nx.tree.leaves", `cycle at "a.0"`);
+    expectInvalidArgument(() => map((x: number) => x, cyclic as unknown as Tree<number>), "nx.tree.map", `cycle at "a.0"`);
+    expectInvalidArgument(() => flatten(cyclic as unknown as Tree<number>), "nx.tree.flatten", "cycle");
   });
 
   it("shared (non-cyclic) subtrees are visited once per occurrence", () => {
@@ -186,7 +174,7 @@ describe("nx.tree structure rules", () => {
   });
 
   it("map and map2 reject a non-function", () => {
-    expectThrows(() => map(42 as unknown as (x: number) => number, [1]), "nx.tree.map", "f must be a function");
-    expectThrows(() => map2(null as unknown as (x: number, y: number) => number, [1], [1]), "nx.tree.map2", "f must be a function");
+    expectInvalidArgument(() => map(42 as unknown as (x: number) => number, [1]), "nx.tree.map", "f must be a function");
+    expectInvalidArgument(() => map2(null as unknown as (x: number, y: number) => number, [1], [1]), "nx.tree.map2", "f must be a function");
   });
 });

@@ -3,7 +3,7 @@
 // interleaved in one process on nx's CPU backend.
 //
 //   pnpm --filter @raven-ts/nx build && pnpm --filter @raven-ts/rune build && pnpm --filter @raven-ts/rune bench
-//   node --expose-gc bench/run.mjs [--quick] [--markdown]
+//   node --expose-gc bench/run.mjs [--quick] [--only <text>] [--markdown]
 //
 // The model: batch 64, 256 → 512 → 256, tanh hidden layer, mean squared
 // error; float32, seeded inputs. Every timed call reads its results back
@@ -11,28 +11,17 @@
 // hand-written backward pass are compared once before timing.
 // See BENCHMARKS.md for the recorded figures.
 
-import { parseArgs } from "node:util";
-
-import { compare, formatMs, formatRatio, formatTable, machineLine, seededNormal } from "@raven-ts/bench";
+import { compare, formatMs, formatRatio, formatTable, machineLine, parseBenchArgs, seededNormal, selectCases } from "@raven-ts/bench";
 import * as nx from "@raven-ts/nx";
 
 const USAGE = `usage: node --expose-gc bench/run.mjs [options]
 
-  --quick      few repetitions: a smoke test, not figures to record
-  --markdown   also print the results as a markdown table (for BENCHMARKS.md)
-  --help       this text`;
+  --quick        few repetitions: a smoke test, not figures to record
+  --only <text>  only cases whose label contains <text> (repeatable; there is one case)
+  --markdown     also print the results as a markdown table (for BENCHMARKS.md)
+  --help         this text`;
 
-const { values: args } = parseArgs({
-  options: {
-    quick: { type: "boolean", default: false },
-    markdown: { type: "boolean", default: false },
-    help: { type: "boolean", default: false },
-  },
-});
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const args = parseBenchArgs(USAGE);
 
 /** @type {typeof import("../dist/index.js")} */
 let rune;
@@ -46,6 +35,8 @@ try {
 nx.setBackend("cpu");
 
 const [B, D, H, O] = [64, 256, 512, 256];
+const LABEL = `MLP ${B}×${D}→${H}→${O} tanh, MSE`;
+selectCases([{ label: LABEL }], args.only); // exits when --only names no case of this benchmark
 const t = (n, shape, seed, scale = 1) => nx.tensor(seededNormal(n, seed).map((v) => v * scale), { shape });
 const x = t(B * D, [B, D], 1);
 const y = t(B * O, [B, O], 2);
@@ -125,7 +116,7 @@ if (nx.memory().numTensors !== live) {
   process.exit(1);
 }
 
-const rows = [{ label: `MLP ${B}×${D}→${H}→${O} tanh, MSE`, results }];
+const rows = [{ label: LABEL, results }];
 const ratios = [
   ["valueAndGrad", "forward"],
   ["hand backward", "forward"],

@@ -1,5 +1,6 @@
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
+import { expectInvalidArgument } from "@raven-ts/nx/testing";
 import { describe, expect, it } from "vitest";
 import { grad, stopGradient, valueAndGrad } from "../src/index.js";
 
@@ -163,15 +164,9 @@ describe("error messages", () => {
 
   it("names the path of a non-float leaf", () => {
     const params = { w: x, idx: nx.tensor([0, 1], { dtype: "int32" }) };
-    let err: unknown;
-    try {
-      grad((p: typeof params) => nx.sum(p.w))(params);
-    } catch (e) {
-      err = e;
-    }
+    const err = expectInvalidArgument(() => grad((p: typeof params) => nx.sum(p.w))(params), "rune.grad");
     expect(err).toBeInstanceOf(nx.InvalidArgumentError);
-    expect((err as Error).name).toBe("InvalidArgumentError");
-    expect((err as Error).message).toBe('rune.grad: leaf "idx" has dtype int32; only float leaves are differentiable');
+    expect(err.message).toBe('rune.grad: leaf "idx" has dtype int32; only float leaves are differentiable');
     expect(() => grad((p: { layer: { w: Tensor }[] }) => nx.sum(p.layer[0]?.w as Tensor))({ layer: [{ w: nx.tensor([1, 2], { dtype: "uint8" }) }] })).toThrow(
       'rune.grad: leaf "layer.0.w" has dtype uint8; only float leaves are differentiable',
     );

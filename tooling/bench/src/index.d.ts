@@ -1,5 +1,7 @@
 // Types of @raven-ts/bench (the implementation is ./index.js, plain ESM).
 
+import type { ParseArgsConfig } from "node:util";
+
 /** Summary of one competitor's timed samples, all in milliseconds. */
 export interface Stats {
   /** Number of timed samples. */
@@ -158,6 +160,47 @@ export function seededNormal(size: number, seed?: number): Float32Array;
  * lengths differ or a difference is NaN, 0 for two empty arrays.
  */
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number;
+
+/** Command-line options in `node:util` `parseArgs`'s format, by long name (e.g. `{ "peers-only": { type: "boolean", default: false } }`). */
+export type BenchOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
+
+/** What {@link parseBenchArgs} returns: the workspace's options, then the script's own. */
+export interface BenchArgs {
+  /** `--quick`: few repetitions, a smoke test rather than figures to record. Default false. */
+  readonly quick: boolean;
+  /** `--only <text>` (repeatable): run only the cases whose label contains one of these; undefined when not given. */
+  readonly only: readonly string[] | undefined;
+  /** `--markdown`: also print the results as a markdown table. Default false. */
+  readonly markdown: boolean;
+  /** `--help`: never true in a returned value (`parseBenchArgs` prints the usage and exits). */
+  readonly help: boolean;
+  /** The values of the script's `extraOptions`, by long name, as `parseArgs` returns them. */
+  readonly [extra: string]: string | boolean | readonly (string | boolean)[] | undefined;
+}
+
+/**
+ * `parseBenchArgs(usage, extraOptions?, argv?)` parses a benchmark script's
+ * command line with `node:util`'s strict `parseArgs`: the options every
+ * workspace benchmark takes (`--quick`, `--only <text>` repeatable,
+ * `--markdown`, `--help`) plus `extraOptions` (in `parseArgs`'s format, e.g.
+ * `{ "peers-only": { type: "boolean", default: false } }`). `argv` defaults
+ * to `process.argv.slice(2)`; a leading `--` (which `pnpm bench -- --quick`
+ * passes through) is skipped. With `--help` it prints `usage` to stdout and
+ * exits the process with status 0; otherwise it returns the values.
+ *
+ * @throws TypeError if `usage` is not a string, or (from `parseArgs`) for an
+ *   unknown option, a positional argument or a missing option value;
+ *   RangeError if `extraOptions` redefines one of the workspace's options.
+ */
+export function parseBenchArgs(usage: string, extraOptions?: BenchOptionsConfig, argv?: readonly string[]): BenchArgs;
+
+/**
+ * `selectCases(cases, only)` is the cases whose `label` contains one of the
+ * strings of `only` (`BenchArgs.only`), in their order; a copy of all of them
+ * when `only` is undefined. When `only` matches no case it prints
+ * `no case matches --only <only>` to stderr and exits the process with status 1.
+ */
+export function selectCases<C extends { readonly label: string }>(cases: readonly C[], only: readonly string[] | undefined): C[];
 
 /** The tfjs backends `loadTfjs` sets up. */
 export type TfjsBackendName = "cpu" | "wasm";

@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
 
 /** @typedef {import("./index.js").Stats} Stats */
 /** @typedef {import("./index.js").Measurement} Measurement */
@@ -21,6 +22,8 @@ import { pathToFileURL } from "node:url";
 /** @typedef {import("./index.js").MachineInfo} MachineInfo */
 /** @typedef {import("./index.js").TfjsBackendName} TfjsBackendName */
 /** @typedef {import("./index.js").LoadTfjsOptions} LoadTfjsOptions */
+/** @typedef {import("./index.js").BenchArgs} BenchArgs */
+/** @typedef {import("./index.js").BenchOptionsConfig} BenchOptionsConfig */
 
 /**
  * @param {unknown} v
@@ -368,6 +371,67 @@ export function maxAbsDiff(a, b) {
     if (d > diff) diff = d;
   }
   return diff;
+}
+
+/**
+ * The command-line options every benchmark script of the workspace takes:
+ * `--quick`, `--only <text>` (repeatable), `--markdown` and `--help`.
+ *
+ * @type {Readonly<BenchOptionsConfig>}
+ */
+const BENCH_OPTIONS = Object.freeze({
+  quick: { type: "boolean", default: false },
+  only: { type: "string", multiple: true },
+  markdown: { type: "boolean", default: false },
+  help: { type: "boolean", default: false },
+});
+
+/**
+ * `parseBenchArgs(usage, extraOptions, argv)` parses a benchmark script's
+ * command line (`argv`, by default `process.argv.slice(2)`, without a leading
+ * `--`, which `pnpm bench -- --quick` passes through) with `node:util`'s
+ * strict `parseArgs`: the workspace's options plus the script's own
+ * `extraOptions`. With `--help` it prints `usage` and exits the process with
+ * status 0; otherwise it returns the parsed values.
+ *
+ * @param {string} usage
+ * @param {BenchOptionsConfig} [extraOptions]
+ * @param {readonly string[]} [argv]
+ * @returns {BenchArgs}
+ */
+export function parseBenchArgs(usage, extraOptions = {}, argv = process.argv.slice(2)) {
+  if (typeof usage !== "string") throw new TypeError(`bench.parseBenchArgs: usage must be a string, got ${typeof usage}`);
+  const clashes = Object.keys(extraOptions).filter((name) => Object.hasOwn(BENCH_OPTIONS, name));
+  if (clashes.length > 0) throw new RangeError(`bench.parseBenchArgs: extraOptions may not redefine --${clashes.join(", --")}`);
+  const args = argv[0] === "--" ? argv.slice(1) : [...argv];
+  const { values } = parseArgs({ args, options: { ...BENCH_OPTIONS, ...extraOptions }, strict: true, allowPositionals: false });
+  if (/** @type {BenchArgs} */ (values).help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  return /** @type {BenchArgs} */ (values);
+}
+
+/**
+ * `selectCases(cases, only)` is the cases whose `label` contains one of the
+ * strings of `only` (the `--only` values of {@link parseBenchArgs}), in their
+ * order; all of them when `only` is undefined. When `only` matches no case it
+ * prints `no case matches --only <only>` to stderr and exits the process with
+ * status 1.
+ *
+ * @template {{ readonly label: string }} C
+ * @param {readonly C[]} cases
+ * @param {readonly string[] | undefined} only
+ * @returns {C[]}
+ */
+export function selectCases(cases, only) {
+  if (only === undefined) return [...cases];
+  const picked = cases.filter((c) => only.some((f) => c.label.includes(f)));
+  if (picked.length === 0) {
+    console.error(`no case matches --only ${only.join(", ")}`);
+    process.exit(1);
+  }
+  return picked;
 }
 
 let tfjsResolveHookRegistered = false;

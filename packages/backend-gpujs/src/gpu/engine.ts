@@ -22,7 +22,11 @@ export type DeviceArray = Texture | Float32Array;
 /** One kernel argument: a device array or a float scalar. */
 export type KernelArg = DeviceArray | number;
 
-/** The value type a kernel returns per output element. */
+/**
+ * The value type a kernel returns per output element: one float, or four
+ * (`return [a, b, c, d]`, a vec4 texture; GL modes only). gpu.js infers it
+ * from the source.
+ */
 export type ReturnKind = "scalar" | "vec4";
 
 /** A helper function the kernel source may call, as gpu.js function settings. */
@@ -39,7 +43,7 @@ export interface HelperFunction {
 export interface KernelRecipe {
   /** `function (a, b, ...) { ... }` source text. */
   readonly source: string;
-  /** Number of output elements (vec4 elements for `vec4` kernels). */
+  /** Number of output elements (vec4 texels for kernels returning four values). */
   readonly outputSize: number;
   /**
    * gpu.js type of every parameter, by name (see {@link argumentType}); scalars
@@ -47,31 +51,29 @@ export interface KernelRecipe {
    */
   readonly argumentTypes: Readonly<Record<string, string>>;
   readonly helpers: readonly HelperFunction[];
-  readonly returns: ReturnKind;
 }
 
 /** A compiled gpu.js kernel bound to its output size. */
 export interface CompiledKernel {
   /** Runs the kernel; the result is owned by the caller (release it with {@link Engine.release}). */
   run(args: readonly KernelArg[]): DeviceArray;
-  /** The gpu.js kernel class that actually executed the last run (e.g. `"WebAssemblyKernel"`). */
-  readonly executedBy: string;
   /** Why gpu.js degraded this kernel to its CPU kernel, or `null` when it did not. */
   readonly fallbackReason: string | null;
   destroy(): void;
 }
 
-const KERNEL_CLASS: Record<EngineMode, string> = {
-  webgl2: "WebGL2Kernel",
-  webgl: "WebGLKernel",
-  headlessgl: "HeadlessGLKernel",
-  webasm: "WebAssemblyKernel",
-  cpu: "CPUKernel",
+/** The `mode` gpu.js's kernel classes report for each of our modes (GL classes all say `"gpu"`). */
+const KERNEL_MODE: Record<EngineMode, string> = {
+  webgl2: "gpu",
+  webgl: "gpu",
+  headlessgl: "gpu",
+  webasm: "webasm",
+  cpu: "cpu",
 };
 
 /** What the shortcut gpu.js returns exposes at run time beyond its typings. */
 interface ShortcutInternals {
-  readonly kernel: { readonly constructor: { readonly name: string }; readonly fallbackReason?: string | null };
+  readonly kernel: { readonly constructor: { readonly name: string; readonly mode?: string }; readonly fallbackReason?: string | null };
 }
 
 /** The runtime shape of a GL texture beyond the public typings. */
@@ -124,7 +126,6 @@ export class Engine {
     for (const h of recipe.helpers) {
       shortcut.addFunction({ name: h.name, source: h.source, argumentTypes: [...h.argumentTypes], returnType: h.returnType });
     }
-    if (recipe.returns === "vec4") shortcut.setPipeline(true);
     const internals = shortcut as unknown as ShortcutInternals;
     const mode = this.mode;
     return {
@@ -134,21 +135,15 @@ export class Engine {
         if (typeof out === "object" && out !== null && "toArray" in out) return out as Texture;
         throw new Error(`gpu.js kernel returned an unexpected ${Object.prototype.toString.call(out)}`);
       },
-      get executedBy() {
-        return internals.kernel.constructor.name;
-      },
       get fallbackReason() {
+        // gpu.js records why it degraded a kernel (#868); the class's static `mode` (minifier-safe) tells where it runs.
         const k = internals.kernel;
         if (k.fallbackReason) return k.fallbackReason;
-        return k.constructor.name === "CPUKernel" && mode !== "cpu" ? "gpu.js ran this kernel on its CPU kernel" : null;
+        const ran = k.constructor.mode;
+        return ran !== undefined && ran !== KERNEL_MODE[mode] ? `gpu.js ran this kernel in its "${ran}" mode` : null;
       },
       destroy: () => shortcut.destroy(),
     };
-  }
-
-  /** `expectedKernelClass()` is the gpu.js kernel class this mode must execute on. */
-  expectedKernelClass(): string {
-    return KERNEL_CLASS[this.mode];
   }
 
   /** `toHost(d, size)` is a fresh Float32Array of the first `size` values of `d` (a GPU→host read on GL). */

@@ -2,7 +2,7 @@
 import type { View } from "@raven-ts/nx";
 import type { KernelSpec } from "../codegen/kernel.js";
 import type { Strided } from "../codegen/strided.js";
-import { collapse, coordsCode, lit, offsetExpr, sizeOf } from "../codegen/strided.js";
+import { collapse, contiguousStrides, coordsCode, lit, offsetExpr, sizeOf } from "../codegen/strided.js";
 import type { StoredDType } from "../dtypes.js";
 import type { KernelRunner } from "../runner.js";
 import type { BufferTable, DeviceBuffer } from "../storage.js";
@@ -58,13 +58,7 @@ export function scatterAdd(
     const spec = mapSpec("copy", v.shape, [{ strides: v.strides, offset: v.offset }], "v0");
     const buffer = runner.run(fn, spec, sizeOf(v.shape), [table.get(v.data)]);
     temps.push(buffer);
-    let s = 1;
-    const strides = v.shape.map(() => 0);
-    for (let k = v.shape.length - 1; k >= 0; k--) {
-      strides[k] = s;
-      s *= v.shape[k] as number;
-    }
-    return { buffer, view: { shape: v.shape, strides, offset: 0 } };
+    return { buffer, view: { shape: v.shape, strides: contiguousStrides(v.shape), offset: 0 } };
   };
   const r = indices.shape.length;
   let idx = { buffer: table.get(indices.data), view: indices as Pick<View, "shape" | "strides" | "offset"> };

@@ -53,7 +53,7 @@ function rotlCode(w: Word, r: number): string {
 }
 
 /** `threefryBody()` is statements computing threefry2x32([s0:s1, s2:s3], [blk, 0]) into words x0, x1. */
-export function threefryBody(): string {
+function threefryBody(): string {
   // key halves: s0..s3 = k0h, k0l, k1h, k1l; k2 = parity ^ k0 ^ k1
   let code =
     "let cy = 0.0;\nlet th = 0.0;\nlet tl = 0.0;\nlet gh = 0.0;\nlet gl = 0.0;\n" +

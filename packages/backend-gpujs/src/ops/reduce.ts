@@ -7,7 +7,7 @@
 import type { ArgReduceOp, ReduceOp, View } from "@raven-ts/nx";
 import type { KernelSpec } from "../codegen/kernel.js";
 import type { Strided } from "../codegen/strided.js";
-import { collapse, contiguousStrides, coordsCode, lit, offsetExpr, sizeOf } from "../codegen/strided.js";
+import { collapse, coordsCode, lit, offsetExpr, sizeOf } from "../codegen/strided.js";
 import type { StoredDType } from "../dtypes.js";
 import type { KernelRunner } from "../runner.js";
 import type { BufferTable, DeviceBuffer } from "../storage.js";
@@ -73,7 +73,6 @@ export function reduce(runner: KernelRunner, table: BufferTable, fn: string, op:
   if (length === 0) return fill(runner, fn, outer, IDENTITY[op](dtype));
   const red = collapse({ shape: redShape, operands: [{ strides: axes.map((k) => x.strides[k] as number), offset: 0 }] });
   let f: Folding;
-  let temp: DeviceBuffer | undefined;
   if (red.shape.length <= 1) {
     f = {
       buffer: table.get(x.data),
@@ -87,12 +86,13 @@ export function reduce(runner: KernelRunner, table: BufferTable, fn: string, op:
     const perm = [...keptAxes, ...axes];
     const permShape = perm.map((k) => x.shape[k] as number);
     const spec = mapSpec("copy", permShape, [{ strides: perm.map((k) => x.strides[k] as number), offset: x.offset }], "v0");
-    temp = runner.run(fn, spec, outer * length, [table.get(x.data)]);
-    f = { buffer: temp, keptShape: [outer], kept: { strides: [length], offset: 0 }, length, stride: 1 };
+    const gathered = runner.run(fn, spec, outer * length, [table.get(x.data)]);
+    f = { buffer: gathered, keptShape: [outer], kept: { strides: [length], offset: 0 }, length, stride: 1 };
   }
+  const input = table.get(x.data);
   do {
     const next = foldPass(runner, fn, op, dtype, f);
-    if (f.buffer !== table.get(x.data)) runner.release(f.buffer);
+    if (f.buffer !== input) runner.release(f.buffer); // an intermediate of ours, never the caller's buffer
     f = next;
   } while (f.length > 1);
   return f.buffer;
@@ -116,9 +116,4 @@ export function argReduce(runner: KernelRunner, table: BufferTable, fn: string, 
   body += `if (v != v || v ${BETTER[op]} best) { best = v; bi = jf; }\n}\n}\nreturn bi;`;
   const spec: KernelSpec = { family: op, buffers: ["x0"], body };
   return runner.run(fn, spec, outer, [table.get(x.data)]);
-}
-
-/** `contiguousOperand(shape)` is the operand reading a C-contiguous buffer of `shape` from 0. */
-export function contiguousOperand(shape: readonly number[]): Strided {
-  return { strides: contiguousStrides(shape), offset: 0 };
 }

@@ -6,10 +6,13 @@
  *   near ±2^31; int32 is stored as float32 here and is exact only while
  *   |v| < 2^24, so those cases cannot hold. `tensors.test.ts` checks int32
  *   semantics (wrap-around, mod, pow) within the exact range instead.
- * - `backend.fill-iota` calls `fill`/`iota` with float64 directly (not
- *   gated by `skipDTypes`); `storage.test.ts` covers the other rows.
  */
 import type { ConformanceOptions } from "@raven-ts/nx/testing";
+import { describeBackendConformance } from "@raven-ts/nx/testing";
+import { describe, expect, it } from "vitest";
+import type { EngineMode, GpujsBackend } from "../../src/index.js";
+import { gpujsBackend } from "../../src/index.js";
+import { describeMode } from "./modes.js";
 
 /** The int32 cases whose values lie beyond float32's exact-integer range. */
 export const INT32_BEYOND_2_24: readonly string[] = [
@@ -39,5 +42,27 @@ export const INT32_BEYOND_2_24: readonly string[] = [
 /** Options shared by every mode's conformance run. */
 export const CONFORMANCE: ConformanceOptions = {
   skipDTypes: ["float64"],
-  skip: [...INT32_BEYOND_2_24, "backend.fill-iota"],
+  skip: INT32_BEYOND_2_24,
 };
+
+/**
+ * `describeConformance(mode, extraSkip)` registers nx's conformance suite on
+ * a gpujs backend in `mode` (skipping {@link CONFORMANCE}'s cases and
+ * `extraSkip`), then checks that gpu.js never degraded one of its kernels to
+ * its CPU kernel along the way.
+ */
+export function describeConformance(mode: EngineMode, extraSkip: readonly string[] = []): void {
+  describeMode(mode, () => {
+    let backend: GpujsBackend | undefined;
+    describeBackendConformance(`gpujs-${mode}`, () => (backend = gpujsBackend({ mode })), {
+      ...CONFORMANCE,
+      skip: [...(CONFORMANCE.skip ?? []), ...extraSkip],
+    });
+    describe(`gpujs-${mode} after the conformance suite`, () => {
+      it("ran every kernel in its own mode (no fallback to gpu.js's CPU kernel)", () => {
+        expect(backend?.stats().fallbackReasons).toEqual([]);
+        expect(backend?.stats().kernelsCompiled).toBeGreaterThan(100);
+      });
+    });
+  });
+}

@@ -10,7 +10,7 @@ import { allocHost, isFloat } from "../dtype.js";
 import { sizeOf } from "../shape.js";
 import { floatMod, floatPow, intMod, intPow, maxNaN, minNaN } from "./scalar.js";
 import { hostArrayOf } from "./storage.js";
-import { rowCursor } from "./strided.js";
+import { forEachRow } from "./strided.js";
 
 /** `LOGICAL[op]` is true for the ops whose output is `bool` (1/0) instead of the operands' dtype. */
 const LOGICAL: Record<BinaryOp, boolean> = {
@@ -86,10 +86,6 @@ export function binary(op: BinaryOp, a: View, b: View): HostArray {
   const float = isFloat(a.dtype);
   const srcA = hostArrayOf(a.data);
   const srcB = hostArrayOf(b.data);
-  const cursor = rowCursor(a.shape, [a, b]);
-  const n = cursor.length;
-  const sa = cursor.step(0);
-  const sb = cursor.step(1);
-  for (let r = 0; r < cursor.rows; r++, cursor.next()) zipRow(op, float, srcA, cursor.start(0), sa, srcB, cursor.start(1), sb, out, r * n, n);
+  forEachRow(a.shape, [a, b], (c, o, n) => zipRow(op, float, srcA, c.start(0), c.step(0), srcB, c.start(1), c.step(1), out, o, n));
   return out;
 }

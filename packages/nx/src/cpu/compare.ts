@@ -6,7 +6,7 @@ import type { CompareOp, View } from "../backend.js";
 import type { HostArray } from "../dtype.js";
 import { sizeOf } from "../shape.js";
 import { hostArrayOf } from "./storage.js";
-import { rowCursor } from "./strided.js";
+import { forEachRow } from "./strided.js";
 
 /**
  * `compareRow(op, a, i, sa, b, k, sb, out, o, n)` writes `a[i] op b[k]` as 1/0
@@ -46,10 +46,6 @@ export function compare(op: CompareOp, a: View, b: View): HostArray {
   const out = new Uint8Array(sizeOf(a.shape));
   const srcA = hostArrayOf(a.data);
   const srcB = hostArrayOf(b.data);
-  const cursor = rowCursor(a.shape, [a, b]);
-  const n = cursor.length;
-  const sa = cursor.step(0);
-  const sb = cursor.step(1);
-  for (let r = 0; r < cursor.rows; r++, cursor.next()) compareRow(op, srcA, cursor.start(0), sa, srcB, cursor.start(1), sb, out, r * n, n);
+  forEachRow(a.shape, [a, b], (c, o, n) => compareRow(op, srcA, c.start(0), c.step(0), srcB, c.start(1), c.step(1), out, o, n));
   return out;
 }

@@ -97,6 +97,25 @@ export function rowCursor(shape: readonly number[], operands: readonly Layout[])
   return new RowCursor(shape, operands);
 }
 
+/** What {@link forEachRow} calls per row: `cursor` on the row, `o` its first C-order position, `n` its length. */
+export type RowKernel = (cursor: RowCursor, o: number, n: number) => void;
+
+/**
+ * `forEachRow(shape, operands, row)` walks `shape` in C order over the
+ * strided `operands` with a {@link RowCursor} and calls `row(cursor, o, n)`
+ * once per row, in order: `n` is the row length, `o = r * n` the C-order
+ * position of row `r`'s first element (where a kernel filling a fresh C-order
+ * output writes `out[o..o+n)`), and `cursor.start(k)`, `cursor.step(k)`
+ * locate the row in operand `k`. `row` is not called when the shape has no
+ * elements, and once (with `n = 1`) for rank 0. Kernels keep their tight loop
+ * in `row`'s callee, so the per-row call costs nothing per element.
+ */
+export function forEachRow(shape: readonly number[], operands: readonly Layout[], row: RowKernel): void {
+  const cursor = rowCursor(shape, operands);
+  const n = cursor.length;
+  for (let r = 0; r < cursor.rows; r++, cursor.next()) row(cursor, r * n, n);
+}
+
 /**
  * `offsetsOf(shape, layout)` is the position of every element of a strided
  * operand of `shape`, in C order (one entry for rank 0, none when empty).

@@ -10,7 +10,7 @@ import { sizeOf } from "../shape.js";
 import { erf } from "./erf.js";
 import { roundHalfEven, sigmoid, sign } from "./scalar.js";
 import { hostArrayOf } from "./storage.js";
-import { rowCursor } from "./strided.js";
+import { forEachRow } from "./strided.js";
 
 /** `PREDICATE[op]` is true for the ops whose output is `bool` (1/0) instead of the input's dtype. */
 const PREDICATE: Record<UnaryOp, boolean> = {
@@ -122,8 +122,6 @@ function mapRow(op: UnaryOp, src: HostArray, s: number, step: number, out: HostA
 export function unary(op: UnaryOp, x: View): HostArray {
   const out = allocHost(PREDICATE[op] ? "bool" : x.dtype, sizeOf(x.shape));
   const src = hostArrayOf(x.data);
-  const cursor = rowCursor(x.shape, [x]);
-  const n = cursor.length;
-  for (let r = 0; r < cursor.rows; r++, cursor.next()) mapRow(op, src, cursor.start(0), cursor.step(0), out, r * n, n);
+  forEachRow(x.shape, [x], (c, o, n) => mapRow(op, src, c.start(0), c.step(0), out, o, n));
   return out;
 }

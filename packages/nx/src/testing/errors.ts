@@ -6,6 +6,7 @@
 import * as nx from "../index.js";
 import type { SuiteContext } from "./harness.js";
 import { expectInvalid } from "./harness.js";
+import { expectInvalidArgument } from "./invalid-argument.js";
 
 type Call = () => unknown;
 
@@ -206,12 +207,7 @@ export function registerErrorTests(ctx: SuiteContext): void {
     const a = nx.zeros([2, 3]);
     const b = nx.zeros([4, 5]);
     expectInvalid("nx.matmul", () => nx.matmul(a, b));
-    let message = "";
-    try {
-      nx.matmul(a, b);
-    } catch (e) {
-      message = (e as Error).message;
-    }
+    const { message } = expectInvalidArgument(() => nx.matmul(a, b), "nx.matmul");
     if (message !== "nx.matmul: inner dimensions differ: [2,3] @ [4,5]") throw new Error(`unexpected message "${message}"`);
   });
 }

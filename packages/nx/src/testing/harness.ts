@@ -7,9 +7,9 @@
 import { it } from "vitest";
 import type { Backend } from "../backend.js";
 import type { DType, FloatDType } from "../dtype.js";
-import { InvalidArgumentError } from "../errors.js";
 import * as nx from "../index.js";
 import type { Tolerance } from "./compare.js";
+import { expectInvalidArgument } from "./invalid-argument.js";
 
 /** What a conformance group needs to register its tests. */
 export interface SuiteContext {
@@ -69,25 +69,14 @@ function liveTensors(): number {
 }
 
 /**
- * `expectInvalid(prefix, call)` checks that `call()` throws an
- * `InvalidArgumentError` (by class and by `name`) whose message starts with
- * `prefix + ": "`, and that the failed call left no live tensor behind.
+ * `expectInvalid(prefix, call)` checks, as {@link expectInvalidArgument} does,
+ * that `call()` throws an `InvalidArgumentError` (by class and by `name`)
+ * whose message starts with `prefix + ": "`, and that the failed call left no
+ * live tensor behind.
  */
 export function expectInvalid(prefix: string, call: () => unknown): void {
   const before = liveTensors();
-  let caught: { error: unknown } | undefined;
-  try {
-    call();
-  } catch (error) {
-    caught = { error };
-  }
-  if (!caught) throw new Error(`expected ${prefix} to throw InvalidArgumentError, but it returned`);
-  const e = caught.error;
-  if (!(e instanceof Error)) throw new Error(`expected ${prefix} to throw an InvalidArgumentError, got ${String(e)}`);
-  if (e.name !== "InvalidArgumentError" || !(e instanceof InvalidArgumentError)) {
-    throw new Error(`expected ${prefix} to throw an InvalidArgumentError, got ${e.name}: ${e.message}`);
-  }
-  if (!e.message.startsWith(`${prefix}: `)) throw new Error(`expected the message to start with "${prefix}: ", got "${e.message}"`);
+  const e = expectInvalidArgument(call, prefix);
   const after = liveTensors();
   if (after !== before) throw new Error(`${prefix} threw but left ${after - before} live tensor(s) behind ("${e.message}")`);
 }

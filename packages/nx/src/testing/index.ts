@@ -14,6 +14,9 @@
  * by `scripts/gen-conformance-vectors.py` (nx's documented semantics where
  * they differ from numpy's), plus hand-written checks of the storage contract,
  * memory accounting, random streams and argument errors.
+ *
+ * It also exports {@link expectInvalidArgument}, the assertion every test of
+ * the workspace uses for a call that must reject its arguments.
  */
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { Backend } from "../backend.js";
@@ -31,8 +34,10 @@ import { VECTORS } from "./vectors.js";
 export type { Tolerance, Tolerances } from "./compare.js";
 export { DEFAULT_TOLERANCES, compareHost, tensorMismatch } from "./compare.js";
 export { expectInvalid, isSkipped } from "./harness.js";
+export { expectInvalidArgument } from "./invalid-argument.js";
 export type { HostVec, RandomCase, VectorArg, VectorCase, VectorOp, VectorParams, ViewStep } from "./types.js";
 export { RANDOM_VECTORS, VECTORS } from "./vectors.js";
+export { caseDTypes, runCase } from "./runner.js";
 
 /** Options of {@link describeBackendConformance}. */
 export interface ConformanceOptions {

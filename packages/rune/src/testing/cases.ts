@@ -240,6 +240,12 @@ const structuralCases: GradientCase[] = [
   {
     name: "batched matmul with broadcast batch axes",
     prims: ["matmul", "broadcastTo"],
+    inputs: [{ shape: [2, 3, 4], layout: "transposed" }, { shape: [1, 4, 5], layout: "sliced" }],
+    f: (xs) => nx.matmul(x0(xs), x0(xs, 1)),
+  },
+  {
+    name: "a batch of matrices times one matrix (batch folded into rows)",
+    prims: ["matmul", "reshape"],
     inputs: [{ shape: [2, 3, 4], layout: "transposed" }, { shape: [4, 5], layout: "sliced" }],
     f: (xs) => nx.matmul(x0(xs), x0(xs, 1)),
   },
