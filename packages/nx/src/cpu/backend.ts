@@ -5,7 +5,8 @@
  */
 import type { ArgReduceOp, Backend, BackendMemory, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, UnaryOp, View } from "../backend.js";
 import type { DType, FloatDType, HostArray } from "../dtype.js";
-import { allocHost, castScalar } from "../dtype.js";
+import { castScalar } from "../dtype.js";
+import { allocZeroed, recycle } from "./pool.js";
 import { uniformFromStream } from "../random/threefry.js";
 import { argReduce } from "./argreduce.js";
 import { binary } from "./binary.js";
@@ -56,6 +57,7 @@ export class CpuBackend implements Backend {
     if (array === undefined) return;
     this.#buffers--;
     this.#bytes -= array.byteLength;
+    recycle(array);
   }
 
   memory(): BackendMemory {
@@ -63,13 +65,13 @@ export class CpuBackend implements Backend {
   }
 
   fill(size: number, value: number, dtype: DType): DataId {
-    const out = allocHost(dtype, size);
+    const out = allocZeroed(dtype, size);
     if (value !== 0) out.fill(value);
     return this.#own(out);
   }
 
   iota(size: number, start: number, step: number, dtype: DType): DataId {
-    const out = allocHost(dtype, size);
+    const out = allocZeroed(dtype, size);
     for (let i = 0; i < size; i++) out[i] = castScalar(start + i * step, dtype);
     return this.#own(out);
   }
@@ -131,7 +133,7 @@ export class CpuBackend implements Backend {
   }
 
   randomUniform(key: readonly [number, number], size: number, dtype: FloatDType): DataId {
-    const out = allocHost(dtype, size);
+    const out = allocZeroed(dtype, size);
     uniformFromStream(key, size, out);
     return this.#own(out);
   }

@@ -6,7 +6,8 @@
  */
 import type { BinaryOp, View } from "../backend.js";
 import type { HostArray } from "../dtype.js";
-import { allocHost, isFloat } from "../dtype.js";
+import { isFloat } from "../dtype.js";
+import { allocZeroed } from "./pool.js";
 import { sizeOf } from "../shape.js";
 import { floatMod, floatPow, intMod, intPow, maxNaN, minNaN } from "./scalar.js";
 import { hostArrayOf } from "./storage.js";
@@ -82,7 +83,7 @@ function zipRow(op: BinaryOp, float: boolean, a: HostArray, i: number, sa: numbe
  * negative exponent is 0 unless the base is ±1, `maximum`/`minimum` propagate NaN.
  */
 export function binary(op: BinaryOp, a: View, b: View): HostArray {
-  const out = allocHost(LOGICAL[op] ? "bool" : a.dtype, sizeOf(a.shape));
+  const out = allocZeroed(LOGICAL[op] ? "bool" : a.dtype, sizeOf(a.shape));
   const float = isFloat(a.dtype);
   const srcA = hostArrayOf(a.data);
   const srcB = hostArrayOf(b.data);

@@ -7,7 +7,7 @@
  */
 import type { View } from "../backend.js";
 import type { HostArray } from "../dtype.js";
-import { allocHost } from "../dtype.js";
+import { allocZeroed } from "./pool.js";
 import { sizeOf } from "../shape.js";
 import { hostArrayOf } from "./storage.js";
 import { axesLayout, offsetsOf } from "./strided.js";
@@ -38,7 +38,7 @@ export function gather(x: View, indices: View, axis: number): HostArray {
   const before = offsetsOf(x.shape.slice(0, axis), axesLayout(x, 0, axis, x.offset));
   const after = offsetsOf(x.shape.slice(axis + 1), axesLayout(x, axis + 1, rank, 0));
   const src = hostArrayOf(x.data);
-  const out = allocHost(x.dtype, before.length * idx.length * after.length);
+  const out = allocZeroed(x.dtype, before.length * idx.length * after.length);
   let o = 0;
   for (let p = 0; p < before.length; p++) {
     for (let j = 0; j < idx.length; j++) {
@@ -64,7 +64,7 @@ export function scatterAdd(updates: View, indices: View, axis: number, shape: re
   const across = offsetsOf(indices.shape, axesLayout(updates, axis, mid, 0));
   const after = offsetsOf(updates.shape.slice(mid), axesLayout(updates, mid, rank, 0));
   const src = hostArrayOf(updates.data);
-  const out = allocHost(updates.dtype, sizeOf(shape));
+  const out = allocZeroed(updates.dtype, sizeOf(shape));
   const inner = after.length;
   for (let p = 0; p < before.length; p++) {
     for (let j = 0; j < idx.length; j++) {

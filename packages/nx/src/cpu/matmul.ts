@@ -16,7 +16,7 @@
  */
 import type { View } from "../backend.js";
 import type { HostArray } from "../dtype.js";
-import { allocHost } from "../dtype.js";
+import { allocZeroed } from "./pool.js";
 import { sizeOf } from "../shape.js";
 import { hostArrayOf } from "./storage.js";
 import { axesLayout, rowCursor } from "./strided.js";
@@ -220,7 +220,7 @@ export function matmul(a: View, b: View): HostArray {
   const k = a.shape[rank - 1] as number;
   const n = b.shape[rank - 1] as number;
   const batchShape = a.shape.slice(0, rank - 2);
-  const out = allocHost(a.dtype, sizeOf(batchShape) * m * n);
+  const out = allocZeroed(a.dtype, sizeOf(batchShape) * m * n);
   if (out.length === 0 || k === 0) return out;
   const gemm = a.dtype === "int32" ? gemmInt32 : m < MR || n < NR ? gemmThin : gemmFloat;
   const srcA = hostArrayOf(a.data);

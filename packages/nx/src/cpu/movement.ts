@@ -3,7 +3,7 @@
  */
 import type { PadWidth, View } from "../backend.js";
 import type { DType, HostArray } from "../dtype.js";
-import { allocHost } from "../dtype.js";
+import { allocZeroed } from "./pool.js";
 import { contiguousStrides, sizeOf } from "../shape.js";
 import { hostArrayOf } from "./storage.js";
 import type { Layout } from "./strided.js";
@@ -35,7 +35,7 @@ export function copyStrided(src: HostArray, from: Layout, dst: HostArray, to: La
 
 /** `toHost(x, dtype)` is a fresh C-order array of `dtype` (default `x.dtype`) holding the elements of `x`, stored as by {@link copyStrided}. */
 export function toHost(x: View, dtype: DType = x.dtype): HostArray {
-  const out = allocHost(dtype, sizeOf(x.shape));
+  const out = allocZeroed(dtype, sizeOf(x.shape));
   copyStrided(hostArrayOf(x.data), x, out, { strides: contiguousStrides(x.shape), offset: 0 }, x.shape);
   return out;
 }
@@ -49,7 +49,7 @@ export function pad(x: View, widths: readonly PadWidth[], value: number): HostAr
     const w = widths[i] as PadWidth;
     return w.lo + w.hi + n + Math.max(n - 1, 0) * w.interior;
   });
-  const out = allocHost(x.dtype, sizeOf(shape));
+  const out = allocZeroed(x.dtype, sizeOf(shape));
   if (value !== 0) out.fill(value);
   const outStrides = contiguousStrides(shape);
   let offset = 0;
@@ -67,7 +67,7 @@ export function concat(xs: readonly View[], axis: number): HostArray {
   const first = xs[0] as View;
   const shape = [...first.shape];
   shape[axis] = xs.reduce((total, x) => total + (x.shape[axis] as number), 0);
-  const out = allocHost(first.dtype, sizeOf(shape));
+  const out = allocZeroed(first.dtype, sizeOf(shape));
   const strides = contiguousStrides(shape);
   const axisStride = strides[axis] as number;
   let at = 0;

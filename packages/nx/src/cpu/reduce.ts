@@ -8,7 +8,7 @@
  */
 import type { ReduceOp, View } from "../backend.js";
 import type { HostArray } from "../dtype.js";
-import { allocHost } from "../dtype.js";
+import { allocZeroed } from "./pool.js";
 import { contiguousStrides, sizeOf } from "../shape.js";
 import type { Fold } from "./fold.js";
 import { FOLDS, foldKind } from "./fold.js";
@@ -87,7 +87,7 @@ export function reduce(op: ReduceOp, x: View, axes: readonly number[]): HostArra
   const rule = FOLDS[op];
   const kind = foldKind(x.dtype);
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
-  const out = allocHost(x.dtype, sizeOf(outShape));
+  const out = allocZeroed(x.dtype, sizeOf(outShape));
   if (sizeOf(x.shape) === 0) return out.fill(rule.identity[x.dtype]);
   const float = kind === "float";
   const acc = x.dtype === "float32" ? new Float64Array(out.length) : out;

@@ -3,7 +3,7 @@
  */
 import type { ReduceOp, ScanOp, View } from "../backend.js";
 import type { HostArray } from "../dtype.js";
-import { allocHost } from "../dtype.js";
+import { allocZeroed } from "./pool.js";
 import { contiguousStrides, sizeOf } from "../shape.js";
 import { FOLDS, foldKind } from "./fold.js";
 import { hostArrayOf } from "./storage.js";
@@ -18,7 +18,7 @@ const SCAN_FOLD: Record<ScanOp, ReduceOp> = { cumsum: "sum", cumprod: "prod" };
  * value is a double (float32 accumulates in float64; integers wrap every step).
  */
 export function scan(op: ScanOp, x: View, axis: number): HostArray {
-  const out = allocHost(x.dtype, sizeOf(x.shape));
+  const out = allocZeroed(x.dtype, sizeOf(x.shape));
   const rule = FOLDS[SCAN_FOLD[op]];
   const kind = foldKind(x.dtype);
   const f = rule.fold[kind];

@@ -5,7 +5,7 @@
  */
 import type { UnaryOp, View } from "../backend.js";
 import type { HostArray } from "../dtype.js";
-import { allocHost } from "../dtype.js";
+import { allocZeroed } from "./pool.js";
 import { sizeOf } from "../shape.js";
 import { erf } from "./erf.js";
 import { roundHalfEven, sigmoid, sign } from "./scalar.js";
@@ -120,7 +120,7 @@ function mapRow(op: UnaryOp, src: HostArray, s: number, step: number, out: HostA
 
 /** `unary(op, x)` is a fresh C-order array holding `op` of every element of `x` (`bool` for the predicates). */
 export function unary(op: UnaryOp, x: View): HostArray {
-  const out = allocHost(PREDICATE[op] ? "bool" : x.dtype, sizeOf(x.shape));
+  const out = allocZeroed(PREDICATE[op] ? "bool" : x.dtype, sizeOf(x.shape));
   const src = hostArrayOf(x.data);
   forEachRow(x.shape, [x], (c, o, n) => mapRow(op, src, c.start(0), c.step(0), out, o, n));
   return out;

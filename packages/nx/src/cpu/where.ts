@@ -3,7 +3,7 @@
  */
 import type { View } from "../backend.js";
 import type { HostArray } from "../dtype.js";
-import { allocHost } from "../dtype.js";
+import { allocZeroed } from "./pool.js";
 import { sizeOf } from "../shape.js";
 import { hostArrayOf } from "./storage.js";
 import { forEachRow } from "./strided.js";
@@ -20,7 +20,7 @@ function selectRow(cond: HostArray, c: number, sc: number, a: HostArray, i: numb
 
 /** `where(cond, a, b)` is a fresh C-order array of `a`'s dtype holding `cond[i] ? a[i] : b[i]` over the common shape. */
 export function where(cond: View, a: View, b: View): HostArray {
-  const out = allocHost(a.dtype, sizeOf(a.shape));
+  const out = allocZeroed(a.dtype, sizeOf(a.shape));
   const srcC = hostArrayOf(cond.data);
   const srcA = hostArrayOf(a.data);
   const srcB = hostArrayOf(b.data);
