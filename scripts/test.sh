@@ -42,6 +42,25 @@ section "typecheck"
 pnpm typecheck "${TURBO_FLAGS[@]}" --continue=dependencies-successful
 
 section "test"
-pnpm test "${TURBO_FLAGS[@]}" --continue=dependencies-successful
+test_log="$(mktemp)"
+set +e
+pnpm test "${TURBO_FLAGS[@]}" --continue=dependencies-successful 2>&1 | tee "$test_log"
+test_status=${PIPESTATUS[0]}
+set -e
+# One plain closing line over every package's runner: vitest's
+# "Tests  N passed | M failed | K skipped" and node --test's "# pass N" / "# fail N".
+sed 's/\x1b\[[0-9;]*m//g' "$test_log" | awk '
+  / Tests +[0-9]/ {
+    for (i = 1; i < NF; i++) {
+      if ($(i + 1) ~ /^passed/) passed += $i
+      if ($(i + 1) ~ /^failed/) failed += $i
+      if ($(i + 1) ~ /^skipped/) skipped += $i
+    }
+  }
+  /# pass [0-9]+$/ { passed += $NF }
+  /# fail [0-9]+$/ { failed += $NF }
+  END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }'
+rm -f "$test_log"
+[ "$test_status" -eq 0 ] || exit "$test_status"
 
 section "all checks passed"
