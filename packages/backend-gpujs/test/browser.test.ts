@@ -3,13 +3,12 @@
 // here (no GPU), so shapes are small. The page runs a conformance subset,
 // the random-stream vectors and a few gradient cases (test/browser/suite.ts)
 // and reports back; each failure is listed by id.
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { GOLDEN_TOLERANCES, loadGoldenCases, type MhaCase } from "@raven-ts/kaun-attention/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error -- plain JS helper shared with the benchmarks
 import { bundle, hasChromium, openPage } from "../scripts/chromium.mjs";
-import type { GoldenCase, SuiteOptions, SuiteReport } from "./browser/suite.js";
+import type { SuiteOptions, SuiteReport } from "./browser/suite.js";
 import { CONFORMANCE } from "./support/conformance.js";
 
 interface Page {
@@ -28,10 +27,10 @@ interface Page {
  *   fuses the multiply-add, so results may differ by 1 ulp: 1e-6.
  *   (Unbounded `uniform` and `bernoulli` stay bit-exact.)
  */
-const sharedDir = process.env.RAVEN_SHARED_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../../../shared");
-const fixture = JSON.parse(readFileSync(resolve(sharedDir, "fixtures/attention_golden.json"), "utf8")) as { cases: (GoldenCase & { kind: string })[] };
 /** The first few attention references (SwiftShader is slow: small shapes only). */
-const GOLDEN = fixture.cases.filter((c) => c.kind === "mha").slice(0, 4);
+const GOLDEN = loadGoldenCases()
+  .filter((c): c is MhaCase => c.kind === "mha")
+  .slice(0, 4);
 
 const OPTIONS: SuiteOptions = {
   skip: [...(CONFORMANCE.skip ?? []), "cast.float32->bool"],
@@ -43,7 +42,7 @@ const OPTIONS: SuiteOptions = {
   },
   // The golden cases use kaun-attention's own float32 tolerances against PyTorch float64.
   golden: GOLDEN,
-  goldenTolerance: { forward: { atol: 2e-5, rtol: 2e-4 }, grad: { atol: 1e-4, rtol: 1e-3 } },
+  goldenTolerance: GOLDEN_TOLERANCES,
   randomTolerance: {
     normal: { atol: 1e-4, rtol: 1e-3 },
     "uniform-bounded": { atol: 1e-6, rtol: 1e-6 },

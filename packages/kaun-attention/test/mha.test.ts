@@ -3,9 +3,10 @@ import { Context, Layer, Rng, type Vars } from "@raven-ts/kaun-core";
 import { expectInvalidArgument } from "@raven-ts/nx/testing";
 import { describe, expect, it } from "vitest";
 import { attentionMaskKey, multiHeadAttention } from "../src/index.js";
-import { cases, expectClose, type MhaCase } from "./fixtures.js";
+import { expectClose, loadGoldenCases, mhaSetup, type MhaCase } from "../src/testing/index.js";
 
-const f32 = (a: { data: number[]; shape: number[] }): nx.Tensor => nx.tensor(Float32Array.from(a.data), { shape: a.shape });
+const cases = loadGoldenCases();
+
 
 describe("attentionMaskKey", () => {
   it('is "attention_mask"', () => expect(attentionMaskKey).toBe("attention_mask"));
@@ -117,12 +118,9 @@ function fixtureCase(name: string): MhaCase {
 describe("multiHeadAttention.attentionWeights", () => {
   it("gives [batch, numHeads, seqQ, seqK] probabilities that reproduce the layer's output (GQA, causal, RoPE, padding)", () => {
     const c = fixtureCase("mha_B1T7E24H6KV2_c1_r1_500_int32");
-    const layer = multiHeadAttention(c.config);
-    const params = { q_proj: f32(c.params.q_proj), k_proj: f32(c.params.k_proj), v_proj: f32(c.params.v_proj), out_proj: f32(c.params.out_proj) };
-    const vars: Vars = { params, state: {}, dtype: "float32" };
+    const { layer, vars, x, ctx } = mhaSetup(c);
+    const params = vars.params as Record<"v_proj" | "out_proj", nx.Tensor>;
     const mask = c.attention_mask as NonNullable<MhaCase["attention_mask"]>;
-    const ctx = Context.empty.set(attentionMaskKey, nx.tensor(mask.data, { dtype: "int32", shape: mask.shape }));
-    const x = f32(c.x);
     const w = layer.attentionWeights(vars, x, { ctx });
     const { numHeads, numKvHeads, embedDim } = c.config;
     const D = embedDim / numHeads;
@@ -148,7 +146,7 @@ describe("multiHeadAttention.attentionWeights", () => {
       heads.push(nx.matmul(nx.slice(w, [null, h]), vh));
     }
     const out = nx.matmul(nx.concatenate(heads, { axis: -1 }), params.out_proj);
-    expectClose(out.dataSync(), c.expected.data, 2e-5, 2e-4, "recomposed output");
+    expectClose(out.dataSync(), c.expected.data, { atol: 2e-5, rtol: 2e-4 }, "recomposed output");
   });
 });
 
@@ -170,7 +168,7 @@ describe("multiHeadAttention: KV-cache decoding", () => {
       pieces.push(y);
       cache = next;
     }
-    expectClose(nx.concatenate(pieces, { axis: 1 }).dataSync(), full.dataSync(), 1e-5, 1e-4, "decoded vs full");
+    expectClose(nx.concatenate(pieces, { axis: 1 }).dataSync(), full.dataSync(), { atol: 1e-5, rtol: 1e-4 }, "decoded vs full");
   });
 
   it("honours a padding mask covering every key position", () => {
@@ -185,7 +183,7 @@ describe("multiHeadAttention: KV-cache decoding", () => {
       pieces.push(y);
       cache = next;
     }
-    expectClose(nx.concatenate(pieces, { axis: 1 }).dataSync(), full.dataSync(), 1e-5, 1e-4, "masked decode vs full");
+    expectClose(nx.concatenate(pieces, { axis: 1 }).dataSync(), full.dataSync(), { atol: 1e-5, rtol: 1e-4 }, "masked decode vs full");
   });
 
   it("throws a clear error when the cache is full, and for a mismatched batch", () => {

@@ -2,7 +2,7 @@ import * as nx from "@raven-ts/nx";
 import { Layer, Rng } from "@raven-ts/kaun-core";
 import { describe, expect, it } from "vitest";
 import { decoderLM, transformerBlock } from "../src/index.js";
-import { expectClose } from "./fixtures.js";
+import { expectClose } from "../src/testing/index.js";
 
 describe("transformerBlock", () => {
   it("is x + attn(norm(x)) followed by h + mlp(norm(h)) (checked against its sub-layers)", () => {
@@ -22,7 +22,7 @@ describe("transformerBlock", () => {
     const hidden = nx.add(nx.matmul(rms(h, norm2), p.mlp_in!.weight!), p.mlp_in!.bias!);
     const act = nx.mul(hidden, nx.sigmoid(hidden));
     const expected = nx.add(h, nx.add(nx.matmul(act, p.mlp_out!.weight!), p.mlp_out!.bias!));
-    expectClose(y.dataSync(), expected.dataSync(), 1e-4, 1e-3, "block output");
+    expectClose(y.dataSync(), expected.dataSync(), { atol: 1e-4, rtol: 1e-3 }, "block output");
   });
 
   it("decodes with a KV cache to the same outputs as apply", () => {
@@ -37,7 +37,7 @@ describe("transformerBlock", () => {
       pieces.push(y);
       cache = c;
     }
-    expectClose(nx.concatenate(pieces, { axis: 1 }).dataSync(), full.dataSync(), 1e-5, 1e-4, "block decode");
+    expectClose(nx.concatenate(pieces, { axis: 1 }).dataSync(), full.dataSync(), { atol: 1e-5, rtol: 1e-4 }, "block decode");
   });
 
   it("rejects bad MLP options", () => {
@@ -57,7 +57,7 @@ describe("decoderLM", () => {
     // Changing the last token must not change earlier positions' logits.
     const changed = nx.tensor(Int32Array.from([1, 5, 2, 9, 3, 4, 7, 0, 4, 10, 6, 1]), { shape: [2, 6] });
     const [other] = Layer.apply(lm, vars, changed, { training: false });
-    expectClose(nx.slice(other, [null, { stop: 5 }]).dataSync(), nx.slice(logits, [null, { stop: 5 }]).dataSync(), 1e-6, 1e-6, "prefix logits");
+    expectClose(nx.slice(other, [null, { stop: 5 }]).dataSync(), nx.slice(logits, [null, { stop: 5 }]).dataSync(), { atol: 1e-6, rtol: 1e-6 }, "prefix logits");
   });
 
   it("decode(prefill + steps) equals apply", () => {
@@ -71,7 +71,7 @@ describe("decoderLM", () => {
       pieces.push(y);
       caches = c;
     }
-    expectClose(nx.concatenate(pieces, { axis: 1 }).dataSync(), full.dataSync(), 1e-5, 1e-4, "lm decode");
+    expectClose(nx.concatenate(pieces, { axis: 1 }).dataSync(), full.dataSync(), { atol: 1e-5, rtol: 1e-4 }, "lm decode");
   });
 
   it("generate: greedy continuation equals repeated argmax of apply; sampling is reproducible per key", () => {

@@ -47,17 +47,8 @@ export function stats(xs: readonly number[]): { mean: number; std: number; min: 
   return { mean, std, min: Math.min(...xs), max: Math.max(...xs) };
 }
 
-/** A small deterministic PRNG (mulberry32) for test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG for test data (`@raven-ts/nx/testing`). */
+export { seededUniform as prng } from "@raven-ts/nx/testing";
 
 /** `softmaxRow(xs)` in float64. */
 export function softmaxRow(xs: readonly number[]): number[] {

@@ -10,30 +10,18 @@
 import * as nx from "@raven-ts/nx";
 import type { Backend, FloatDType, Tensor } from "@raven-ts/nx";
 import type { RandomCase, Tolerance, VectorCase } from "@raven-ts/nx/testing";
-import { DEFAULT_TOLERANCES, RANDOM_VECTORS, VECTORS, compareHost, isSkipped } from "@raven-ts/nx/testing";
+import { DEFAULT_TOLERANCES, RANDOM_VECTORS, VECTORS, compareHost, isSkipped, seededUniform } from "@raven-ts/nx/testing";
 import * as rune from "@raven-ts/rune";
-import { Context, Layer } from "@raven-ts/kaun-core";
-import type { Vars } from "@raven-ts/kaun-core";
-import { attentionMaskKey, multiHeadAttention } from "@raven-ts/kaun-attention";
+import type { GoldenTolerances, MhaCase } from "@raven-ts/kaun-attention/testing/golden";
+import { checkMhaForward, checkMhaGradients } from "@raven-ts/kaun-attention/testing/golden";
 import type { GradientCase } from "@raven-ts/rune/testing";
 import { GRADIENT_CASES } from "@raven-ts/rune/testing";
-// `runCase` (turn a vector case into public-API calls and compare) is not in
-// `@raven-ts/nx/testing`'s exports; the page takes it from nx's build output.
+// `runCase` turns a vector case into public-API calls and compares; its
+// subpath needs no test runner, so it bundles for the page as it is.
 import { caseDTypes, runCase } from "@raven-ts/nx/testing/runner";
 import type { EngineMode } from "../../src/index.js";
 import { gpujsBackend } from "../../src/index.js";
 
-/** A PyTorch float64 multi-head-attention reference (a case of `attention_golden.json`). */
-export interface GoldenCase {
-  readonly name: string;
-  readonly config: { embedDim: number; numHeads: number; numKvHeads: number; isCausal: boolean; rope: boolean; ropeTheta: number };
-  readonly x: { readonly shape: number[]; readonly data: number[] };
-  readonly params: Record<"q_proj" | "k_proj" | "v_proj" | "out_proj", { readonly shape: number[]; readonly data: number[] }>;
-  readonly attention_mask: { readonly shape: number[]; readonly data: number[]; readonly dtype: "int32" | "bool" } | null;
-  readonly expected: { readonly shape: number[]; readonly data: number[] };
-  readonly cotangent: { readonly shape: number[]; readonly data: number[] };
-  readonly grads: Record<"x" | "q_proj" | "k_proj" | "v_proj" | "out_proj", number[]>;
-}
 
 /** One check's outcome. */
 export interface CheckResult {
@@ -66,9 +54,9 @@ export interface SuiteOptions {
   /** Tolerances of the random streams by kind (`uniform` with bounds, `normal`); exact otherwise. */
   readonly randomTolerance: Readonly<Record<string, Tolerance>>;
   /** Attention references to reproduce (forward, and gradients of `sum(out * cotangent)`). */
-  readonly golden: readonly GoldenCase[];
+  readonly golden: readonly MhaCase[];
   /** Tolerances of the golden forward outputs and gradients. */
-  readonly goldenTolerance: { readonly forward: Tolerance; readonly grad: Tolerance };
+  readonly goldenTolerance: GoldenTolerances;
 }
 
 function small(c: VectorCase): boolean {
@@ -110,16 +98,6 @@ function randomCheck(c: RandomCase, options: SuiteOptions): void {
   if (m) throw new Error(`${c.id}: ${m}`);
 }
 
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Rune's gradient of `sum(f(x) * c)` on the backend under test (float32)
@@ -128,7 +106,7 @@ function seeded(seed: number): () => number {
  * (float32 rounding over a dozen ops, as rune's own float32 tolerance).
  */
 function gradientCheck(c: GradientCase, backend: Backend): void {
-  const rand = seeded(c.name.length * 7919);
+  const rand = seededUniform(c.name.length * 7919);
   const values = c.inputs.map((s) => {
     const n = s.shape.reduce((a, b) => a * b, 1);
     const [lo, hi] = s.range ?? [-1, 1];
@@ -162,36 +140,6 @@ function gradientCheck(c: GradientCase, backend: Backend): void {
   if (!(rel < 1e-3)) throw new Error(`${c.name}: relative gradient error ${rel.toExponential(2)} (max |diff| ${err.toExponential(2)})`);
 }
 
-function close(actual: ArrayLike<number>, expected: readonly number[], tol: Tolerance, what: string): void {
-  if (actual.length !== expected.length) throw new Error(`${what}: length ${actual.length} != ${expected.length}`);
-  expected.forEach((e, i) => {
-    const a = actual[i] as number;
-    if (!(Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e))) throw new Error(`${what}: element ${i} is ${a}, expected ${e}`);
-  });
-}
-
-/** kaun-attention's `multiHeadAttention` against a PyTorch reference: output and every gradient. */
-function goldenCheck(c: GoldenCase, tol: SuiteOptions["goldenTolerance"]): void {
-  const t = (a: { readonly shape: number[]; readonly data: number[] }): Tensor => nx.tensor(Float32Array.from(a.data), { shape: a.shape });
-  const layer = multiHeadAttention(c.config);
-  const params = { q_proj: t(c.params.q_proj), k_proj: t(c.params.k_proj), v_proj: t(c.params.v_proj), out_proj: t(c.params.out_proj) };
-  let ctx = Context.empty;
-  if (c.attention_mask) ctx = ctx.set(attentionMaskKey, nx.tensor(c.attention_mask.data, { dtype: c.attention_mask.dtype, shape: c.attention_mask.shape }));
-  const vars: Vars = { params, state: {}, dtype: "float32" };
-  const x = t(c.x);
-  const [y] = Layer.apply(layer, vars, x, { training: false, ctx });
-  close(y.dataSync(), c.expected.data, tol.forward, "output");
-  const cot = t(c.cotangent);
-  const g = rune.grad((inputs: { x: Tensor; params: Vars["params"] }) => {
-    const [out] = Layer.apply(layer, { ...vars, params: inputs.params }, inputs.x, { training: false, ctx });
-    return nx.sum(nx.mul(out, cot));
-  })({ x, params });
-  close(g.x.dataSync(), c.grads.x, tol.grad, "d/dx");
-  for (const name of ["q_proj", "k_proj", "v_proj", "out_proj"] as const) {
-    close(((g.params as Record<string, Tensor>)[name] as Tensor).dataSync(), c.grads[name], tol.grad, `d/d${name}`);
-  }
-}
-
 /** `runSuite(mode, options)` runs every check on a new gpujs backend in `mode` and reports. */
 export function runSuite(mode: EngineMode, options: SuiteOptions): SuiteReport {
   const t0 = performance.now();
@@ -211,7 +159,12 @@ export function runSuite(mode: EngineMode, options: SuiteOptions): SuiteReport {
     for (const c of GRADIENT_CASES) {
       if (options.gradientCases.includes(c.name)) results.push(check(`grad.${c.name}`, () => gradientCheck(c, backend)));
     }
-    for (const c of options.golden) results.push(check(`golden.${c.name}`, () => goldenCheck(c, options.goldenTolerance)));
+    for (const c of options.golden) {
+      results.push(check(`golden.${c.name}`, () => {
+        checkMhaForward(c, options.goldenTolerance.forward);
+        checkMhaGradients(c, options.goldenTolerance.grad);
+      }));
+    }
   } finally {
     nx.setBackend(previous);
   }

@@ -35,6 +35,7 @@ export type { Tolerance, Tolerances } from "./compare.js";
 export { DEFAULT_TOLERANCES, compareHost, tensorMismatch } from "./compare.js";
 export { expectInvalid, isSkipped } from "./harness.js";
 export { expectInvalidArgument } from "./invalid-argument.js";
+export { seededUniform } from "./seeded.js";
 export type { HostVec, RandomCase, VectorArg, VectorCase, VectorOp, VectorParams, ViewStep } from "./types.js";
 export { RANDOM_VECTORS, VECTORS } from "./vectors.js";
 export { caseDTypes, runCase } from "./runner.js";

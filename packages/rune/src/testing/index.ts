@@ -9,6 +9,7 @@ import * as nx from "@raven-ts/nx";
 import type { Backend, FloatDType, Tensor } from "@raven-ts/nx";
 import type { Primitive } from "@raven-ts/nx/primitives";
 import { PRIMITIVES, addTracer } from "@raven-ts/nx/primitives";
+import { seededUniform } from "@raven-ts/nx/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grad } from "../api.js";
 import { isDifferentiable } from "../rules.js";
@@ -68,16 +69,6 @@ export interface GradientCheckResult {
 // ---------------------------------------------------------------------------
 // Random numbers
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hash(s: string): number {
   let h = 2166136261;
@@ -207,7 +198,7 @@ function outputSize(f: () => Tensor): number {
  * @throws InvalidArgumentError as `rune.grad` does (e.g. for non-float inputs).
  */
 export function checkGradient(f: (xs: readonly Tensor[]) => Tensor, inputs: readonly Tensor[], options: { readonly step?: number; readonly seed?: number } = {}): GradientCheckResult {
-  const rand = mulberry32(options.seed ?? 0);
+  const rand = seededUniform(options.seed ?? 0);
   const size = outputSize(() => f(inputs));
   const cotangent = new Float64Array(size).map(() => 2 * rand() - 1);
   const analytic = analyticGradient(f, inputs, cotangent);
@@ -222,7 +213,7 @@ export function checkGradient(f: (xs: readonly Tensor[]) => Tensor, inputs: read
 
 /** Runs one case: rune's gradient on the current backend in `dtype`, against float64 finite differences (on the CPU backend in float32 mode). */
 function runCase(c: GradientCase, dtype: FloatDType, seed: number): GradientCheckResult {
-  const rand = mulberry32(hash(c.name) ^ seed);
+  const rand = seededUniform(hash(c.name) ^ seed);
   const values = c.inputs.map((s) => sample(s, rand, s.dtype ?? dtype));
   const build = (vals: readonly Float64Array[], d: FloatDType): Tensor[] => vals.map((v, i) => {
     const s = c.inputs[i] as InputSpec;
@@ -275,7 +266,7 @@ function exercised(c: GradientCase, dtype: FloatDType, seed: number): { ruled: S
   const stopRules = observeRules((p) => ruled.add(p));
   const stopTrace = addTracer({ record: (p) => void executed.add(p) });
   try {
-    const rand = mulberry32(hash(c.name) ^ seed);
+    const rand = seededUniform(hash(c.name) ^ seed);
     const values = c.inputs.map((s) => sample(s, rand, s.dtype ?? dtype));
     nx.tidy(() => {
       const inputs = values.map((v, i) => {
