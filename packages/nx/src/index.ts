@@ -15,6 +15,8 @@ export { DTYPES, isFloat, promoteTypes } from "./dtype.js";
 export type { BackendFactory, BackendMemoryReport, MemoryReport } from "./engine.js";
 export { getBackend, listBackends, memory, registerBackend, setBackend } from "./engine.js";
 export { InvalidArgumentError } from "./errors.js";
+/** Shape arithmetic shared by the frontend and backends (sizes, C-order strides, contiguity, numpy broadcasting). */
+export { broadcastShapes, contiguousStrides, isContiguous, sizeOf } from "./shape.js";
 export type { NestedArray } from "./tensor.js";
 export { Tensor, isTensor } from "./tensor.js";
 export { CpuBackend, cpuBackend } from "./cpu/index.js";

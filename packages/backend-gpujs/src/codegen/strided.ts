@@ -5,6 +5,7 @@
  * offset. These helpers shrink such layouts to the fewest axes and emit the
  * kernel code that turns the flat output index into operand indices.
  */
+import { contiguousStrides } from "@raven-ts/nx";
 
 /** An operand's element strides over the output axes, and the offset of output index 0. */
 export interface Strided {
@@ -57,21 +58,8 @@ export function collapse(layout: Layout, keep: ReadonlySet<number> = new Set()):
   };
 }
 
-/** `contiguousStrides(shape)` is the C-order strides of `shape`. */
-export function contiguousStrides(shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    out[i] = s;
-    s *= shape[i] as number;
-  }
-  return out;
-}
-
-/** `sizeOf(shape)` is the element count of `shape`. */
-export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
+/** nx's shape arithmetic, re-exported for the kernel generators. */
+export { contiguousStrides, sizeOf } from "@raven-ts/nx";
 
 /** `isIdentity(shape, op)` is true when `op` reads the output's own C-order positions (flat index = output index). */
 export function isIdentity(shape: readonly number[], op: Strided): boolean {

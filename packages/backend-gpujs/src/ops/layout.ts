@@ -1,7 +1,8 @@
 /** Layout primitives that move elements: `pad` and `concat`. */
 import type { PadWidth, View } from "@raven-ts/nx";
 import type { KernelSpec } from "../codegen/kernel.js";
-import { collapse, contiguousStrides, coordsCode, lit, offsetExpr, sizeOf } from "../codegen/strided.js";
+import { contiguousStrides, sizeOf } from "@raven-ts/nx";
+import { collapse, coordsCode, lit, offsetExpr } from "../codegen/strided.js";
 import type { KernelRunner } from "../runner.js";
 import type { BufferTable, DeviceBuffer } from "../storage.js";
 import { fill } from "./creation.js";

@@ -6,7 +6,8 @@
 import type { View } from "@raven-ts/nx";
 import type { KernelSpec } from "../codegen/kernel.js";
 import type { Strided } from "../codegen/strided.js";
-import { collapse, coordsCode, isIdentity, offsetExpr, sizeOf } from "../codegen/strided.js";
+import { sizeOf } from "@raven-ts/nx";
+import { collapse, coordsCode, isIdentity, offsetExpr } from "../codegen/strided.js";
 import type { KernelRunner } from "../runner.js";
 import type { BufferTable, DeviceBuffer } from "../storage.js";
 

@@ -6,7 +6,8 @@
 import type { ScanOp, View } from "@raven-ts/nx";
 import type { KernelSpec } from "../codegen/kernel.js";
 import type { Strided } from "../codegen/strided.js";
-import { collapse, contiguousStrides, coordsCode, lit, offsetExpr, sizeOf } from "../codegen/strided.js";
+import { contiguousStrides, sizeOf } from "@raven-ts/nx";
+import { collapse, coordsCode, lit, offsetExpr } from "../codegen/strided.js";
 import type { StoredDType } from "../dtypes.js";
 import type { KernelRunner } from "../runner.js";
 import type { BufferTable, DeviceBuffer } from "../storage.js";
