@@ -1,8 +1,8 @@
 // The gpujs backend in headless Chromium (Debian's chromium, driven by
 // playwright-core), in `webgl2` and `webgl` modes. Both run on SwiftShader
-// here (no GPU), so shapes are small. The page runs a conformance subset,
-// the random-stream vectors and a few gradient cases (test/browser/suite.ts)
-// and reports back; each failure is listed by id.
+// here (no GPU). The page runs nx's conformance vectors, the random-stream
+// vectors, rune's gradient checks and kaun-attention's golden cases
+// (test/browser/suite.ts) and reports back; each failure is listed by id.
 import { fileURLToPath } from "node:url";
 import { GOLDEN_TOLERANCES, loadGoldenCases, type MhaCase } from "@raven-ts/kaun-attention/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundle, hasChromium, openPage } from "../scripts/chromium.mjs";
 import type { SuiteOptions, SuiteReport } from "./browser/suite.js";
 import { CONFORMANCE } from "./support/conformance.js";
+import { GRADIENT_CASES } from "@raven-ts/rune/testing";
 
 interface Page {
   evaluate<R, A>(fn: (arg: A) => R, arg: A): Promise<R>;
@@ -27,14 +28,11 @@ interface Page {
  *   fuses the multiply-add, so results may differ by 1 ulp: 1e-6.
  *   (Unbounded `uniform` and `bernoulli` stay bit-exact.)
  */
-/** The first few attention references (SwiftShader is slow: small shapes only). */
-const GOLDEN = loadGoldenCases()
-  .filter((c): c is MhaCase => c.kind === "mha")
-  .slice(0, 4);
+/** Every attention reference of the fixture (forward and gradients). */
+const GOLDEN = loadGoldenCases().filter((c): c is MhaCase => c.kind === "mha");
 
 const OPTIONS: SuiteOptions = {
   skip: [...(CONFORMANCE.skip ?? []), "cast.float32->bool"],
-  perOp: 3,
   opTolerance: {
     sin: { atol: 2e-4, rtol: 2e-4 },
     cos: { atol: 2e-4, rtol: 2e-4 },
@@ -47,20 +45,8 @@ const OPTIONS: SuiteOptions = {
     normal: { atol: 1e-4, rtol: 1e-3 },
     "uniform-bounded": { atol: 1e-6, rtol: 1e-6 },
   },
-  gradientCases: [
-    "exp",
-    "tanh",
-    "mul with broadcasting",
-    "sum over some axes",
-    "logsumexp and softmax (derived)",
-    "matmul",
-    "batched matmul with broadcast batch axes",
-    "gather (take) with repeated and negative indices",
-    "scatterAdd with repeated indices",
-    "where with broadcasting",
-    "pad with interior padding",
-    "concatenate",
-  ],
+  // Every gradient check except those that need float64 tensors (as rune's float32 mode).
+  gradientCases: GRADIENT_CASES.filter((c) => c.float64Only !== true).map((c) => c.name),
 };
 
 const available = hasChromium() || Boolean(process.env.CI);
@@ -79,7 +65,7 @@ describe.skipIf(!available)("gpujs in headless Chromium (SwiftShader)", () => {
   });
 
   for (const mode of ["webgl2", "webgl"] as const) {
-    it(`${mode}: conformance subset, random streams, gradients and attention golden cases pass`, async () => {
+    it(`${mode}: conformance vectors, random streams, gradient checks and attention golden cases pass`, async () => {
       const report: SuiteReport = await page.evaluate(
         ([m, o]) => (globalThis as unknown as { gpujsSuite: { runSuite: (m: string, o: SuiteOptions) => SuiteReport } }).gpujsSuite.runSuite(m, o),
         [mode, OPTIONS] as const,

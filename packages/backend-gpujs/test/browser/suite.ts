@@ -1,11 +1,10 @@
 /**
  * The checks the headless-Chromium test runs inside the page, on the gpujs
- * backend in a WebGL mode: a small subset of nx's conformance vectors (the
- * first few small cases of each op), every random-stream vector (bit-exact),
- * a few of rune's gradient cases against the CPU backend's float64
- * gradients, PyTorch attention references (kaun-attention's
- * `multiHeadAttention`, forward and gradients), and the live-buffer count
- * after all of it.
+ * backend in a WebGL mode: nx's conformance vectors (float64 and the
+ * listed skips aside), every random-stream vector (bit-exact), rune's
+ * gradient checks against the CPU backend's float64 gradients, PyTorch
+ * attention references (kaun-attention's `multiHeadAttention`, forward and
+ * gradients), and the live-buffer count after all of it.
  */
 import * as nx from "@raven-ts/nx";
 import type { Backend, FloatDType, Tensor } from "@raven-ts/nx";
@@ -45,8 +44,6 @@ export interface SuiteReport {
 export interface SuiteOptions {
   /** Vector ids (or prefixes) to leave out. */
   readonly skip: readonly string[];
-  /** How many small cases of each op to run. */
-  readonly perOp: number;
   /** Names of rune gradient cases to run. */
   readonly gradientCases: readonly string[];
   /** float32 tolerances replacing the defaults for the cases of some ops (the test says why). */
@@ -59,19 +56,9 @@ export interface SuiteOptions {
   readonly goldenTolerance: GoldenTolerances;
 }
 
-function small(c: VectorCase): boolean {
-  return JSON.stringify(c.args).length < 2000 && !JSON.stringify(c.args).includes('"ramp"');
-}
-
-/** `pickVectors(options)` is the conformance subset: the first `perOp` small, non-float64 cases of each op. */
+/** `pickVectors(options)` is the conformance vectors to run: every case without float64 that `options.skip` does not name. */
 export function pickVectors(options: SuiteOptions): VectorCase[] {
-  const seen = new Map<string, number>();
-  return VECTORS.filter((c) => {
-    if (isSkipped(c.id, options.skip) || caseDTypes(c).includes("float64") || !small(c)) return false;
-    const n = seen.get(c.op) ?? 0;
-    seen.set(c.op, n + 1);
-    return n < options.perOp;
-  });
+  return VECTORS.filter((c) => !isSkipped(c.id, options.skip) && !caseDTypes(c).includes("float64"));
 }
 
 function check(id: string, fn: () => void): CheckResult {
