@@ -4,7 +4,7 @@
 // vectors, rune's gradient checks and kaun-attention's golden cases
 // (test/browser/suite.ts) and reports back; each failure is listed by id.
 import { fileURLToPath } from "node:url";
-import { GOLDEN_TOLERANCES, loadGoldenCases, type MhaCase } from "@raven-ts/kaun-attention/testing";
+import { GOLDEN_TOLERANCES, loadGoldenCases } from "@raven-ts/kaun-attention/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error -- plain JS helper shared with the benchmarks
 import { bundle, hasChromium, openPage } from "../scripts/chromium.mjs";
@@ -28,8 +28,8 @@ interface Page {
  *   fuses the multiply-add, so results may differ by 1 ulp: 1e-6.
  *   (Unbounded `uniform` and `bernoulli` stay bit-exact.)
  */
-/** Every attention reference of the fixture (forward and gradients). */
-const GOLDEN = loadGoldenCases().filter((c): c is MhaCase => c.kind === "mha");
+/** Every attention reference of the fixture: RoPE outputs, MHA outputs and gradients. */
+const GOLDEN = loadGoldenCases();
 
 const OPTIONS: SuiteOptions = {
   skip: [...(CONFORMANCE.skip ?? []), "cast.float32->bool"],

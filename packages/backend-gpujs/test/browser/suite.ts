@@ -11,8 +11,8 @@ import type { Backend, FloatDType, Tensor } from "@raven-ts/nx";
 import type { RandomCase, Tolerance, VectorCase } from "@raven-ts/nx/testing";
 import { DEFAULT_TOLERANCES, RANDOM_VECTORS, VECTORS, compareHost, isSkipped, seededUniform } from "@raven-ts/nx/testing";
 import * as rune from "@raven-ts/rune";
-import type { GoldenTolerances, MhaCase } from "@raven-ts/kaun-attention/testing/golden";
-import { checkMhaForward, checkMhaGradients } from "@raven-ts/kaun-attention/testing/golden";
+import type { GoldenCase, GoldenTolerances } from "@raven-ts/kaun-attention/testing/golden";
+import { checkMhaForward, checkMhaGradients, checkRopeCase } from "@raven-ts/kaun-attention/testing/golden";
 import type { GradientCase } from "@raven-ts/rune/testing";
 import { GRADIENT_CASES } from "@raven-ts/rune/testing";
 // `runCase` turns a vector case into public-API calls and compares; its
@@ -50,8 +50,8 @@ export interface SuiteOptions {
   readonly opTolerance: Readonly<Record<string, Tolerance>>;
   /** Tolerances of the random streams by kind (`uniform` with bounds, `normal`); exact otherwise. */
   readonly randomTolerance: Readonly<Record<string, Tolerance>>;
-  /** Attention references to reproduce (forward, and gradients of `sum(out * cotangent)`). */
-  readonly golden: readonly MhaCase[];
+  /** Attention references to reproduce (`rope` outputs; MHA outputs and gradients of `sum(out * cotangent)`). */
+  readonly golden: readonly GoldenCase[];
   /** Tolerances of the golden forward outputs and gradients. */
   readonly goldenTolerance: GoldenTolerances;
 }
@@ -148,6 +148,7 @@ export function runSuite(mode: EngineMode, options: SuiteOptions): SuiteReport {
     }
     for (const c of options.golden) {
       results.push(check(`golden.${c.name}`, () => {
+        if (c.kind === "rope") return checkRopeCase(c, options.goldenTolerance.forward);
         checkMhaForward(c, options.goldenTolerance.forward);
         checkMhaGradients(c, options.goldenTolerance.grad);
       }));
