@@ -14,7 +14,7 @@
 
 import os from "node:os";
 
-import { compare, formatMs, formatTable, loadTfjs, machineLine, maxAbsDiff, parseBenchArgs, seededNormal, selectCases } from "@raven-ts/bench";
+import { compare, formatMs, formatTable, loadTfjs, machineLine, maxAbsDiff, parseBenchArgs, resultsOnce, seededNormal, selectCases } from "@raven-ts/bench";
 import * as tf from "@tensorflow/tfjs-core";
 
 const USAGE = `usage: node --expose-gc bench/run.mjs [options]
@@ -382,23 +382,15 @@ for (const c of cases) {
 
   const before = liveCounts();
   // Agreement first: every tfjs result against ours.
-  /** @type {Float32Array[] | undefined} */
-  let reference;
+  const [reference, ...others] = await resultsOnce(competitors, (comp) => comp.result());
   /** @type {string[]} */
   const diffs = [];
-  for (const comp of competitors) {
-    if (comp.activate) await comp.activate();
-    comp.setup();
-    const values = comp.result();
-    comp.teardown();
-    if (!reference) {
-      reference = values;
-      continue;
-    }
+  for (const [k, values] of others.entries()) {
+    const comp = /** @type {(typeof competitors)[number]} */ (competitors[k + 1]);
     const names = RESULT_NAMES[c.kind];
     let worst = 0;
     for (let i = 0; i < names.length; i++) {
-      const ours = /** @type {Float32Array} */ (reference[i]);
+      const ours = /** @type {Float32Array} */ (reference?.[i]);
       const theirs = values[i] ?? new Float32Array(0);
       // The loss is a sum of B·T·E products: compare it relative to its size.
       const scale = c.kind === "grad" && i === 0 ? Math.max(1, Math.abs(/** @type {number} */ (ours[0]))) : 1;

@@ -9,7 +9,7 @@
 // its result back (dataSync) and disposes what it created, on both sides.
 // See BENCHMARKS.md for the recorded figures.
 
-import { compare, formatMs, formatTable, loadTfjs, machineLine, parseBenchArgs, seededNormal, selectCases } from "@raven-ts/bench";
+import { compare, formatMs, formatTable, loadTfjs, machineLine, parseBenchArgs, resultsOnce, seededNormal, selectCases } from "@raven-ts/bench";
 import * as tf from "@tensorflow/tfjs-core";
 
 const USAGE = `usage: node --expose-gc bench/run.mjs [options]
@@ -228,19 +228,11 @@ for (const c of cases) {
 
   const before = liveCounts();
   // Correctness first: every competitor's result against tfjs-cpu's.
-  /** @type {Float32Array | undefined} */
-  let reference;
   const checkOrder = [...competitors.filter((x) => x.name === "tfjs-cpu"), ...competitors.filter((x) => x.name !== "tfjs-cpu")];
-  for (const comp of checkOrder) {
-    if (comp.activate) await comp.activate();
-    comp.setup();
-    const values = comp.result();
-    comp.teardown();
-    if (!reference) {
-      reference = values;
-      continue;
-    }
-    const err = relMaxDiff(values, reference);
+  const [reference, ...others] = await resultsOnce(checkOrder, (comp) => comp.result());
+  for (const [k, values] of others.entries()) {
+    const comp = /** @type {(typeof checkOrder)[number]} */ (checkOrder[k + 1]);
+    const err = relMaxDiff(values, /** @type {Float32Array} */ (reference));
     if (!(err <= 1e-3)) {
       console.error(`${c.label}: ${comp.name} disagrees with tfjs-cpu (max relative difference ${err})`);
       process.exit(1);

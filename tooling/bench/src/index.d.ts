@@ -156,6 +156,13 @@ export function machineLine(info?: MachineInfo): string;
 export function seededNormal(size: number, seed?: number): Float32Array;
 
 /**
+ * `resultsOnce(competitors, read)` runs every competitor once, untimed and in
+ * order (`activate`, `setup`, `read(competitor)`, then `teardown` even when
+ * `read` throws), and resolves to what `read` returned for each.
+ */
+export function resultsOnce<C extends Competitor, R>(competitors: readonly C[], read: (competitor: C) => R): Promise<R[]>;
+
+/**
  * `maxAbsDiff(a, b)` is the largest `|a[i] - b[i]|`: `Infinity` when the
  * lengths differ or a difference is NaN, 0 for two empty arrays.
  */

@@ -354,6 +354,33 @@ export function seededNormal(size, seed = 0) {
 }
 
 /**
+ * `resultsOnce(competitors, read)` runs every competitor once, untimed and in
+ * order (`activate`, `setup`, `read(competitor)`, then `teardown` even when
+ * `read` throws) and resolves to what `read` returned for each: the results a
+ * benchmark checks for agreement before it times anything.
+ *
+ * @template {Competitor} C
+ * @template R
+ * @param {readonly C[]} competitors
+ * @param {(competitor: C) => R} read
+ * @returns {Promise<R[]>}
+ */
+export async function resultsOnce(competitors, read) {
+  /** @type {R[]} */
+  const out = [];
+  for (const comp of competitors) {
+    if (comp.activate) await comp.activate();
+    if (comp.setup) await comp.setup();
+    try {
+      out.push(read(comp));
+    } finally {
+      if (comp.teardown) await comp.teardown();
+    }
+  }
+  return out;
+}
+
+/**
  * `maxAbsDiff(a, b)` is the largest `|a[i] - b[i]|`; `Infinity` when the
  * lengths differ or any difference is NaN (a NaN on either side never passes
  * a tolerance check), 0 for two empty arrays.

@@ -10,6 +10,7 @@ import {
   machineInfo,
   machineLine,
   quantile,
+  resultsOnce,
   seededNormal,
   summarize,
   time,
@@ -167,4 +168,28 @@ test("seededNormal is deterministic and roughly standard normal", () => {
   assert.ok(Math.abs(mean) < 0.03, `mean ${mean}`);
   assert.ok(Math.abs(v - 1) < 0.05, `variance ${v}`);
   assert.ok(a.every(Number.isFinite));
+});
+
+test("resultsOnce runs each competitor once in order, tearing down even when read throws", async () => {
+  /** @type {string[]} */
+  const log = [];
+  /** @param {string} name */
+  const make = (name) => ({
+    name,
+    fn: () => {},
+    activate: () => log.push(`${name}:activate`),
+    setup: () => log.push(`${name}:setup`),
+    teardown: () => log.push(`${name}:teardown`),
+  });
+  const values = await resultsOnce([make("a"), make("b")], (c) => c.name.toUpperCase());
+  assert.deepEqual(values, ["A", "B"]);
+  assert.deepEqual(log, ["a:activate", "a:setup", "a:teardown", "b:activate", "b:setup", "b:teardown"]);
+  log.length = 0;
+  await assert.rejects(
+    resultsOnce([make("c")], () => {
+      throw new Error("boom");
+    }),
+    /boom/,
+  );
+  assert.deepEqual(log, ["c:activate", "c:setup", "c:teardown"]);
 });

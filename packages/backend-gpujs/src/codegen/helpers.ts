@@ -189,16 +189,14 @@ const DEFS = {
   },
   nxIpowI32: ipow("nxWrapI32"),
   nxIpowU8: ipow("nxWrapU8"),
-  /** Float `mod` with the sign of the divisor (Python/numpy). */
-  nxFmod: {
-    params: ["a", "b", "kNaN"],
+  /**
+   * `a - b * floor(a / b)` for finite `a` and nonzero finite `b`, corrected
+   * into `[0, b)` (or `(b, 0]`) where float rounding put it one `b` outside:
+   * the remainder with the sign of the divisor.
+   */
+  nxModFloor: {
+    params: ["a", "b"],
     body: `
-      if (b == 0 || a != a || b != b || Math.abs(a) > ${FLT_MAX}) { return kNaN; }
-      if (Math.abs(b) > ${FLT_MAX}) {
-        if (a == 0) { return a; }
-        if ((a < 0) != (b < 0)) { return b; }
-        return a;
-      }
       let r = a - b * Math.floor(a / b);
       if (b > 0) {
         if (r < 0) { r = r + b; }
@@ -209,20 +207,26 @@ const DEFS = {
       }
       return r;`,
   },
+  /** Float `mod` with the sign of the divisor (Python/numpy). */
+  nxFmod: {
+    params: ["a", "b", "kNaN"],
+    deps: ["nxModFloor"],
+    body: `
+      if (b == 0 || a != a || b != b || Math.abs(a) > ${FLT_MAX}) { return kNaN; }
+      if (Math.abs(b) > ${FLT_MAX}) {
+        if (a == 0) { return a; }
+        if ((a < 0) != (b < 0)) { return b; }
+        return a;
+      }
+      return nxModFloor(a, b);`,
+  },
   /** Integer `mod` with the sign of the divisor; `mod` by 0 is 0. */
   nxImod: {
     params: ["a", "b"],
+    deps: ["nxModFloor"],
     body: `
       if (b == 0) { return 0.0; }
-      let r = a - b * Math.floor(a / b);
-      if (b > 0) {
-        if (r < 0) { r = r + b; }
-        if (r >= b) { r = r - b; }
-      } else {
-        if (r > 0) { r = r + b; }
-        if (r <= b) { r = r - b; }
-      }
-      return r;`,
+      return nxModFloor(a, b);`,
   },
   nxMax: { params: ["a", "b"], body: `if (a != a) { return a; } if (b != b) { return b; } if (a > b) { return a; } return b;` },
   nxMin: { params: ["a", "b"], body: `if (a != a) { return a; } if (b != b) { return b; } if (a < b) { return a; } return b;` },
