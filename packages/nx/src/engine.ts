@@ -4,12 +4,19 @@
  * deregister when disposed or garbage-collected.
  */
 import type { Backend, DataId } from "./backend.js";
+import { cpuBackend } from "./cpu/index.js";
 import { InvalidArgumentError } from "./errors.js";
 
 /** A function that builds a backend instance; called once, the first time the backend is selected. */
 export type BackendFactory = () => Backend;
 
-const factories = new Map<string, BackendFactory>();
+/**
+ * The registry starts with the CPU backend under `"cpu"`. It is part of the
+ * engine's own state rather than a module-level `registerBackend` call, so a
+ * bundler that drops side-effect-only statements (`sideEffects: false`)
+ * cannot lose the default backend.
+ */
+const factories = new Map<string, BackendFactory>([["cpu", cpuBackend]]);
 const instances = new Map<string, Backend>();
 let current: Backend | undefined;
 let defaultName = "cpu";

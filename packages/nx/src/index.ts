@@ -2,21 +2,17 @@
  * `@raven-ts/nx`: n-dimensional tensors for TypeScript. Every op is a function
  * exported from here (`nx.matmul(a, b)`); `nx.random` holds keyed random
  * numbers and `nx.tree` pytree helpers. The pure-TS CPU backend is registered
- * as `"cpu"` and selected by default.
+ * as `"cpu"` by the engine itself and selected by default.
  */
-import { cpuBackend } from "./cpu/index.js";
-import { registerBackend } from "./engine.js";
-
-registerBackend("cpu", cpuBackend);
-
 export type { ArgReduceOp, Backend, BackendMemory, BackendOp, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, UnaryOp, View } from "./backend.js";
 export type { DType, FloatDType, HostArray, HostArrayFor } from "./dtype.js";
 export { DTYPES, isFloat, promoteTypes } from "./dtype.js";
 export type { BackendFactory, BackendMemoryReport, MemoryReport } from "./engine.js";
 export { getBackend, listBackends, memory, registerBackend, setBackend } from "./engine.js";
-export { InvalidArgumentError } from "./errors.js";
-/** Shape arithmetic shared by the frontend and backends (sizes, C-order strides, contiguity, numpy broadcasting). */
-export { broadcastShapes, contiguousStrides, isContiguous, sizeOf } from "./shape.js";
+export { InvalidArgumentError, fmtShape } from "./errors.js";
+/** Shape arithmetic shared by the frontend, backends and the packages above nx (sizes, C-order strides, contiguity, numpy broadcasting, equality). */
+export { broadcastShapes, broadcastsTo, contiguousStrides, isContiguous, shapesEqual, sizeOf } from "./shape.js";
+export { checkSameBackend } from "./ops/operands.js";
 export type { NestedArray } from "./tensor.js";
 export { Tensor, isTensor } from "./tensor.js";
 export { CpuBackend, cpuBackend } from "./cpu/index.js";

@@ -91,6 +91,16 @@ export function normalizeAxes(fn: string, axes: number | readonly number[] | und
   return sorted;
 }
 
+/**
+ * `broadcastsTo(from, to)` is true when a tensor of shape `from` broadcasts to
+ * exactly `to` (numpy rules, aligned from the right: each axis of `from` is 1
+ * or equals `to`'s, and `from` has no more axes than `to`).
+ */
+export function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
+  const lead = to.length - from.length;
+  return lead >= 0 && from.every((d, i) => d === 1 || d === to[lead + i]);
+}
+
 /** `shapesEqual(a, b)` is true when `a` and `b` have the same rank and sizes. */
 export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);

@@ -6,7 +6,7 @@ import { broadcastShapes, contiguousStrides, normalizeAxis } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { iotaOn } from "./creation.js";
 import { add, clip, equal, less, mul, where } from "./elementwise.js";
-import { castTo, checkTensor, expandTo } from "./operands.js";
+import { castTo, checkSameBackend, checkTensor, expandTo } from "./operands.js";
 import { tidy } from "../scope.js";
 
 /** Validates integer indices (no tensor is made; cast them with `castTo(indices, "int32")` once every check passed). */
@@ -29,7 +29,7 @@ export function take(x: Tensor, indices: Tensor, options: { readonly axis?: numb
     const fn = "nx.take";
     checkTensor(fn, x);
     const idx = checkIndices(fn, indices);
-    if (idx.backend !== x.backend) throw new InvalidArgumentError(fn, `x and indices live on different backends (${x.backend.name} and ${idx.backend.name})`);
+    checkSameBackend(fn, [x, idx]);
     const axis = options.axis === undefined ? 0 : normalizeAxis(fn, options.axis, x.ndim);
     if ((options.axis === undefined ? x.size : x.shape[axis]) === 0) throw new InvalidArgumentError(fn, `cannot take from empty axis ${axis} of shape ${fmtShape(x.shape)}`);
     const src = options.axis === undefined ? bind("reshape", [x], { shape: [x.size] }) : x;
@@ -48,7 +48,7 @@ export function takeAlongAxis(x: Tensor, indices: Tensor, options: { readonly ax
     const fn = "nx.takeAlongAxis";
     checkTensor(fn, x);
     const idx = checkIndices(fn, indices);
-    if (idx.backend !== x.backend) throw new InvalidArgumentError(fn, `x and indices live on different backends (${x.backend.name} and ${idx.backend.name})`);
+    checkSameBackend(fn, [x, idx]);
     if (idx.ndim !== x.ndim) throw new InvalidArgumentError(fn, `indices must have the rank of x: ${fmtShape(indices.shape)} vs ${fmtShape(x.shape)}`);
     const axis = normalizeAxis(fn, options?.axis, x.ndim);
     const n = x.shape[axis] as number;

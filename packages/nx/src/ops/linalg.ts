@@ -4,7 +4,7 @@ import { InvalidArgumentError, fmtShape } from "../errors.js";
 import { bind } from "../primitives.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { castTo, checkTensor, expandTo } from "./operands.js";
+import { castTo, checkSameBackend, checkTensor, expandTo } from "./operands.js";
 import { tidy } from "../scope.js";
 
 /**
@@ -21,7 +21,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     checkTensor(fn, a, "a");
     checkTensor(fn, b, "b");
     if (a.ndim === 0 || b.ndim === 0) throw new InvalidArgumentError(fn, `operands must have rank >= 1, got ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
-    if (a.backend !== b.backend) throw new InvalidArgumentError(fn, `operands live on different backends (${a.backend.name} and ${b.backend.name})`);
+    checkSameBackend(fn, [a, b]);
     // Validate on shapes first, so a failure leaves no view behind.
     const aShape = a.ndim === 1 ? [1, a.shape[0] as number] : a.shape;
     const bShape = b.ndim === 1 ? [b.shape[0] as number, 1] : b.shape;

@@ -11,7 +11,7 @@ import { checkShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from ".
 import type { Tensor } from "../tensor.js";
 import { fromHost } from "./creation.js";
 import { where } from "./elementwise.js";
-import { castTo, checkTensor } from "./operands.js";
+import { castTo, checkSameBackend, checkTensor } from "./operands.js";
 import { tidy } from "../scope.js";
 
 /**
@@ -183,9 +183,7 @@ function commonDType(fn: string, xs: readonly Tensor[]): DType {
   if (!Array.isArray(xs) || xs.length === 0) throw new InvalidArgumentError(fn, "expected a non-empty array of tensors");
   xs.forEach((t, i) => checkTensor(fn, t, `tensor ${i}`));
   const first = xs[0] as Tensor;
-  for (const t of xs) {
-    if (t.backend !== first.backend) throw new InvalidArgumentError(fn, `tensors live on different backends (${first.backend.name} and ${t.backend.name})`);
-  }
+  checkSameBackend(fn, xs);
   return xs.reduce<DType>((d, t) => promoteTypes(d, t.dtype), first.dtype);
 }
 

@@ -22,6 +22,20 @@ export function checkTensor(fn: string, x: unknown, name = "x"): Tensor {
   return x;
 }
 
+/**
+ * `checkSameBackend(fn, tensors)` checks that every tensor lives on the
+ * backend of the first (an empty list passes).
+ * @throws InvalidArgumentError naming `fn` and both backends otherwise.
+ */
+export function checkSameBackend(fn: string, tensors: readonly Tensor[]): void {
+  const backend = tensors[0]?.backend;
+  for (const t of tensors) {
+    if (t.backend !== backend) {
+      throw new InvalidArgumentError(fn, `operands live on different backends (${backend?.name} and ${t.backend.name}); move one with nx.toBackend first`);
+    }
+  }
+}
+
 /** `resultDType(fn, operands)` is the promoted dtype of mixed tensors and weak scalars. */
 export function resultDType(fn: string, operands: readonly TensorLike[]): DType {
   let dtype: DType | undefined;
@@ -60,12 +74,7 @@ export function checkOperands(fn: string, operands: readonly TensorLike[]): numb
     if (o instanceof Tensor) tensors.push(checkTensor(fn, o, `operand ${tensors.length}`));
     else if (typeof o !== "number" && typeof o !== "boolean") throw new InvalidArgumentError(fn, `operands must be tensors, numbers or booleans, got ${o === null ? "null" : typeof o}`);
   }
-  const backend = tensors[0]?.backend;
-  for (const t of tensors) {
-    if (t.backend !== backend) {
-      throw new InvalidArgumentError(fn, `operands live on different backends (${backend?.name} and ${t.backend.name}); move one with nx.toBackend first`);
-    }
-  }
+  checkSameBackend(fn, tensors);
   return broadcastShapes(fn, ...tensors.map((t) => t.shape));
 }
 
