@@ -1,5 +1,17 @@
-// The backend conformance suite (`@raven-ts/nx/testing`) run on the pure-TS CPU backend.
+// The backend conformance suite (`@raven-ts/nx/testing`) run on the CPU backend's two paths:
+// the WebAssembly SIMD kernels (the default, here with two threads) and the pure-TypeScript kernels.
+import { describe, expect, it } from "vitest";
 import { cpuBackend } from "../src/index.js";
 import { describeBackendConformance } from "../src/testing/index.js";
 
-describeBackendConformance("cpu", cpuBackend);
+describe("cpu backend paths", () => {
+  it("the default runs the WebAssembly SIMD kernels (Node 20 has WebAssembly SIMD)", () => {
+    expect((cpuBackend() as { simd?: boolean }).simd).toBe(true);
+  });
+  it("simd: false selects the pure-TypeScript kernels", () => {
+    expect((cpuBackend({ simd: false }) as { simd?: boolean }).simd).toBe(false);
+  });
+});
+
+describeBackendConformance("cpu (wasm simd, 2 threads)", () => cpuBackend({ threads: 2 }));
+describeBackendConformance("cpu (typescript)", () => cpuBackend({ simd: false }));

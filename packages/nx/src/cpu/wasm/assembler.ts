@@ -221,6 +221,11 @@ export class ModuleBuilder {
   readonly #fns: FnEntry[] = [];
   constructor(readonly memory: MemoryImport) {}
 
+  /** The exported function names, in order of addition. */
+  get names(): string[] {
+    return this.#fns.map((f) => f.name);
+  }
+
   /** `add(name, params, results, body)` adds an exported function and returns its index. */
   add(name: string, params: readonly ValType[], results: readonly ValType[], body: (f: Fn) => void): number {
     const fn = new Fn(params);
@@ -229,7 +234,7 @@ export class ModuleBuilder {
     return this.#fns.length - 1;
   }
 
-  encode(): Uint8Array {
+  encode(): Uint8Array<ArrayBuffer> {
     const section = (id: number, payload: number[]): number[] => [id, ...unsignedLeb(payload.length), ...payload];
     const types = this.#fns.map((f) => [0x60, ...vector(f.params.map((t) => [t])), ...vector(f.results.map((t) => [t]))]);
     const m = this.memory;

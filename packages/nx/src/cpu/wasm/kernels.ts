@@ -1,0 +1,15 @@
+/**
+ * The kernel module: every WebAssembly kernel of the CPU backend, emitted
+ * into one module (so one instance per thread serves them all).
+ */
+import type { ModuleBuilder } from "./assembler.js";
+import { emitGemm, F32_LANES, F64_LANES, GEMM_SHAPES, gemmScratchBytes } from "./gemm.js";
+
+/** Per-thread scratch every kernel may use (the GEMM's packed `A` block and tile, for either float type). */
+export const SCRATCH_BYTES = Math.max(gemmScratchBytes(F32_LANES, GEMM_SHAPES.f32), gemmScratchBytes(F64_LANES, GEMM_SHAPES.f64));
+
+/** `emitKernels(mod)` adds every kernel to `mod`. */
+export function emitKernels(mod: ModuleBuilder): void {
+  emitGemm(mod, F32_LANES, GEMM_SHAPES.f32);
+  emitGemm(mod, F64_LANES, GEMM_SHAPES.f64);
+}
