@@ -154,6 +154,7 @@ export class Fn {
   i32LtS(): this { return this.#op(0x48); }
   i32LtU(): this { return this.#op(0x49); }
   i32GtS(): this { return this.#op(0x4a); }
+  i32LeU(): this { return this.#op(0x4d); }
   i32LeS(): this { return this.#op(0x4c); }
   i32GeS(): this { return this.#op(0x4e); }
   i32Add(): this { return this.#op(0x6a); }
@@ -181,6 +182,8 @@ export class Fn {
   v128Zero(): this { return this.v128Const(new Array<number>(16).fill(0)); }
   /** `v` (a SIMD op of {@link SIMD}) applied to the operands on the stack. */
   v(op: SimdOp): this { return this.#simd(SIMD[op]); }
+  /** `i8x16.shuffle` with 16 lane indices into the two operands (0-15 the first, 16-31 the second). */
+  i8x16Shuffle(lanes: readonly number[]): this { return this.#simd(0x0d, ...lanes); }
   /** `f32x4.extract_lane` / `f64x2.extract_lane` of lane `lane`. */
   f32x4ExtractLane(lane: number): this { return this.#simd(0x1f, lane); }
   f64x2ExtractLane(lane: number): this { return this.#simd(0x21, lane); }

@@ -3,6 +3,7 @@
  * into one module (so one instance per thread serves them all).
  */
 import type { ModuleBuilder } from "./assembler.js";
+import { emitElementwise } from "./elementwise.js";
 import { emitGemm, F32_LANES, F64_LANES, GEMM_SHAPES, gemmScratchBytes } from "./gemm.js";
 
 /** Per-thread scratch every kernel may use (the GEMM's packed `A` block and tile, for either float type). */
@@ -12,4 +13,5 @@ export const SCRATCH_BYTES = Math.max(gemmScratchBytes(F32_LANES, GEMM_SHAPES.f3
 export function emitKernels(mod: ModuleBuilder): void {
   emitGemm(mod, F32_LANES, GEMM_SHAPES.f32);
   emitGemm(mod, F64_LANES, GEMM_SHAPES.f64);
+  emitElementwise(mod);
 }
