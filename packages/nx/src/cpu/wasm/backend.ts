@@ -57,6 +57,15 @@ export class WasmCpuBackend extends CpuBackend {
     this.threads = this.#pool === undefined ? 1 : threads;
   }
 
+  /**
+   * The bytes of WebAssembly memory the CPU backends hold (used and free
+   * blocks: it only grows, to the largest working set so far). All SIMD CPU
+   * backends of a realm share this memory.
+   */
+  get reservedBytes(): number {
+    return this.#rt.memory.buffer.byteLength;
+  }
+
   /** `alloc(dtype, n)` is a new counted buffer of `n` elements in the arena (contents unspecified) and its byte address. */
   #alloc(dtype: DType, n: number): { id: DataId; ptr: number } {
     const arena = this.#rt.arena;
