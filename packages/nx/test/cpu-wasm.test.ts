@@ -20,7 +20,7 @@ function values(n: number, seed: number): Float32Array {
 /** `c[i, j] = Σ_t a[i, t] b[t, j]` in float64 for row-major host matrices. */
 function product(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array {
   const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let t = 0; t < k; t++) for (let j = 0; j < n; j++) c[i * n + j] += (a[i * k + t] as number) * (b[t * n + j] as number);
+  for (let i = 0; i < m; i++) for (let t = 0; t < k; t++) for (let j = 0; j < n; j++) c[i * n + j] = (c[i * n + j] as number) + (a[i * k + t] as number) * (b[t * n + j] as number);
   return c;
 }
 
@@ -114,7 +114,7 @@ describe("wasm matmul", () => {
 });
 
 describe("wasm matmul on two threads", () => {
-  const backend = nx.cpuBackend({ threads: 2 });
+  const backend = nx.cpuBackend({ threads: 2 }) as nx.WasmCpuBackend;
   withBackend(backend);
 
   it("splits large products over the worker and the caller with the same results", async () => {

@@ -184,6 +184,9 @@ export class Fn {
   v(op: SimdOp): this { return this.#simd(SIMD[op]); }
   /** `i8x16.shuffle` with 16 lane indices into the two operands (0-15 the first, 16-31 the second). */
   i8x16Shuffle(lanes: readonly number[]): this { return this.#simd(0x0d, ...lanes); }
+  /** Relaxed SIMD `f32x4.relaxed_madd` / `f64x2.relaxed_madd`: `a * b + c`, fused or not as the engine chooses. */
+  f32x4RelaxedMadd(): this { return this.#simd(0x105); }
+  f64x2RelaxedMadd(): this { return this.#simd(0x107); }
   /** `f32x4.extract_lane` / `f64x2.extract_lane` of lane `lane`. */
   f32x4ExtractLane(lane: number): this { return this.#simd(0x1f, lane); }
   f64x2ExtractLane(lane: number): this { return this.#simd(0x21, lane); }

@@ -88,7 +88,7 @@ function minI32(f: Fn, a: Local, c: number): void {
  * sliver at `pa` (`mr` values per step, the first `rows` used) and the
  * packed `B` sliver at `pb` (`NR` values per step), over `kc ≥ 1` steps.
  */
-function emitMicro(mod: ModuleBuilder, lanes: Lanes, s: GemmShape, rows: number): number {
+function emitMicro(mod: ModuleBuilder, lanes: Lanes, s: GemmShape, rows: number, fma: boolean): number {
   const es = lanes.bytes;
   const nr = s.nv * lanes.lanes;
   const splatLoad = (f: Fn, offset: number): Fn => (es === 4 ? f.v128Load32Splat(offset) : f.v128Load64Splat(offset));
@@ -105,7 +105,12 @@ function emitMicro(mod: ModuleBuilder, lanes: Lanes, s: GemmShape, rows: number)
         splatLoad(f.get(pa), (u * s.mr + r) * es).set(a);
         for (let v = 0; v < s.nv; v++) {
           const t = acc[r * s.nv + v] as Local;
-          f.get(t).get(a).get(b[v] as Local).v(op(lanes, "mul")).v(op(lanes, "add")).set(t);
+          if (fma) {
+            f.get(a).get(b[v] as Local).get(t);
+            if (lanes.lanes === 4) f.f32x4RelaxedMadd();
+            else f.f64x2RelaxedMadd();
+            f.set(t);
+          } else f.get(t).get(a).get(b[v] as Local).v(op(lanes, "mul")).v(op(lanes, "add")).set(t);
         }
       }
     };
@@ -303,19 +308,21 @@ function emitPackB(mod: ModuleBuilder, lanes: Lanes, s: GemmShape): number {
 }
 
 /**
- * `emitGemm(mod, lanes, shape)` adds the kernels of one float type and
+ * `emitGemm(mod, lanes, shape, fma)` adds the kernels of one float type and
  * returns nothing: `gemm_<t>_packB` (above) and
  * `gemm_<t>(a, rs, cs, pb, c, ldc, m, n, k, scratch)`: rows `0..m-1` of
  * `C = A · B` with `A` at byte address `a` (row and step strides `rs`, `cs`
  * in elements), `B` packed by `packB` at `pb`, `C` at `c` with row stride
  * `ldc` elements; `scratch` holds `gemmScratchBytes` bytes. `k ≥ 1`.
+ * With `fma` the micro-kernel multiplies and adds in one relaxed-SIMD
+ * `relaxed_madd` (a fused multiply-add where the engine fuses it).
  */
-export function emitGemm(mod: ModuleBuilder, lanes: Lanes, s: GemmShape): void {
+export function emitGemm(mod: ModuleBuilder, lanes: Lanes, s: GemmShape, fma = false): void {
   const es = lanes.bytes;
   const shift = es === 4 ? 2 : 3;
   const nr = s.nv * lanes.lanes;
   const micro: number[] = [];
-  for (let r = 1; r <= s.mr; r++) micro.push(emitMicro(mod, lanes, s, r));
+  for (let r = 1; r <= s.mr; r++) micro.push(emitMicro(mod, lanes, s, r, fma));
   const tile = emitTileCopy(mod, lanes);
   const packA = emitPackA(mod, lanes, s);
   emitPackB(mod, lanes, s);

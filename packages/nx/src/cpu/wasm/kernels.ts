@@ -9,9 +9,9 @@ import { emitGemm, F32_LANES, F64_LANES, GEMM_SHAPES, gemmScratchBytes } from ".
 /** Per-thread scratch every kernel may use (the GEMM's packed `A` block and tile, for either float type). */
 export const SCRATCH_BYTES = Math.max(gemmScratchBytes(F32_LANES, GEMM_SHAPES.f32), gemmScratchBytes(F64_LANES, GEMM_SHAPES.f64));
 
-/** `emitKernels(mod)` adds every kernel to `mod`. */
-export function emitKernels(mod: ModuleBuilder): void {
-  emitGemm(mod, F32_LANES, GEMM_SHAPES.f32);
-  emitGemm(mod, F64_LANES, GEMM_SHAPES.f64);
+/** `emitKernels(mod, fma)` adds every kernel to `mod`; `fma` lets the GEMM use relaxed-SIMD multiply-adds. */
+export function emitKernels(mod: ModuleBuilder, fma: boolean): void {
+  emitGemm(mod, F32_LANES, GEMM_SHAPES.f32, fma);
+  emitGemm(mod, F64_LANES, GEMM_SHAPES.f64, fma);
   emitElementwise(mod);
 }

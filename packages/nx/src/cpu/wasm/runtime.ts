@@ -24,6 +24,23 @@ const SIMD_PROBE = new Uint8Array([
   0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0x0b, // code: i32.const 0; i8x16.splat; end
 ]);
 
+/** A tiny module whose one function is `f32x4.relaxed_madd` of its three v128 parameters: valid only where relaxed SIMD is. */
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type section: (v128, v128, v128) -> v128
+  0x03, 0x02, 0x01, 0x00, // function section
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // code
+]);
+
+/** `relaxedSimdSupported()` is whether this engine has relaxed SIMD (`relaxed_madd`), used for the GEMM's multiply-adds. */
+export function relaxedSimdSupported(): boolean {
+  try {
+    return typeof WebAssembly === "object" && WebAssembly.validate(RELAXED_PROBE);
+  } catch {
+    return false;
+  }
+}
+
 /** `simdSupported()` is whether this engine runs WebAssembly with fixed-width SIMD (checked by `WebAssembly.validate`). */
 export function simdSupported(): boolean {
   try {
@@ -70,7 +87,7 @@ function newMemory(): { memory: WebAssembly.Memory; shared: boolean } {
 function build(): WasmRuntime {
   const { memory, shared } = newMemory();
   const mod = new ModuleBuilder({ initialPages: INITIAL_PAGES, maximumPages: MAX_PAGES, shared });
-  emitKernels(mod);
+  emitKernels(mod, relaxedSimdSupported());
   const bytes = mod.encode();
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
