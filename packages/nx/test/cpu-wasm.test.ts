@@ -196,6 +196,29 @@ describe("wasm elementwise and reductions (float32)", () => {
     for (let i = 0; i < 5; i++) for (let j = 0; j < 7; j++) expect(got[i * 7 + j]).toBe(Math.fround((a[i * 7 + j] as number) + (b[6 - j] as number)));
   });
 
+  it("where selects per element with broadcast and strided operands", () => {
+    const a = values(4 * 9, 12);
+    const b = values(9, 13);
+    const cond = Array.from({ length: 4 * 9 }, (_, i) => (i * 7) % 3 === 0);
+    const got = nx.where(nx.tensor(cond, { shape: [4, 9] }), nx.transpose(nx.tensor(a, { shape: [9, 4] })), nx.tensor(b)).dataSync();
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 9; j++) expect(got[i * 9 + j]).toBe(cond[i * 9 + j] ? a[j * 4 + i] : b[j]);
+    const row = nx.where(nx.tensor([true, false, true, false, true]), nx.tensor(3), nx.tensor([1, 2, 3, 4, 5])).dataSync();
+    expect(Array.from(row)).toEqual([3, 2, 3, 4, 3]);
+  });
+
+  it("copies of transposed, flipped and broadcast views, every element size", () => {
+    for (const dtype of ["float32", "float64", "int32", "uint8", "bool"] as const) {
+      const x = nx.tensor(Array.from({ length: 24 }, (_, i) => (dtype === "bool" ? i % 3 === 0 : i % 200)), { shape: [2, 3, 4], dtype });
+      const host = Array.from(x.dataSync());
+      const t = nx.contiguous(nx.transpose(x, [2, 0, 1])).dataSync();
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) expect(t[k * 6 + i * 3 + j]).toBe(host[i * 12 + j * 4 + k]);
+      const f = nx.contiguous(nx.flip(x, 2)).dataSync();
+      for (let r = 0; r < 6; r++) for (let k = 0; k < 4; k++) expect(f[r * 4 + k]).toBe(host[r * 4 + 3 - k]);
+      const bc = nx.contiguous(nx.broadcastTo(nx.slice(x, [0, 0]), [3, 4])).dataSync();
+      for (let r = 0; r < 3; r++) for (let k = 0; k < 4; k++) expect(bc[r * 4 + k]).toBe(host[k]);
+    }
+  });
+
   it("maximum and minimum propagate NaN from either side", () => {
     const x = nx.tensor([NaN, 1, NaN, 2, 5, 6, 7, 8, 9]);
     const y = nx.tensor([1, NaN, NaN, 3, 4, 6, 8, 7, 9]);

@@ -51,10 +51,12 @@ function vector(items: number[][]): number[] {
 
 /** SIMD instructions without immediates, by name, with their opcodes after the 0xfd prefix. */
 export const SIMD = {
+  "i8x16.splat": 0x0f,
   "i32x4.splat": 0x11,
   "f32x4.splat": 0x13,
   "f64x2.splat": 0x14,
-  "i32x4.eq": 0x37,
+  "i32x4.eq": 0x37, "i32x4.ne": 0x38,
+  "i16x8.extend_low_i8x16_u": 0x89, "i32x4.extend_low_i16x8_u": 0xa9,
   "f32x4.eq": 0x41, "f32x4.ne": 0x42, "f32x4.lt": 0x43, "f32x4.gt": 0x44, "f32x4.le": 0x45, "f32x4.ge": 0x46,
   "f64x2.eq": 0x47, "f64x2.ne": 0x48, "f64x2.lt": 0x49, "f64x2.gt": 0x4a, "f64x2.le": 0x4b, "f64x2.ge": 0x4c,
   "v128.not": 0x4d, "v128.and": 0x4e, "v128.andnot": 0x4f, "v128.or": 0x50, "v128.xor": 0x51, "v128.bitselect": 0x52,

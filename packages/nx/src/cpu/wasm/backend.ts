@@ -98,10 +98,26 @@ export class WasmCpuBackend extends CpuBackend {
     return this.#rt.kernels[name] as RowKernel;
   }
 
+  override copy(x: View): DataId {
+    const bytes = itemSize(x.dtype);
+    const { id, ptr } = this.#alloc(x.dtype, sizeOf(x.shape));
+    const walk = this.#rows.walk(x.shape, [x]);
+    this.#rowKernel(`copy_${bytes}`)(walk.table, walk.rows, walk.n, ptr, walk.steps[0] as number);
+    return id;
+  }
+
+  override where(cond: View, a: View, b: View): DataId {
+    if (a.dtype !== "float32") return super.where(cond, a, b);
+    const { id, ptr } = this.#alloc("float32", sizeOf(a.shape));
+    const walk = this.#rows.walk(a.shape, [cond, a, b]);
+    this.#rowKernel("where_f32")(walk.table, walk.rows, walk.n, ptr, walk.steps[0] as number, walk.steps[1] as number, walk.steps[2] as number);
+    return id;
+  }
+
   override binary(op: BinaryOp, a: View, b: View): DataId {
     if (a.dtype !== "float32" || !simdBinary.has(op)) return super.binary(op, a, b);
     const { id, ptr } = this.#alloc("float32", sizeOf(a.shape));
-    const walk = this.#rows.walk(a.shape, [a, b], 4);
+    const walk = this.#rows.walk(a.shape, [a, b]);
     this.#rowKernel(`binary_${op as SimdBinaryOp}_f32`)(walk.table, walk.rows, walk.n, ptr, walk.steps[0] as number, walk.steps[1] as number);
     return id;
   }
@@ -109,7 +125,7 @@ export class WasmCpuBackend extends CpuBackend {
   override unary(op: UnaryOp, x: View): DataId {
     if (x.dtype !== "float32" || !simdUnary.has(op)) return super.unary(op, x);
     const { id, ptr } = this.#alloc("float32", sizeOf(x.shape));
-    const walk = this.#rows.walk(x.shape, [x], 4);
+    const walk = this.#rows.walk(x.shape, [x]);
     this.#rowKernel(`unary_${op as SimdUnaryOp}_f32`)(walk.table, walk.rows, walk.n, ptr, walk.steps[0] as number);
     return id;
   }

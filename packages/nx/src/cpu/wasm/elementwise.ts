@@ -288,8 +288,109 @@ function emitReduceRows(mod: ModuleBuilder, op: SimdReduceOp): void {
   });
 }
 
+/**
+ * `emitCopy(mod, bytes)` adds `copy_<bytes>(table, rows, n, out, sx)`: the
+ * strided rows of an operand of `bytes`-byte elements (row `r` at byte
+ * address `table[r]`, stepping by `sx` elements) copied to the contiguous
+ * `out`; a row stepping by one element is one `memory.copy`.
+ */
+function emitCopy(mod: ModuleBuilder, bytes: 1 | 4 | 8): void {
+  mod.add(`copy_${bytes}`, [I32, I32, I32, I32, I32], [], (f) => {
+    const [table, rows, n, out, sx] = [0, 1, 2, 3, 4].map((i) => f.param(i)) as [Local, Local, Local, Local, Local];
+    const p = f.local(I32);
+    const i = f.local(I32);
+    const step = f.local(I32);
+    const rowBytes = f.local(I32);
+    f.get(sx).i32(bytes).i32Mul().set(step);
+    f.get(n).i32(bytes).i32Mul().set(rowBytes);
+    f.block().loop();
+    f.get(rows).i32Eqz().brIf(1);
+    f.get(table).i32Load().set(p);
+    f.get(sx).i32(1).i32Eq().if();
+    f.get(out).get(p).get(rowBytes).memoryCopy();
+    f.get(out).get(rowBytes).i32Add().set(out);
+    f.else();
+    f.i32(0).set(i);
+    f.block().loop();
+    f.get(i).get(n).i32GeS().brIf(1);
+    f.get(out).get(p);
+    if (bytes === 1) f.i32Load8U().i32Store8();
+    else if (bytes === 4) f.i32Load().i32Store();
+    else f.f64Load().f64Store();
+    f.get(out).i32(bytes).i32Add().set(out);
+    f.get(p).get(step).i32Add().set(p);
+    f.get(i).i32(1).i32Add().set(i);
+    f.br(0).end().end();
+    f.end();
+    f.get(table).i32(4).i32Add().set(table);
+    f.get(rows).i32(1).i32Sub().set(rows);
+    f.br(0).end().end();
+  });
+}
+
+/**
+ * `emitWhere(mod)` adds `where_f32(table, rows, n, out, sc, sa, sb)`:
+ * `out[r·n + j] = cond[j] ≠ 0 ? a[j] : b[j]` with row `r` of the `bool`
+ * condition, `a` and `b` at byte addresses `table[3r .. 3r+2]`, stepping by
+ * `sc`, `sa`, `sb` elements.
+ */
+function emitWhere(mod: ModuleBuilder): void {
+  mod.add("where_f32", [I32, I32, I32, I32, I32, I32, I32], [], (f) => {
+    const [table, rows, n, out, sc, sa, sb] = [0, 1, 2, 3, 4, 5, 6].map((i) => f.param(i)) as [Local, Local, Local, Local, Local, Local, Local];
+    const pc = f.local(I32);
+    const pa = f.local(I32);
+    const pb = f.local(I32);
+    const sab = f.local(I32);
+    const sbb = f.local(I32);
+    const cc = f.local(I32);
+    const ca = f.local(I32);
+    const cb = f.local(I32);
+    const ok = f.local(I32);
+    const c = f.local(V128);
+    const a = f.local(V128);
+    const b = f.local(V128);
+    f.get(sa).i32(2).i32Shl().set(sab);
+    f.get(sb).i32(2).i32Shl().set(sbb);
+    f.get(sc).i32(1).i32Eq().set(cc);
+    f.get(sa).i32(1).i32Eq().set(ca);
+    f.get(sb).i32(1).i32Eq().set(cb);
+    f.get(sc).i32(1).i32LeU().get(sa).i32(1).i32LeU().i32And().get(sb).i32(1).i32LeU().i32And().set(ok);
+    f.block().loop();
+    f.get(rows).i32Eqz().brIf(1);
+    f.get(table).i32Load().set(pc);
+    f.get(table).i32Load(4).set(pa);
+    f.get(table).i32Load(8).set(pb);
+    emitRowLoop(f, n, ok, out, (vector) => {
+      // the condition's bytes widened to four i32 lanes
+      if (vector) {
+        f.get(cc).if();
+        f.get(pc).v128Load32Splat().set(c);
+        f.get(pc).i32(4).i32Add().set(pc);
+        f.else();
+        f.get(pc).i32Load8U().v("i8x16.splat").set(c);
+        f.end();
+      } else {
+        f.get(pc).i32Load8U().v("i8x16.splat").set(c);
+        f.get(pc).get(sc).i32Add().set(pc);
+      }
+      f.get(c).v("i16x8.extend_low_i8x16_u").v("i32x4.extend_low_i16x8_u").set(c);
+      emitOperandLoad(f, pa, sab, ca, a, vector);
+      emitOperandLoad(f, pb, sbb, cb, b, vector);
+      f.get(a).get(b);
+      f.get(c);
+      i32x4Const(f, 0).v("i32x4.ne");
+      f.v("v128.bitselect");
+    });
+    f.get(table).i32(12).i32Add().set(table);
+    f.get(rows).i32(1).i32Sub().set(rows);
+    f.br(0).end().end();
+  });
+}
+
 /** `emitElementwise(mod)` adds every elementwise and row-reduction kernel. */
 export function emitElementwise(mod: ModuleBuilder): void {
+  for (const bytes of [1, 4, 8] as const) emitCopy(mod, bytes);
+  emitWhere(mod);
   for (const op of SIMD_BINARY) emitBinary(mod, op);
   for (const op of SIMD_UNARY) emitUnary(mod, op);
   for (const op of SIMD_REDUCE) emitReduceRows(mod, op);

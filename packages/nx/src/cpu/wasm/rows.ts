@@ -5,6 +5,7 @@
  * address of each row's first element for each operand, one i32 per entry.
  */
 import type { View } from "../../backend.js";
+import { itemSize } from "../../dtype.js";
 import { arenaPointerOf } from "../storage.js";
 import type { Layout } from "../strided.js";
 import { rowCursor } from "../strided.js";
@@ -32,26 +33,19 @@ export class RowTables {
 
   constructor(readonly arena: Arena) {}
 
-  /**
-   * `walk(shape, views, itemBytes)` is the row walk of `shape` over the
-   * strided `views` (arena buffers of `itemBytes`-byte elements).
-   */
-  walk(shape: readonly number[], views: readonly View[], itemBytes: number): RowWalk {
-    return this.walkLayouts(shape, views, views.map((v) => arenaPointerOf(v.data)), itemBytes);
-  }
-
-  /** `walkLayouts(shape, layouts, bases, itemBytes)` is {@link walk} for layouts at given byte bases. */
-  walkLayouts(shape: readonly number[], layouts: readonly Layout[], bases: readonly number[], itemBytes: number): RowWalk {
-    const cursor = rowCursor(shape, layouts);
-    const count = layouts.length;
-    const rows = cursor.rows;
-    const words = this.#table(rows * count);
-    for (let r = 0, w = 0; r < rows; r++, cursor.next()) {
-      for (let k = 0; k < count; k++) words[w++] = (bases[k] as number) + cursor.start(k) * itemBytes;
+  /** `walk(shape, views)` is the row walk of `shape` over the strided `views` (arena buffers). */
+  walk(shape: readonly number[], views: readonly View[]): RowWalk {
+    const bases = views.map((v) => arenaPointerOf(v.data));
+    const cursor = rowCursor(shape, views);
+    const count = views.length;
+    const sizes = views.map((v) => itemSize(v.dtype));
+    const words = this.#table(cursor.rows * count);
+    for (let r = 0, w = 0; r < cursor.rows; r++, cursor.next()) {
+      for (let k = 0; k < count; k++) words[w++] = (bases[k] as number) + cursor.start(k) * (sizes[k] as number);
     }
     const steps: number[] = [];
     for (let k = 0; k < count; k++) steps.push(cursor.step(k));
-    return { table: this.#at, rows, n: cursor.length, steps };
+    return { table: this.#at, rows: cursor.rows, n: cursor.length, steps };
   }
 
   /**
