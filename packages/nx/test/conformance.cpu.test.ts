@@ -1,7 +1,8 @@
 // The backend conformance suite (`@raven-ts/nx/testing`) run on the CPU backend's two paths:
 // the WebAssembly SIMD kernels (the default, here with two threads) and the pure-TypeScript kernels.
 import { describe, expect, it } from "vitest";
-import { cpuBackend } from "../src/index.js";
+import { createWasmRuntime } from "../src/cpu/wasm/runtime.js";
+import { cpuBackend, WasmCpuBackend } from "../src/index.js";
 import { describeBackendConformance } from "../src/testing/index.js";
 
 describe("cpu backend paths", () => {
@@ -15,3 +16,7 @@ describe("cpu backend paths", () => {
 
 describeBackendConformance("cpu (wasm simd, 2 threads)", () => cpuBackend({ threads: 2 }));
 describeBackendConformance("cpu (typescript)", () => cpuBackend({ simd: false }));
+
+// An unshared WebAssembly memory (a page that is not cross-origin isolated): growing it detaches
+// every view, so buffers are re-viewed after each growth; no threads there.
+describeBackendConformance("cpu (wasm simd, unshared memory)", () => new WasmCpuBackend(createWasmRuntime({ shared: false }), 2));

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as nx from "../src/index.js";
 import { WasmCpuBackend } from "../src/index.js";
 import { Arena } from "../src/cpu/wasm/arena.js";
-import { wasmRuntime } from "../src/cpu/wasm/runtime.js";
+import { createWasmRuntime, wasmRuntime } from "../src/cpu/wasm/runtime.js";
 
 /** Deterministic values in [-1, 1). */
 function values(n: number, seed: number): Float32Array {
@@ -241,6 +241,24 @@ describe("wasm elementwise and reductions (float32)", () => {
     const m = nx.max(nx.tensor(withNaN, { shape: [6, 37] }), { axes: -1 }).dataSync();
     expect(m[1]).toBeNaN();
     expect(m[0]).toBe(Math.max(...x.subarray(0, 37)));
+  });
+});
+
+describe("an unshared WebAssembly memory", () => {
+  const backend = new WasmCpuBackend(createWasmRuntime({ shared: false }), 2);
+  withBackend(backend);
+
+  it("keeps tensors readable and usable after the memory grows (which detaches old views)", () => {
+    expect(backend.threads).toBe(1);
+    const a = nx.tensor([1, 2, 3, 4, 5]);
+    const b = nx.add(a, 1);
+    const before = backend.reservedBytes;
+    const big = nx.zeros([4, 1 << 20]);
+    expect(backend.reservedBytes).toBeGreaterThan(before);
+    expect(Array.from(a.dataSync())).toEqual([1, 2, 3, 4, 5]);
+    expect(Array.from(nx.mul(b, nx.cast(nx.tensor([1, 1, 2, 2, 3]), "float32")).dataSync())).toEqual([2, 3, 8, 10, 18]);
+    expect(Array.from(nx.cumsum(a).dataSync())).toEqual([1, 3, 6, 10, 15]);
+    expect(nx.sum(big).item()).toBe(0);
   });
 });
 

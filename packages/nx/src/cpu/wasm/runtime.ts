@@ -70,9 +70,9 @@ export interface WasmRuntime {
 
 let runtime: WasmRuntime | null | undefined;
 
-/** `newMemory()` is the largest memory this engine gives, shared when it can be. */
-function newMemory(): { memory: WebAssembly.Memory; shared: boolean } {
-  if (typeof SharedArrayBuffer === "function") {
+/** `newMemory(share)` is the largest memory this engine gives, shared when it can be and `share` allows. */
+function newMemory(share: boolean): { memory: WebAssembly.Memory; shared: boolean } {
+  if (share && typeof SharedArrayBuffer === "function") {
     for (const maximum of [MAX_PAGES, MAX_PAGES / 4, MAX_PAGES / 16]) {
       try {
         return { memory: new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum, shared: true }), shared: true };
@@ -84,8 +84,19 @@ function newMemory(): { memory: WebAssembly.Memory; shared: boolean } {
   return { memory: new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES }), shared: false };
 }
 
-function build(): WasmRuntime {
-  const { memory, shared } = newMemory();
+/** Options of {@link createWasmRuntime}. */
+export interface WasmRuntimeOptions {
+  /** Use a shared memory where the engine has one (default true); false forces an unshared memory, as in a page that is not cross-origin isolated. */
+  readonly shared?: boolean;
+}
+
+/**
+ * `createWasmRuntime(options)` is a new runtime with its own memory (the
+ * backends normally share the realm's one, {@link wasmRuntime}; tests make
+ * others, e.g. on an unshared memory).
+ */
+export function createWasmRuntime(options: WasmRuntimeOptions = {}): WasmRuntime {
+  const { memory, shared } = newMemory(options.shared ?? true);
   const mod = new ModuleBuilder({ initialPages: INITIAL_PAGES, maximumPages: MAX_PAGES, shared });
   emitKernels(mod, relaxedSimdSupported());
   const bytes = mod.encode();
@@ -122,6 +133,6 @@ function build(): WasmRuntime {
 
 /** `wasmRuntime()` is the realm's runtime (built on first call), or undefined when WebAssembly SIMD is unavailable. */
 export function wasmRuntime(): WasmRuntime | undefined {
-  if (runtime === undefined) runtime = simdSupported() ? build() : null;
+  if (runtime === undefined) runtime = simdSupported() ? createWasmRuntime() : null;
   return runtime ?? undefined;
 }
