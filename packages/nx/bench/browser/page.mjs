@@ -6,16 +6,12 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as nx from "../../src/index.ts";
+import { seededUniform } from "../../src/testing/seeded.ts";
 
-/** Deterministic float32 values in [-1, 1). */
+/** `n` deterministic float32 values in [-1, 1). */
 function seeded(n, seed) {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
+  const next = seededUniform(seed);
+  return Float32Array.from({ length: n }, () => 2 * next() - 1);
 }
 
 const backends = { nx: nx.cpuBackend({ threads: 1 }), "nx 2 threads": nx.cpuBackend({ threads: 2 }) };

@@ -3,16 +3,12 @@
 // (an unshared memory that detaches its views when it grows, no threads).
 import { wasmRuntime } from "../../src/cpu/wasm/runtime.js";
 import * as nx from "../../src/index.js";
+import { seededUniform } from "../../src/testing/seeded.js";
 
 /** Deterministic values in [-1, 1). */
 function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
+  const next = seededUniform(seed);
+  return Float32Array.from({ length: n }, () => 2 * next() - 1);
 }
 
 /** Largest |nx matmul - float64 product| / sqrt(k), for `[b, m, k] @ [k, n]` with `b` transposed in storage. */

@@ -88,9 +88,9 @@ export class Fn {
     this.#params = params;
   }
 
-  /** `param(i)` is the `i`-th parameter. */
-  param(i: number): Local {
-    return i as Local;
+  /** `params()` is every parameter, in order (destructure it: `const [a, b] = f.params() as [Local, Local]`). */
+  params(): Local[] {
+    return this.#params.map((_, i) => i as Local);
   }
 
   /** `local(type)` declares a new local of `type` (zero-initialised, as wasm does). */
@@ -134,6 +134,42 @@ export class Fn {
   brIf(depth: number): this { return this.#op(0x0d, ...unsignedLeb(depth)); }
   return(): this { return this.#op(0x0f); }
   call(index: number): this { return this.#op(0x10, ...unsignedLeb(index)); }
+
+  // --- loops (structured helpers over block/loop/br)
+
+  /** `countDown(n, body)`: runs `body` while the i32 local `n` is non-zero, decrementing it after each run. */
+  countDown(n: Local, body: () => void): this {
+    this.block().loop();
+    this.get(n).i32Eqz().brIf(1);
+    body();
+    this.get(n).i32(1).i32Sub().set(n);
+    return this.br(0).end().end();
+  }
+
+  /** `upTo(i, n, body)`: `for (i = 0; i < n; i++) body()` over i32 locals. */
+  upTo(i: Local, n: Local, body: () => void): this {
+    this.i32(0).set(i);
+    this.block().loop();
+    this.get(i).get(n).i32GeS().brIf(1);
+    body();
+    this.get(i).i32(1).i32Add().set(i);
+    return this.br(0).end().end();
+  }
+
+  /**
+   * `blocks(i, n, step, size, body)`: `for (i = 0; i < n; i += step) { size = min(step, n - i); body() }`
+   * over i32 locals (`step` a constant): the loop over blocks of a blocked algorithm.
+   */
+  blocks(i: Local, n: Local, step: number, size: Local, body: () => void): this {
+    this.i32(0).set(i);
+    this.block().loop();
+    this.get(i).get(n).i32GeS().brIf(1);
+    this.get(n).get(i).i32Sub().set(size);
+    this.get(size).i32(step).get(size).i32(step).i32LtS().select().set(size);
+    body();
+    this.get(i).i32(step).i32Add().set(i);
+    return this.br(0).end().end();
+  }
 
   // --- memory (offset in bytes; alignment hints are the natural ones)
   i32Load(offset = 0): this { return this.#op(0x28, 2, ...unsignedLeb(offset)); }

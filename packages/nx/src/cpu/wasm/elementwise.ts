@@ -172,7 +172,7 @@ function emitOperandLoad(f: Fn, p: Local, stepBytes: Local, contiguous: Local, v
  */
 function emitBinary(mod: ModuleBuilder, op: SimdBinaryOp): void {
   mod.add(`binary_${op}_f32`, [I32, I32, I32, I32, I32, I32], [], (f) => {
-    const [table, rows, n, out, sa, sb] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i)) as [Local, Local, Local, Local, Local, Local];
+    const [table, rows, n, out, sa, sb] = f.params() as [Local, Local, Local, Local, Local, Local];
     const pa = f.local(I32);
     const pb = f.local(I32);
     const sab = f.local(I32);
@@ -188,18 +188,16 @@ function emitBinary(mod: ModuleBuilder, op: SimdBinaryOp): void {
     f.get(sb).i32(1).i32Eq().set(cb);
     // vectors when each operand steps by 0 or 1
     f.get(sa).i32(1).i32LeU().get(sb).i32(1).i32LeU().i32And().set(ok);
-    f.block().loop();
-    f.get(rows).i32Eqz().brIf(1);
-    f.get(table).i32Load().set(pa);
-    f.get(table).i32Load(4).set(pb);
-    emitRowLoop(f, n, ok, out, (vector) => {
-      emitOperandLoad(f, pa, sab, ca, a, vector);
-      emitOperandLoad(f, pb, sbb, cb, b, vector);
-      emitBinaryOp(f, op, a, b);
+    f.countDown(rows, () => {
+      f.get(table).i32Load().set(pa);
+      f.get(table).i32Load(4).set(pb);
+      emitRowLoop(f, n, ok, out, (vector) => {
+        emitOperandLoad(f, pa, sab, ca, a, vector);
+        emitOperandLoad(f, pb, sbb, cb, b, vector);
+        emitBinaryOp(f, op, a, b);
     });
     f.get(table).i32(8).i32Add().set(table);
-    f.get(rows).i32(1).i32Sub().set(rows);
-    f.br(0).end().end();
+    });
   });
 }
 
@@ -210,7 +208,7 @@ function emitBinary(mod: ModuleBuilder, op: SimdBinaryOp): void {
  */
 function emitUnary(mod: ModuleBuilder, op: SimdUnaryOp): void {
   mod.add(`unary_${op}_f32`, [I32, I32, I32, I32, I32], [], (f) => {
-    const [table, rows, n, out, sx] = [0, 1, 2, 3, 4].map((i) => f.param(i)) as [Local, Local, Local, Local, Local];
+    const [table, rows, n, out, sx] = f.params() as [Local, Local, Local, Local, Local];
     const px = f.local(I32);
     const sxb = f.local(I32);
     const cx = f.local(I32);
@@ -218,16 +216,14 @@ function emitUnary(mod: ModuleBuilder, op: SimdUnaryOp): void {
     const t = f.local(V128);
     f.get(sx).i32(2).i32Shl().set(sxb);
     f.get(sx).i32(1).i32Eq().set(cx);
-    f.block().loop();
-    f.get(rows).i32Eqz().brIf(1);
-    f.get(table).i32Load().set(px);
-    emitRowLoop(f, n, cx, out, (vector) => {
-      emitOperandLoad(f, px, sxb, cx, x, vector);
-      emitUnaryOp(f, op, x, t);
+    f.countDown(rows, () => {
+      f.get(table).i32Load().set(px);
+      emitRowLoop(f, n, cx, out, (vector) => {
+        emitOperandLoad(f, px, sxb, cx, x, vector);
+        emitUnaryOp(f, op, x, t);
     });
     f.get(table).i32(4).i32Add().set(table);
-    f.get(rows).i32(1).i32Sub().set(rows);
-    f.br(0).end().end();
+    });
   });
 }
 
@@ -239,7 +235,7 @@ function emitUnary(mod: ModuleBuilder, op: SimdUnaryOp): void {
  */
 function emitReduceRows(mod: ModuleBuilder, op: SimdReduceOp): void {
   mod.add(`reduce_${op}_f32`, [I32, I32, I32, I32], [], (f) => {
-    const [table, rows, n, out] = [0, 1, 2, 3].map((i) => f.param(i)) as [Local, Local, Local, Local];
+    const [table, rows, n, out] = f.params() as [Local, Local, Local, Local];
     const p = f.local(I32);
     const i = f.local(I32);
     const acc = f.local(V128);
@@ -253,38 +249,36 @@ function emitReduceRows(mod: ModuleBuilder, op: SimdReduceOp): void {
       }
     };
     const identity = op === "sum" ? -0 : op === "max" ? -Infinity : Infinity;
-    f.block().loop();
-    f.get(rows).i32Eqz().brIf(1);
-    f.get(table).i32Load().set(p);
-    f32x4Const(f, identity).set(acc);
-    f.i32(0).set(i);
-    f.block().loop();
-    f.get(i).i32(4).i32Add().get(n).i32GtS().brIf(1);
-    f.get(p).v128Load().set(x);
-    combine(acc, x);
-    f.get(p).i32(16).i32Add().set(p);
-    f.get(i).i32(4).i32Add().set(i);
-    f.br(0).end().end();
-    // lanes: acc = combine(acc, acc shifted by 2 lanes, then by 1 lane)
-    for (const shift of [8, 4]) {
-      f.get(acc).get(acc);
-      const shuffle: number[] = [];
-      for (let k = 0; k < 16; k++) shuffle.push((k + shift) % 16);
-      f.i8x16Shuffle(shuffle).set(lane);
-      combine(acc, lane);
-    }
-    f.block().loop();
-    f.get(i).get(n).i32GeS().brIf(1);
-    f.get(p).v128Load32Splat().set(x);
-    combine(acc, x);
-    f.get(p).i32(4).i32Add().set(p);
-    f.get(i).i32(1).i32Add().set(i);
-    f.br(0).end().end();
-    f.get(out).get(acc).f32x4ExtractLane(0).f32Store();
-    f.get(out).i32(4).i32Add().set(out);
-    f.get(table).i32(4).i32Add().set(table);
-    f.get(rows).i32(1).i32Sub().set(rows);
-    f.br(0).end().end();
+    f.countDown(rows, () => {
+      f.get(table).i32Load().set(p);
+      f32x4Const(f, identity).set(acc);
+      f.i32(0).set(i);
+      f.block().loop();
+      f.get(i).i32(4).i32Add().get(n).i32GtS().brIf(1);
+      f.get(p).v128Load().set(x);
+      combine(acc, x);
+      f.get(p).i32(16).i32Add().set(p);
+      f.get(i).i32(4).i32Add().set(i);
+      f.br(0).end().end();
+      // lanes: acc = combine(acc, acc shifted by 2 lanes, then by 1 lane)
+      for (const shift of [8, 4]) {
+        f.get(acc).get(acc);
+        const shuffle: number[] = [];
+        for (let k = 0; k < 16; k++) shuffle.push((k + shift) % 16);
+        f.i8x16Shuffle(shuffle).set(lane);
+        combine(acc, lane);
+      }
+      f.block().loop();
+      f.get(i).get(n).i32GeS().brIf(1);
+      f.get(p).v128Load32Splat().set(x);
+      combine(acc, x);
+      f.get(p).i32(4).i32Add().set(p);
+      f.get(i).i32(1).i32Add().set(i);
+      f.br(0).end().end();
+      f.get(out).get(acc).f32x4ExtractLane(0).f32Store();
+      f.get(out).i32(4).i32Add().set(out);
+      f.get(table).i32(4).i32Add().set(table);
+    });
   });
 }
 
@@ -296,35 +290,30 @@ function emitReduceRows(mod: ModuleBuilder, op: SimdReduceOp): void {
  */
 function emitCopy(mod: ModuleBuilder, bytes: 1 | 4 | 8): void {
   mod.add(`copy_${bytes}`, [I32, I32, I32, I32, I32], [], (f) => {
-    const [table, rows, n, out, sx] = [0, 1, 2, 3, 4].map((i) => f.param(i)) as [Local, Local, Local, Local, Local];
+    const [table, rows, n, out, sx] = f.params() as [Local, Local, Local, Local, Local];
     const p = f.local(I32);
     const i = f.local(I32);
     const step = f.local(I32);
     const rowBytes = f.local(I32);
     f.get(sx).i32(bytes).i32Mul().set(step);
     f.get(n).i32(bytes).i32Mul().set(rowBytes);
-    f.block().loop();
-    f.get(rows).i32Eqz().brIf(1);
-    f.get(table).i32Load().set(p);
-    f.get(sx).i32(1).i32Eq().if();
-    f.get(out).get(p).get(rowBytes).memoryCopy();
-    f.get(out).get(rowBytes).i32Add().set(out);
-    f.else();
-    f.i32(0).set(i);
-    f.block().loop();
-    f.get(i).get(n).i32GeS().brIf(1);
-    f.get(out).get(p);
-    if (bytes === 1) f.i32Load8U().i32Store8();
-    else if (bytes === 4) f.i32Load().i32Store();
-    else f.f64Load().f64Store();
-    f.get(out).i32(bytes).i32Add().set(out);
-    f.get(p).get(step).i32Add().set(p);
-    f.get(i).i32(1).i32Add().set(i);
-    f.br(0).end().end();
-    f.end();
-    f.get(table).i32(4).i32Add().set(table);
-    f.get(rows).i32(1).i32Sub().set(rows);
-    f.br(0).end().end();
+    f.countDown(rows, () => {
+      f.get(table).i32Load().set(p);
+      f.get(sx).i32(1).i32Eq().if();
+      f.get(out).get(p).get(rowBytes).memoryCopy();
+      f.get(out).get(rowBytes).i32Add().set(out);
+      f.else();
+      f.upTo(i, n, () => {
+        f.get(out).get(p);
+        if (bytes === 1) f.i32Load8U().i32Store8();
+        else if (bytes === 4) f.i32Load().i32Store();
+        else f.f64Load().f64Store();
+        f.get(out).i32(bytes).i32Add().set(out);
+        f.get(p).get(step).i32Add().set(p);
+      });
+      f.end();
+      f.get(table).i32(4).i32Add().set(table);
+    });
   });
 }
 
@@ -336,7 +325,7 @@ function emitCopy(mod: ModuleBuilder, bytes: 1 | 4 | 8): void {
  */
 function emitWhere(mod: ModuleBuilder): void {
   mod.add("where_f32", [I32, I32, I32, I32, I32, I32, I32], [], (f) => {
-    const [table, rows, n, out, sc, sa, sb] = [0, 1, 2, 3, 4, 5, 6].map((i) => f.param(i)) as [Local, Local, Local, Local, Local, Local, Local];
+    const [table, rows, n, out, sc, sa, sb] = f.params() as [Local, Local, Local, Local, Local, Local, Local];
     const pc = f.local(I32);
     const pa = f.local(I32);
     const pb = f.local(I32);
@@ -355,35 +344,33 @@ function emitWhere(mod: ModuleBuilder): void {
     f.get(sa).i32(1).i32Eq().set(ca);
     f.get(sb).i32(1).i32Eq().set(cb);
     f.get(sc).i32(1).i32LeU().get(sa).i32(1).i32LeU().i32And().get(sb).i32(1).i32LeU().i32And().set(ok);
-    f.block().loop();
-    f.get(rows).i32Eqz().brIf(1);
-    f.get(table).i32Load().set(pc);
-    f.get(table).i32Load(4).set(pa);
-    f.get(table).i32Load(8).set(pb);
-    emitRowLoop(f, n, ok, out, (vector) => {
-      // the condition's bytes widened to four i32 lanes
-      if (vector) {
-        f.get(cc).if();
-        f.get(pc).v128Load32Splat().set(c);
-        f.get(pc).i32(4).i32Add().set(pc);
-        f.else();
-        f.get(pc).i32Load8U().v("i8x16.splat").set(c);
-        f.end();
-      } else {
-        f.get(pc).i32Load8U().v("i8x16.splat").set(c);
-        f.get(pc).get(sc).i32Add().set(pc);
-      }
-      f.get(c).v("i16x8.extend_low_i8x16_u").v("i32x4.extend_low_i16x8_u").set(c);
-      emitOperandLoad(f, pa, sab, ca, a, vector);
-      emitOperandLoad(f, pb, sbb, cb, b, vector);
-      f.get(a).get(b);
-      f.get(c);
-      i32x4Const(f, 0).v("i32x4.ne");
-      f.v("v128.bitselect");
+    f.countDown(rows, () => {
+      f.get(table).i32Load().set(pc);
+      f.get(table).i32Load(4).set(pa);
+      f.get(table).i32Load(8).set(pb);
+      emitRowLoop(f, n, ok, out, (vector) => {
+        // the condition's bytes widened to four i32 lanes
+        if (vector) {
+          f.get(cc).if();
+          f.get(pc).v128Load32Splat().set(c);
+          f.get(pc).i32(4).i32Add().set(pc);
+          f.else();
+          f.get(pc).i32Load8U().v("i8x16.splat").set(c);
+          f.end();
+        } else {
+          f.get(pc).i32Load8U().v("i8x16.splat").set(c);
+          f.get(pc).get(sc).i32Add().set(pc);
+        }
+        f.get(c).v("i16x8.extend_low_i8x16_u").v("i32x4.extend_low_i16x8_u").set(c);
+        emitOperandLoad(f, pa, sab, ca, a, vector);
+        emitOperandLoad(f, pb, sbb, cb, b, vector);
+        f.get(a).get(b);
+        f.get(c);
+        i32x4Const(f, 0).v("i32x4.ne");
+        f.v("v128.bitselect");
     });
     f.get(table).i32(12).i32Add().set(table);
-    f.get(rows).i32(1).i32Sub().set(rows);
-    f.br(0).end().end();
+    });
   });
 }
 

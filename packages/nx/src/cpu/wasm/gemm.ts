@@ -76,11 +76,6 @@ function addLocal(f: Fn, p: Local, q: Local): void {
   f.get(p).get(q).i32Add().set(p);
 }
 
-/** `minI32(f, a, c)` pushes `min(a, c)` for an i32 local and a constant. */
-function minI32(f: Fn, a: Local, c: number): void {
-  f.get(a).i32(c).get(a).i32(c).i32LtS().select();
-}
-
 /**
  * `emitMicro(mod, lanes, shape, rows)` adds `micro<rows>(pa, pb, kc, c, ldc, accumulate)`:
  * the `rows × NR` tile of `C` at byte address `c` (row stride `ldc` bytes)
@@ -93,7 +88,7 @@ function emitMicro(mod: ModuleBuilder, lanes: Lanes, s: GemmShape, rows: number,
   const nr = s.nv * lanes.lanes;
   const splatLoad = (f: Fn, offset: number): Fn => (es === 4 ? f.v128Load32Splat(offset) : f.v128Load64Splat(offset));
   return mod.add(`gemm_${lanes.name}_micro${rows}`, [I32, I32, I32, I32, I32, I32], [], (f) => {
-    const [pa, pb, kc, c, ldc, accumulate] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i)) as [Local, Local, Local, Local, Local, Local];
+    const [pa, pb, kc, c, ldc, accumulate] = f.params() as [Local, Local, Local, Local, Local, Local];
     const acc: Local[] = [];
     for (let i = 0; i < rows * s.nv; i++) acc.push(f.local(V128));
     const b: Local[] = [];
@@ -160,34 +155,29 @@ function emitTileCopy(mod: ModuleBuilder, lanes: Lanes): number {
   const es = lanes.bytes;
   const shift = es === 4 ? 2 : 3;
   return mod.add(`gemm_${lanes.name}_tile`, [I32, I32, I32, I32, I32, I32, I32], [], (f) => {
-    const [src, c, ldc, rows, cols, nr, accumulate] = [0, 1, 2, 3, 4, 5, 6].map((i) => f.param(i)) as Local[] as [Local, Local, Local, Local, Local, Local, Local];
+    const [src, c, ldc, rows, cols, nr, accumulate] = f.params() as [Local, Local, Local, Local, Local, Local, Local];
     const j = f.local(I32);
     const v = f.local(es === 4 ? F32 : F64);
     const load = (): Fn => (es === 4 ? f.f32Load() : f.f64Load());
     const add = (): Fn => (es === 4 ? f.f32Add() : f.f64Add());
     const cAddress = (): Fn => f.get(c).get(j).i32(shift).i32Shl().i32Add();
-    f.block().loop();
-    f.get(rows).i32Eqz().brIf(1);
-    f.i32(0).set(j);
-    f.block().loop();
-    f.get(j).get(cols).i32GeS().brIf(1);
-    cAddress();
-    f.get(src).get(j).i32(shift).i32Shl().i32Add();
-    load().set(v);
-    // stack: address; value = accumulate ? v + C[j] : v
-    f.get(v);
-    cAddress();
-    load();
-    add();
-    f.get(v).get(accumulate).select();
-    if (es === 4) f.f32Store();
-    else f.f64Store();
-    addTo(f, j, 1);
-    f.br(0).end().end();
-    f.get(src).get(nr).i32(shift).i32Shl().i32Add().set(src);
-    addLocal(f, c, ldc);
-    addTo(f, rows, -1);
-    f.br(0).end().end();
+    f.countDown(rows, () => {
+      f.upTo(j, cols, () => {
+        cAddress();
+        f.get(src).get(j).i32(shift).i32Shl().i32Add();
+        load().set(v);
+        // stack: address; value = accumulate ? v + C[j] : v
+        f.get(v);
+        cAddress();
+        load();
+        add();
+        f.get(v).get(accumulate).select();
+        if (es === 4) f.f32Store();
+        else f.f64Store();
+      });
+      f.get(src).get(nr).i32(shift).i32Shl().i32Add().set(src);
+      addLocal(f, c, ldc);
+    });
   });
 }
 
@@ -201,7 +191,7 @@ function emitPackA(mod: ModuleBuilder, lanes: Lanes, s: GemmShape): number {
   const es = lanes.bytes;
   const shift = es === 4 ? 2 : 3;
   return mod.add(`gemm_${lanes.name}_packA`, [I32, I32, I32, I32, I32, I32], [], (f) => {
-    const [a, rs, cs, mc, kc, dst] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i)) as [Local, Local, Local, Local, Local, Local];
+    const [a, rs, cs, mc, kc, dst] = f.params() as [Local, Local, Local, Local, Local, Local];
     const i = f.local(I32);
     const p = f.local(I32);
     const q = f.local(I32);
@@ -209,25 +199,21 @@ function emitPackA(mod: ModuleBuilder, lanes: Lanes, s: GemmShape): number {
     const csb = f.local(I32);
     f.get(cs).i32(shift).i32Shl().set(csb);
     // for each row i: p walks A's row, q walks the sliver's column r = i mod mr
-    f.block().loop();
-    f.get(i).get(mc).i32GeS().brIf(1);
-    f.get(a).get(i).get(rs).i32Mul().i32(shift).i32Shl().i32Add().set(p);
-    // q = dst + ((i / mr) * mr * kc + i mod mr) * es
-    f.get(dst);
-    f.get(i).i32(s.mr).i32DivS().get(kc).i32Mul().i32(s.mr).i32Mul();
-    f.get(i).i32(s.mr).i32RemS().i32Add();
-    f.i32(shift).i32Shl().i32Add().set(q);
-    f.get(kc).set(t);
-    f.block().loop();
-    f.get(t).i32Eqz().brIf(1);
-    if (es === 4) f.get(q).get(p).f32Load().f32Store();
-    else f.get(q).get(p).f64Load().f64Store();
-    addLocal(f, p, csb);
-    addTo(f, q, s.mr * es);
-    addTo(f, t, -1);
-    f.br(0).end().end();
-    addTo(f, i, 1);
-    f.br(0).end().end();
+    f.upTo(i, mc, () => {
+      f.get(a).get(i).get(rs).i32Mul().i32(shift).i32Shl().i32Add().set(p);
+      // q = dst + ((i / mr) * mr * kc + i mod mr) * es
+      f.get(dst);
+      f.get(i).i32(s.mr).i32DivS().get(kc).i32Mul().i32(s.mr).i32Mul();
+      f.get(i).i32(s.mr).i32RemS().i32Add();
+      f.i32(shift).i32Shl().i32Add().set(q);
+      f.get(kc).set(t);
+      f.countDown(t, () => {
+        if (es === 4) f.get(q).get(p).f32Load().f32Store();
+        else f.get(q).get(p).f64Load().f64Store();
+        addLocal(f, p, csb);
+        addTo(f, q, s.mr * es);
+      });
+    });
   });
 }
 
@@ -245,8 +231,7 @@ function emitPackB(mod: ModuleBuilder, lanes: Lanes, s: GemmShape): number {
   const shift = es === 4 ? 2 : 3;
   const nr = s.nv * lanes.lanes;
   return mod.add(`gemm_${lanes.name}_packB`, [I32, I32, I32, I32, I32, I32], [], (f) => {
-    const [b, rs, cs, k, n, dst] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i)) as [Local, Local, Local, Local, Local, Local];
-    const tmp = f.local(I32);
+    const [b, rs, cs, k, n, dst] = f.params() as [Local, Local, Local, Local, Local, Local];
     const pc = f.local(I32);
     const kcb = f.local(I32);
     const jr = f.local(I32);
@@ -260,50 +245,32 @@ function emitPackB(mod: ModuleBuilder, lanes: Lanes, s: GemmShape): number {
     f.get(rs).i32(shift).i32Shl().set(rsb);
     f.get(cs).i32(shift).i32Shl().set(csb);
     f.get(dst).set(q);
-    f.block().loop(); // pc
-    f.get(pc).get(k).i32GeS().brIf(1);
-    f.get(k).get(pc).i32Sub().set(tmp);
-    minI32(f, tmp, s.kc);
-    f.set(kcb);
-    f.i32(0).set(jr);
-    f.block().loop(); // jr
-    f.get(jr).get(n).i32GeS().brIf(1);
-    f.get(n).get(jr).i32Sub().set(tmp);
-    minI32(f, tmp, nr);
-    f.set(cols);
-    // p = b + (pc * rs + jr * cs) * es
-    f.get(b).get(pc).get(rs).i32Mul().get(jr).get(cs).i32Mul().i32Add().i32(shift).i32Shl().i32Add().set(p);
-    f.get(kcb).set(t);
-    // fast path: a full sliver of contiguous columns is NR/lanes vector copies per step
-    f.get(cols).i32(nr).i32Eq().get(cs).i32(1).i32Eq().i32And().if();
-    f.block().loop();
-    f.get(t).i32Eqz().brIf(1);
-    for (let v = 0; v < s.nv; v++) f.get(q).get(p).v128Load(v * 16).v128Store(v * 16);
-    addLocal(f, p, rsb);
-    addTo(f, q, nr * es);
-    addTo(f, t, -1);
-    f.br(0).end().end();
-    f.else();
-    f.block().loop();
-    f.get(t).i32Eqz().brIf(1);
-    f.i32(0).set(col);
-    f.block().loop();
-    f.get(col).get(cols).i32GeS().brIf(1);
-    f.get(q).get(col).i32(shift).i32Shl().i32Add();
-    f.get(p).get(col).get(csb).i32Mul().i32Add();
-    if (es === 4) f.f32Load().f32Store();
-    else f.f64Load().f64Store();
-    addTo(f, col, 1);
-    f.br(0).end().end();
-    addLocal(f, p, rsb);
-    addTo(f, q, nr * es);
-    addTo(f, t, -1);
-    f.br(0).end().end();
-    f.end();
-    addTo(f, jr, nr);
-    f.br(0).end().end();
-    addTo(f, pc, s.kc);
-    f.br(0).end().end();
+    f.blocks(pc, k, s.kc, kcb, () => {
+      f.blocks(jr, n, nr, cols, () => {
+        // p = b + (pc * rs + jr * cs) * es
+        f.get(b).get(pc).get(rs).i32Mul().get(jr).get(cs).i32Mul().i32Add().i32(shift).i32Shl().i32Add().set(p);
+        f.get(kcb).set(t);
+        // fast path: a full sliver of contiguous columns is NR/lanes vector copies per step
+        f.get(cols).i32(nr).i32Eq().get(cs).i32(1).i32Eq().i32And().if();
+        f.countDown(t, () => {
+          for (let v = 0; v < s.nv; v++) f.get(q).get(p).v128Load(v * 16).v128Store(v * 16);
+          addLocal(f, p, rsb);
+          addTo(f, q, nr * es);
+        });
+        f.else();
+        f.countDown(t, () => {
+          f.upTo(col, cols, () => {
+            f.get(q).get(col).i32(shift).i32Shl().i32Add();
+            f.get(p).get(col).get(csb).i32Mul().i32Add();
+            if (es === 4) f.f32Load().f32Store();
+            else f.f64Load().f64Store();
+          });
+          addLocal(f, p, rsb);
+          addTo(f, q, nr * es);
+        });
+        f.end();
+      });
+    });
   });
 }
 
@@ -327,8 +294,7 @@ export function emitGemm(mod: ModuleBuilder, lanes: Lanes, s: GemmShape, fma = f
   const packA = emitPackA(mod, lanes, s);
   emitPackB(mod, lanes, s);
   mod.add(`gemm_${lanes.name}`, [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], [], (f) => {
-    const [a, rs, cs, pb, c, ldc, m, n, k, scratch] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => f.param(i)) as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
-    const tmp = f.local(I32);
+    const [a, rs, cs, pb, c, ldc, m, n, k, scratch] = f.params() as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
     const ic = f.local(I32);
     const mcb = f.local(I32);
     const pc = f.local(I32);
@@ -348,56 +314,33 @@ export function emitGemm(mod: ModuleBuilder, lanes: Lanes, s: GemmShape, fma = f
     f.get(scratch).i32(s.mc * s.kc * es).i32Add().set(tileAt);
     // npad = ceil(n / nr) * nr
     f.get(n).i32(nr - 1).i32Add().i32(nr).i32DivS().i32(nr).i32Mul().set(npad);
-    f.block().loop(); // ic
-    f.get(ic).get(m).i32GeS().brIf(1);
-    f.get(m).get(ic).i32Sub().set(tmp);
-    minI32(f, tmp, s.mc);
-    f.set(mcb);
-    f.i32(0).set(pc);
-    f.block().loop(); // pc
-    f.get(pc).get(k).i32GeS().brIf(1);
-    f.get(k).get(pc).i32Sub().set(tmp);
-    minI32(f, tmp, s.kc);
-    f.set(kcb);
-    f.get(pc).i32(0).i32GtS().set(accumulate);
-    // packA(a + (ic * rs + pc * cs) * es, rs, cs, mcb, kcb, scratch)
-    f.get(a).get(ic).get(rs).i32Mul().get(pc).get(cs).i32Mul().i32Add().i32(shift).i32Shl().i32Add();
-    f.get(rs).get(cs).get(mcb).get(kcb).get(scratch).call(packA);
-    f.i32(0).set(jr);
-    f.block().loop(); // jr
-    f.get(jr).get(n).i32GeS().brIf(1);
-    f.get(n).get(jr).i32Sub().set(tmp);
-    minI32(f, tmp, nr);
-    f.set(cols);
-    // bs = pb + (pc * npad + jr * kcb) * es
-    f.get(pb).get(pc).get(npad).i32Mul().get(jr).get(kcb).i32Mul().i32Add().i32(shift).i32Shl().i32Add().set(bs);
-    f.i32(0).set(ir);
-    f.block().loop(); // ir
-    f.get(ir).get(mcb).i32GeS().brIf(1);
-    f.get(mcb).get(ir).i32Sub().set(tmp);
-    minI32(f, tmp, s.mr);
-    f.set(rows);
-    // cp = c + ((ic + ir) * ldc + jr) * es ; ap = scratch + ir * kcb * es
-    f.get(c).get(ic).get(ir).i32Add().get(ldc).i32Mul().get(jr).i32Add().i32(shift).i32Shl().i32Add().set(cp);
-    f.get(scratch).get(ir).get(kcb).i32Mul().i32(shift).i32Shl().i32Add().set(ap);
-    f.get(cols).i32(nr).i32Eq().if();
-    // dispatch on rows: micro[rows - 1]
-    for (let r = s.mr; r >= 1; r--) {
-      f.get(rows).i32(r).i32Eq().if();
-      f.get(ap).get(bs).get(kcb).get(cp).get(ldcb).get(accumulate).call(micro[r - 1] as number);
-      f.end();
-    }
-    f.else();
-    f.get(ap).get(bs).get(kcb).get(tileAt).i32(nr * es).i32(0).call(micro[s.mr - 1] as number);
-    f.get(tileAt).get(cp).get(ldcb).get(rows).get(cols).i32(nr).get(accumulate).call(tile);
-    f.end();
-    addTo(f, ir, s.mr);
-    f.br(0).end().end();
-    addTo(f, jr, nr);
-    f.br(0).end().end();
-    addTo(f, pc, s.kc);
-    f.br(0).end().end();
-    addTo(f, ic, s.mc);
-    f.br(0).end().end();
+    f.blocks(ic, m, s.mc, mcb, () => {
+      f.blocks(pc, k, s.kc, kcb, () => {
+        f.get(pc).i32(0).i32GtS().set(accumulate);
+        // packA(a + (ic * rs + pc * cs) * es, rs, cs, mcb, kcb, scratch)
+        f.get(a).get(ic).get(rs).i32Mul().get(pc).get(cs).i32Mul().i32Add().i32(shift).i32Shl().i32Add();
+        f.get(rs).get(cs).get(mcb).get(kcb).get(scratch).call(packA);
+        f.blocks(jr, n, nr, cols, () => {
+          // bs = pb + (pc * npad + jr * kcb) * es
+          f.get(pb).get(pc).get(npad).i32Mul().get(jr).get(kcb).i32Mul().i32Add().i32(shift).i32Shl().i32Add().set(bs);
+          f.blocks(ir, mcb, s.mr, rows, () => {
+            // cp = c + ((ic + ir) * ldc + jr) * es ; ap = scratch + ir * kcb * es
+            f.get(c).get(ic).get(ir).i32Add().get(ldc).i32Mul().get(jr).i32Add().i32(shift).i32Shl().i32Add().set(cp);
+            f.get(scratch).get(ir).get(kcb).i32Mul().i32(shift).i32Shl().i32Add().set(ap);
+            f.get(cols).i32(nr).i32Eq().if();
+            // dispatch on rows: micro[rows - 1]
+            for (let r = s.mr; r >= 1; r--) {
+              f.get(rows).i32(r).i32Eq().if();
+              f.get(ap).get(bs).get(kcb).get(cp).get(ldcb).get(accumulate).call(micro[r - 1] as number);
+              f.end();
+            }
+            f.else();
+            f.get(ap).get(bs).get(kcb).get(tileAt).i32(nr * es).i32(0).call(micro[s.mr - 1] as number);
+            f.get(tileAt).get(cp).get(ldcb).get(rows).get(cols).i32(nr).get(accumulate).call(tile);
+            f.end();
+          });
+        });
+      });
+    });
   });
 }
