@@ -63,6 +63,9 @@ describe("wasm matmul", () => {
     [13, 259, 17],
     [65, 9, 257],
     [73, 70, 75],
+    // fewer than 16 rows and a multiple of 8 columns: B read in place when row-major
+    [3, 40, 24],
+    [13, 300, 16],
   ];
   for (const [m, k, n] of sizes) {
     it(`[${m},${k}] @ [${k},${n}] in every layout (A·B, A·Bᵀ, Aᵀ·B, Aᵀ·Bᵀ)`, () => {
@@ -84,8 +87,10 @@ describe("wasm matmul", () => {
     });
   }
 
-  it("float64 products match to float64 rounding", () => {
-    const [m, k, n] = [19, 33, 21];
+  it.each([
+    [19, 33, 21],
+    [5, 9, 12],
+  ])("float64 [%i,%i] @ [%i,·] products match to float64 rounding", (m, k, n) => {
     const a = Float64Array.from(values(m * k, 3));
     const b = Float64Array.from(values(k * n, 4));
     const got = nx.matmul(nx.tensor(a, { shape: [m, k], dtype: "float64" }), nx.tensor(b, { shape: [k, n], dtype: "float64" })).dataSync();

@@ -18,7 +18,7 @@
  * share a product: `B` is packed once and each thread runs `gemm` on its own
  * rows with its own `A` scratch.
  */
-import type { Fn, Local, ModuleBuilder, SimdOp } from "./assembler.js";
+import type { Fn, Local, ModuleBuilder, SimdOp, ValType } from "./assembler.js";
 import { F32, F64, I32, V128 } from "./assembler.js";
 
 /** A float type's vector instructions: element size and lanes per v128. */
@@ -82,20 +82,26 @@ function addLocal(f: Fn, p: Local, q: Local): void {
  * gets (or, when `accumulate` ≠ 0, adds) the product of the packed `A`
  * sliver at `pa` (`mr` values per step, the first `rows` used) and the
  * packed `B` sliver at `pb` (`NR` values per step), over `kc ≥ 1` steps.
+ * The `direct` variant (`micro<rows>_direct`, one more parameter `ldb`)
+ * reads `B` in place instead: `NR` contiguous values per step, steps `ldb`
+ * bytes apart.
  */
-function emitMicro(mod: ModuleBuilder, lanes: Lanes, s: GemmShape, rows: number, fma: boolean): number {
+function emitMicro(mod: ModuleBuilder, lanes: Lanes, s: GemmShape, rows: number, fma: boolean, direct: boolean): number {
   const es = lanes.bytes;
   const nr = s.nv * lanes.lanes;
   const splatLoad = (f: Fn, offset: number): Fn => (es === 4 ? f.v128Load32Splat(offset) : f.v128Load64Splat(offset));
-  return mod.add(`gemm_${lanes.name}_micro${rows}`, [I32, I32, I32, I32, I32, I32], [], (f) => {
-    const [pa, pb, kc, c, ldc, accumulate] = f.params() as [Local, Local, Local, Local, Local, Local];
+  const params = new Array<ValType>(direct ? 7 : 6).fill(I32);
+  return mod.add(`gemm_${lanes.name}_micro${rows}${direct ? "_direct" : ""}`, params, [], (f) => {
+    const [pa, pb, kc, c, ldc, accumulate, ldb] = f.params() as [Local, Local, Local, Local, Local, Local, Local];
     const acc: Local[] = [];
     for (let i = 0; i < rows * s.nv; i++) acc.push(f.local(V128));
     const b: Local[] = [];
     for (let v = 0; v < s.nv; v++) b.push(f.local(V128));
     const a = f.local(V128);
     const step = (u: number): void => {
-      for (let v = 0; v < s.nv; v++) f.get(pb).v128Load((u * nr + v * lanes.lanes) * es).set(b[v] as Local);
+      // packed: the step's NR values follow the previous step's; direct: the next row of B, ldb bytes on
+      for (let v = 0; v < s.nv; v++) f.get(pb).v128Load(((direct ? 0 : u * nr) + v * lanes.lanes) * es).set(b[v] as Local);
+      if (direct) addLocal(f, pb, ldb);
       for (let r = 0; r < rows; r++) {
         splatLoad(f.get(pa), (u * s.mr + r) * es).set(a);
         for (let v = 0; v < s.nv; v++) {
@@ -114,14 +120,14 @@ function emitMicro(mod: ModuleBuilder, lanes: Lanes, s: GemmShape, rows: number,
     f.get(kc).i32(s.unroll).i32LtS().brIf(1);
     for (let u = 0; u < s.unroll; u++) step(u);
     addTo(f, pa, s.unroll * s.mr * es);
-    addTo(f, pb, s.unroll * nr * es);
+    if (!direct) addTo(f, pb, s.unroll * nr * es);
     addTo(f, kc, -s.unroll);
     f.br(0).end().end();
     f.block().loop();
     f.get(kc).i32Eqz().brIf(1);
     step(0);
     addTo(f, pa, s.mr * es);
-    addTo(f, pb, nr * es);
+    if (!direct) addTo(f, pb, nr * es);
     addTo(f, kc, -1);
     f.br(0).end().end();
     // Store or accumulate the tile.
@@ -285,16 +291,45 @@ function emitPackB(mod: ModuleBuilder, lanes: Lanes, s: GemmShape): number {
  * `relaxed_madd` (a fused multiply-add where the engine fuses it).
  */
 export function emitGemm(mod: ModuleBuilder, lanes: Lanes, s: GemmShape, fma = false): void {
-  const es = lanes.bytes;
-  const shift = es === 4 ? 2 : 3;
-  const nr = s.nv * lanes.lanes;
   const micro: number[] = [];
-  for (let r = 1; r <= s.mr; r++) micro.push(emitMicro(mod, lanes, s, r, fma));
+  const microDirect: number[] = [];
+  for (let r = 1; r <= s.mr; r++) micro.push(emitMicro(mod, lanes, s, r, fma, false));
+  for (let r = 1; r <= s.mr; r++) microDirect.push(emitMicro(mod, lanes, s, r, fma, true));
   const tile = emitTileCopy(mod, lanes);
   const packA = emitPackA(mod, lanes, s);
   emitPackB(mod, lanes, s);
-  mod.add(`gemm_${lanes.name}`, [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], [], (f) => {
-    const [a, rs, cs, pb, c, ldc, m, n, k, scratch] = f.params() as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
+  emitDriver(mod, lanes, s, { micro, tile, packA, direct: false });
+  emitDriver(mod, lanes, s, { micro: microDirect, tile, packA, direct: true });
+}
+
+/** The functions a GEMM driver calls, and whether it reads `B` packed or in place. */
+interface DriverParts {
+  readonly micro: readonly number[];
+  readonly tile: number;
+  readonly packA: number;
+  readonly direct: boolean;
+}
+
+/**
+ * `emitDriver(mod, lanes, shape, parts)` adds `gemm_<t>` (packed `B`, as
+ * documented on {@link emitGemm}) or, with `parts.direct`,
+ * `gemm_<t>_direct(a, rs, cs, b, ldb, c, ldc, m, n, k, scratch)`, which reads
+ * a row-major `B` (row stride `ldb` elements, `n` a multiple of `NR`) in
+ * place: for products with few rows, where packing `B` would cost as much
+ * as the product.
+ */
+function emitDriver(mod: ModuleBuilder, lanes: Lanes, s: GemmShape, parts: DriverParts): void {
+  const es = lanes.bytes;
+  const shift = es === 4 ? 2 : 3;
+  const nr = s.nv * lanes.lanes;
+  const { micro, tile, packA, direct } = parts;
+  const params = new Array<ValType>(direct ? 11 : 10).fill(I32);
+  mod.add(`gemm_${lanes.name}${direct ? "_direct" : ""}`, params, [], (f) => {
+    const args = f.params();
+    const [a, rs, cs, pb] = args as [Local, Local, Local, Local];
+    const ldb = direct ? (args[4] as Local) : pb;
+    const [c, ldc, m, n, k, scratch] = args.slice(direct ? 5 : 4) as [Local, Local, Local, Local, Local, Local];
+    const ldbb = f.local(I32);
     const ic = f.local(I32);
     const mcb = f.local(I32);
     const pc = f.local(I32);
@@ -311,6 +346,7 @@ export function emitGemm(mod: ModuleBuilder, lanes: Lanes, s: GemmShape, fma = f
     const tileAt = f.local(I32);
     const accumulate = f.local(I32);
     f.get(ldc).i32(shift).i32Shl().set(ldcb);
+    f.get(ldb).i32(shift).i32Shl().set(ldbb);
     f.get(scratch).i32(s.mc * s.kc * es).i32Add().set(tileAt);
     // npad = ceil(n / nr) * nr
     f.get(n).i32(nr - 1).i32Add().i32(nr).i32DivS().i32(nr).i32Mul().set(npad);
@@ -321,8 +357,9 @@ export function emitGemm(mod: ModuleBuilder, lanes: Lanes, s: GemmShape, fma = f
         f.get(a).get(ic).get(rs).i32Mul().get(pc).get(cs).i32Mul().i32Add().i32(shift).i32Shl().i32Add();
         f.get(rs).get(cs).get(mcb).get(kcb).get(scratch).call(packA);
         f.blocks(jr, n, nr, cols, () => {
-          // bs = pb + (pc * npad + jr * kcb) * es
-          f.get(pb).get(pc).get(npad).i32Mul().get(jr).get(kcb).i32Mul().i32Add().i32(shift).i32Shl().i32Add().set(bs);
+          // packed: bs = pb + (pc * npad + jr * kcb) * es; direct: bs = b + (pc * ldb + jr) * es
+          if (direct) f.get(pb).get(pc).get(ldb).i32Mul().get(jr).i32Add().i32(shift).i32Shl().i32Add().set(bs);
+          else f.get(pb).get(pc).get(npad).i32Mul().get(jr).get(kcb).i32Mul().i32Add().i32(shift).i32Shl().i32Add().set(bs);
           f.blocks(ir, mcb, s.mr, rows, () => {
             // cp = c + ((ic + ir) * ldc + jr) * es ; ap = scratch + ir * kcb * es
             f.get(c).get(ic).get(ir).i32Add().get(ldc).i32Mul().get(jr).i32Add().i32(shift).i32Shl().i32Add().set(cp);
@@ -331,11 +368,15 @@ export function emitGemm(mod: ModuleBuilder, lanes: Lanes, s: GemmShape, fma = f
             // dispatch on rows: micro[rows - 1]
             for (let r = s.mr; r >= 1; r--) {
               f.get(rows).i32(r).i32Eq().if();
-              f.get(ap).get(bs).get(kcb).get(cp).get(ldcb).get(accumulate).call(micro[r - 1] as number);
+              f.get(ap).get(bs).get(kcb).get(cp).get(ldcb).get(accumulate);
+              if (direct) f.get(ldbb);
+              f.call(micro[r - 1] as number);
               f.end();
             }
             f.else();
-            f.get(ap).get(bs).get(kcb).get(tileAt).i32(nr * es).i32(0).call(micro[s.mr - 1] as number);
+            f.get(ap).get(bs).get(kcb).get(tileAt).i32(nr * es).i32(0);
+            if (direct) f.get(ldbb);
+            f.call(micro[s.mr - 1] as number);
             f.get(tileAt).get(cp).get(ldcb).get(rows).get(cols).i32(nr).get(accumulate).call(tile);
             f.end();
           });

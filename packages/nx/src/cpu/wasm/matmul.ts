@@ -14,6 +14,8 @@ import type { ThreadPool } from "./threads.js";
 const MIN_THREADED_WORK = 1 << 20;
 /** Arguments per GEMM task: `a, rs, cs, pb, c, ldc, m, n, k` (the thread adds its scratch). */
 const ARGC = 9;
+/** Products with fewer rows than this read a row-major `B` in place rather than packing it (packing would cost about `1/m` of the product). */
+const DIRECT_MAX_ROWS = 16;
 
 /**
  * `matmulInto(rt, pool, a, b, out)` writes `a @ b` (float32 or float64
@@ -52,6 +54,13 @@ export function matmulInto(rt: WasmRuntime, pool: ThreadPool | undefined, a: Vie
       bAt[e] = cursor.start(1) + j * cursor.step(1);
     }
   }
+  const nr = shape.nv * lanes.lanes;
+  const large = batch * m * n * k >= MIN_THREADED_WORK;
+  if (m < DIRECT_MAX_ROWS && csb === 1 && n % nr === 0 && !large) {
+    const direct = rt.kernels[`gemm_${lanes.name}_direct`] as (...args: number[]) => void;
+    for (let e = 0; e < batch; e++) direct(aBase + (aAt[e] as number) * es, rsa, csa, bBase + (bAt[e] as number) * es, rsb, out + e * m * n * es, n, m, n, k, rt.scratch);
+    return;
+  }
   // Pack B once per distinct entry (a broadcast B is packed once).
   const packedBytes = packedBBytes(lanes, shape, k, n);
   const packAt = new Int32Array(batch);
@@ -65,7 +74,6 @@ export function matmulInto(rt: WasmRuntime, pool: ThreadPool | undefined, a: Vie
     packB(bBase + (bAt[e] as number) * es, rsb, csb, k, n, packed + (packAt[e] as number) * packedBytes);
   }
   // Tasks: row chunks of each batch entry.
-  const large = batch * m * n * k >= MIN_THREADED_WORK;
   if (large) pool?.start();
   const threaded = pool !== undefined && large && pool.ready > 0;
   const threads = threaded ? pool.ready + 1 : 1;
