@@ -80,7 +80,10 @@ export type Local = number & { readonly __local: unique symbol };
  * stack-machine order: `f.get(x).get(y).f32x4Add().set(z)`.
  */
 export class Fn {
-  readonly #code: number[] = [];
+  #code: number[] = [];
+  /** Code run once at entry (hoisted constants), placed before `#code`. */
+  #prologue: number[] = [];
+  readonly #constants = new Map<string, Local>();
   readonly #locals: ValType[] = [];
   readonly #params: readonly ValType[];
 
@@ -218,6 +221,25 @@ export class Fn {
   v128Store(offset = 0): this { return this.#simd(0x0b, 4, ...unsignedLeb(offset)); }
   v128Const(bytes: readonly number[]): this { return this.#simd(0x0c, ...bytes); }
   v128Zero(): this { return this.v128Const(new Array<number>(16).fill(0)); }
+  /**
+   * `v128Hoisted(bytes)` pushes a v128 constant kept in a local that the
+   * function sets once at entry, so a loop reads a register (or a stack slot)
+   * instead of rebuilding the constant every iteration.
+   */
+  v128Hoisted(bytes: readonly number[]): this {
+    const key = bytes.join(",");
+    let l = this.#constants.get(key);
+    if (l === undefined) {
+      const local = this.local(V128);
+      const code = this.#code;
+      this.#code = this.#prologue;
+      this.v128Const(bytes).set(local);
+      this.#code = code;
+      this.#constants.set(key, local);
+      l = local;
+    }
+    return this.get(l);
+  }
   /** `v` (a SIMD op of {@link SIMD}) applied to the operands on the stack. */
   v(op: SimdOp): this { return this.#simd(SIMD[op]); }
   /** `i8x16.shuffle` with 16 lane indices into the two operands (0-15 the first, 16-31 the second). */
@@ -237,7 +259,7 @@ export class Fn {
       if (last && last[1] === type) last[0] = (last[0] as number) + 1;
       else groups.push([1, type]);
     }
-    const body = [...vector(groups.map(([n, t]) => [...unsignedLeb(n as number), t as number])), ...this.#code, 0x0b];
+    const body = [...vector(groups.map(([n, t]) => [...unsignedLeb(n as number), t as number])), ...this.#prologue, ...this.#code, 0x0b];
     return [...unsignedLeb(body.length), ...body];
   }
 }

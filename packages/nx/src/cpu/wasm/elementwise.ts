@@ -23,14 +23,14 @@ export type SimdBinaryOp = (typeof SIMD_BINARY)[number];
 export type SimdUnaryOp = (typeof SIMD_UNARY)[number];
 export type SimdReduceOp = (typeof SIMD_REDUCE)[number];
 
-/** A `v128` constant of four equal float32 lanes. */
+/** A `v128` constant of four equal float32 lanes (hoisted out of loops). */
 function f32x4Const(f: Fn, v: number): Fn {
-  return f.v128Const([...new Uint8Array(new Float32Array([v, v, v, v]).buffer)]);
+  return f.v128Hoisted([...new Uint8Array(new Float32Array([v, v, v, v]).buffer)]);
 }
 
-/** A `v128` constant of four equal int32 lanes. */
+/** A `v128` constant of four equal int32 lanes (hoisted out of loops). */
 function i32x4Const(f: Fn, v: number): Fn {
-  return f.v128Const([...new Uint8Array(new Int32Array([v, v, v, v]).buffer)]);
+  return f.v128Hoisted([...new Uint8Array(new Int32Array([v, v, v, v]).buffer)]);
 }
 
 /**
@@ -56,12 +56,19 @@ function emitNanExtreme(f: Fn, a: Local, b: Local, greater: boolean): void {
 function emitExp(f: Fn, x: Local, t: Local): void {
   const n = f.local(V128);
   const r = f.local(V128);
-  // clamp to ±150 (beyond, the result is 0 or Infinity anyway); NaN propagates
+  const shifted = f.local(V128);
+  // Adding 1.5·2^23 rounds to the nearest integer (ties to even) and leaves it in the low mantissa bits.
+  const MAGIC = 12582912;
+  const MAGIC_BITS = 0x4b400000;
+  // clamp to ±150 (beyond, the result is 0 or Infinity anyway); pmin/pmax keep a NaN x
   f.get(x);
-  f32x4Const(f, 150).v("f32x4.min");
-  f32x4Const(f, -150).v("f32x4.max").set(t);
+  f32x4Const(f, 150).v("f32x4.pmin");
+  f32x4Const(f, -150).v("f32x4.pmax").set(t);
   f.get(t);
-  f32x4Const(f, Math.LOG2E).v("f32x4.mul").v("f32x4.nearest").set(n);
+  f32x4Const(f, Math.LOG2E).v("f32x4.mul");
+  f32x4Const(f, MAGIC).v("f32x4.add").set(shifted);
+  f.get(shifted);
+  f32x4Const(f, MAGIC).v("f32x4.sub").set(n);
   f.get(t).get(n);
   f32x4Const(f, 0.693359375).v("f32x4.mul").v("f32x4.sub");
   f.get(n);
@@ -75,8 +82,9 @@ function emitExp(f: Fn, x: Local, t: Local): void {
   f.get(r).get(r).v("f32x4.mul").v("f32x4.mul");
   f.get(r).v("f32x4.add");
   f32x4Const(f, 1).v("f32x4.add");
-  // × 2^h × 2^(n-h), h = n >> 1, each power built from its exponent bits
-  f.get(n).v("i32x4.trunc_sat_f32x4_s").set(n);
+  // × 2^h × 2^(n-h), h = n >> 1, each power built from its exponent bits (n as an integer: the shifted bits less the magic's)
+  f.get(shifted);
+  i32x4Const(f, MAGIC_BITS).v("i32x4.sub").set(n);
   f.get(n).i32(1).v("i32x4.shr_s").set(t);
   f.get(t);
   i32x4Const(f, 127).v("i32x4.add").i32(23).v("i32x4.shl").v("f32x4.mul");
