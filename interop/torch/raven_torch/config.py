@@ -7,10 +7,12 @@ objects of raven-ts (what a checkpoint's `raven.config` metadata holds), with
 the same defaults and the same checks. An option this twin does not know is
 an error, never silently ignored: a model it cannot mirror must not load.
 """
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 import json
 import math
 import re
+
+from .mlp import ACTIVATIONS
 
 NORM_KINDS = ("rmsNorm", "layerNorm")
 # The default epsilon of each norm kind (kaun-core's Layer.rmsNorm and Layer.layerNorm).
@@ -72,6 +74,9 @@ class _Options:
             if key not in known:
                 raise ConfigError("%s: unknown option %r (this twin mirrors %s)" % (cls.OWNER, key[:80], ", ".join(sorted(known))))
             kwargs[known[key]] = value
+        for f in fields(cls):
+            if f.default is MISSING and f.name not in kwargs:
+                raise ConfigError("%s: option %r is required" % (cls.OWNER, _camel(f.name)))
         config = cls(**kwargs)
         for key in cls.DERIVED:
             if key in options and options[key] != getattr(config, _snake(key)):
@@ -143,8 +148,6 @@ class DecoderLMConfig(_Options):
     OWNER = "decoderLM"
 
     def __post_init__(self):
-        from .mlp import ACTIVATIONS  # the MLP's options are checked where the MLP is defined
-
         o = self.OWNER
         _positive_int(o, "vocab_size", self.vocab_size)
         _positive_int(o, "num_layers", self.num_layers)

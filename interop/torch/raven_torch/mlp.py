@@ -16,13 +16,16 @@ ACTIVATIONS = {"gelu": F.gelu, "silu": F.silu, "relu": F.relu}
 
 
 class MLP(nn.Module):
-    """`mlp_out(activation(mlp_in(x)))` on `[..., embed_dim]`, both linear layers with bias."""
+    """`mlp_out(activation(mlp_in(x)))` on `[..., embed_dim]`, both linear layers with bias, initialised as raven-ts initialises them."""
 
     def __init__(self, embed_dim, mlp_dim, activation):
         super().__init__()
         self.activation = activation
         self.mlp_in = nn.Linear(embed_dim, mlp_dim)
         self.mlp_out = nn.Linear(mlp_dim, embed_dim)
+        for linear in (self.mlp_in, self.mlp_out):  # raven-ts's Layer.linear: Glorot-uniform weight, zero bias
+            nn.init.xavier_uniform_(linear.weight)
+            nn.init.zeros_(linear.bias)
 
     def forward(self, x):
         return self.mlp_out(ACTIVATIONS[self.activation](self.mlp_in(x)))

@@ -134,9 +134,6 @@ class TransformerBlock(nn.Module):
         self.attn = MultiHeadAttention(config.attention())
         self.mlp_norm = make_norm(config)
         self.mlp = MLP(config.embed_dim, config.mlp_dim, config.activation)
-        for linear in (self.mlp.mlp_in, self.mlp.mlp_out):
-            nn.init.xavier_uniform_(linear.weight)
-            nn.init.zeros_(linear.bias)
 
     def forward(self, x):
         h = x + F.dropout(self.attn(self.attn_norm(x)), self.dropout, self.training)

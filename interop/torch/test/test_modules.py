@@ -105,6 +105,7 @@ class Configs(unittest.TestCase):
             (lambda: DecoderLMConfig(vocab_size=5, embed_dim=8, num_layers=1, num_heads=2, activation="tanh"), "activation must be one of gelu, silu, relu"),
             (lambda: DecoderLMConfig(vocab_size=5, embed_dim=8, num_layers=1, num_heads=2, norm_eps=-1), "normEps must be >= 0.0"),
             (lambda: DecoderLMConfig.from_options({"vocabSize": 5, "embedDim": 8, "numLayers": 1, "numHeads": 2, "mlp": "swiglu"}), "unknown option 'mlp'"),
+            (lambda: DecoderLMConfig.from_options({"vocabSize": 5, "embedDim": 8, "numHeads": 2}), "decoderLM: option 'numLayers' is required"),
         ]
         for make, message in cases:
             with self.assertRaises(ConfigError) as ctx:
