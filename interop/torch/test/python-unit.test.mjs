@@ -11,7 +11,7 @@ test("python3 -m unittest discover -s test (raven_torch)", { skip: python === un
   const r = spawnSync(/** @type {string} */ (python), ["-m", "unittest", "discover", "-s", "test", "-p", "test_*.py", "-v"], {
     cwd: INTEROP_DIR,
     encoding: "utf8",
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", OMP_NUM_THREADS: "1" },
   });
   const summary = r.stderr.trim().split("\n").slice(-3).join(" ");
   assert.equal(r.status, 0, r.stderr);
