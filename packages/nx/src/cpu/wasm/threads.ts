@@ -28,6 +28,8 @@ const READY = 2;
 const FN = 3;
 const ARGC = 4;
 const ARGS = 5;
+/** Set by a worker whose task threw (the job still completes; the caller then throws). */
+const FAILED = 6;
 /** The task counter, a 64-bit word (job tag in the high half, tasks left in the low half) at byte 32. */
 const NEXT64_BYTE = 32;
 /** Bytes of the control block. */
@@ -64,7 +66,11 @@ function start(init) {
       const row = (args >>> 2) + (left - 1) * argc;
       const a = Array.from(words.subarray(row, row + argc));
       a.push(scratch);
-      fn(...a);
+      try {
+        fn(...a);
+      } catch {
+        Atomics.store(ctl, ${FAILED}, 1);
+      }
       Atomics.add(ctl, ${DONE}, 1);
       Atomics.notify(ctl, ${DONE});
     }
@@ -182,6 +188,7 @@ export class ThreadPool {
    * each of `tasks` rows of `argc` i32 arguments stored at byte address
    * `args`, on this thread and on every ready worker, and returns when all
    * are done. Rows run in any order and must not depend on each other.
+   * @throws Error when a task threw on a worker (the caller's own tasks' errors propagate as thrown).
    */
   run(fn: number, argc: number, args: number, tasks: number): void {
     this.start();
@@ -199,20 +206,29 @@ export class ThreadPool {
     Atomics.store(ctl, ARGC, argc);
     Atomics.store(ctl, ARGS, args);
     Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, FAILED, 0);
     Atomics.store(next, 0, tag | BigInt(tasks));
     Atomics.store(ctl, SEQ, seq);
     Atomics.notify(ctl, SEQ);
+    let failure: unknown;
     for (;;) {
       const v = Atomics.load(next, 0);
       const left = Number(v & 0xffffffffn);
       if (left === 0) break;
       if (Atomics.compareExchange(next, 0, v, v - 1n) !== v) continue;
-      this.#call(call, words, args, argc, left - 1);
+      try {
+        this.#call(call, words, args, argc, left - 1);
+      } catch (e) {
+        failure ??= e;
+      }
       Atomics.add(ctl, DONE, 1);
     }
+    // Even after a failure, wait for the workers' tasks: they write memory the caller may free next.
     for (let done = Atomics.load(ctl, DONE); done < tasks; done = Atomics.load(ctl, DONE)) {
       if (this.#block) Atomics.wait(ctl, DONE, done);
     }
+    if (failure !== undefined) throw failure;
+    if (Atomics.load(ctl, FAILED) !== 0) throw new Error("nx cpu: a WebAssembly kernel failed on a worker thread");
   }
 
   #call(call: Task, words: Int32Array, args: number, argc: number, t: number): void {
