@@ -53,6 +53,7 @@ function vector(items: number[][]): number[] {
 export const SIMD = {
   "i8x16.splat": 0x0f,
   "i32x4.splat": 0x11,
+  "i64x2.splat": 0x12,
   "f32x4.splat": 0x13,
   "f64x2.splat": 0x14,
   "i32x4.eq": 0x37, "i32x4.ne": 0x38,
@@ -178,6 +179,7 @@ export class Fn {
   i32Load(offset = 0): this { return this.#op(0x28, 2, ...unsignedLeb(offset)); }
   f32Load(offset = 0): this { return this.#op(0x2a, 2, ...unsignedLeb(offset)); }
   f64Load(offset = 0): this { return this.#op(0x2b, 3, ...unsignedLeb(offset)); }
+  i64Load(offset = 0): this { return this.#op(0x29, 3, ...unsignedLeb(offset)); }
   i32Load8U(offset = 0): this { return this.#op(0x2d, 0, ...unsignedLeb(offset)); }
   i32Store(offset = 0): this { return this.#op(0x36, 2, ...unsignedLeb(offset)); }
   f32Store(offset = 0): this { return this.#op(0x38, 2, ...unsignedLeb(offset)); }
