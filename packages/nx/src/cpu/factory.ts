@@ -3,7 +3,6 @@
  * WebAssembly SIMD kernels (the default where the engine has them) and the
  * pure-TypeScript kernels.
  */
-import type { Backend } from "../backend.js";
 import { CpuBackend } from "./backend.js";
 import { WasmCpuBackend } from "./wasm/backend.js";
 import { wasmRuntime } from "./wasm/runtime.js";
@@ -44,7 +43,7 @@ export function hardwareThreads(): number {
  * (pure TypeScript, ordinary typed arrays) otherwise. Both register as `"cpu"`
  * and compute the same results up to float rounding.
  */
-export function cpuBackend(options: CpuBackendOptions = {}): Backend {
+export function cpuBackend(options: CpuBackendOptions = {}): CpuBackend {
   const runtime = options.simd === false ? undefined : wasmRuntime();
   if (runtime === undefined) return new CpuBackend();
   const threads = Math.max(1, Math.floor(options.threads ?? Math.min(hardwareThreads(), MAX_DEFAULT_THREADS)));

@@ -9,7 +9,7 @@
  * any other stride (a scalar loop). The output is always C-contiguous.
  */
 import type { BinaryOp, ReduceOp, UnaryOp } from "../../backend.js";
-import type { Fn, Local, ModuleBuilder, SimdOp } from "./assembler.js";
+import type { Fn, Local, ModuleBuilder, SimdOp, ValType } from "./assembler.js";
 import { I32, V128 } from "./assembler.js";
 
 /** The binary ops with a SIMD kernel (float32). */
@@ -156,20 +156,74 @@ function emitRowLoop(f: Fn, n: Local, vectorOk: Local, out: Local, body: (vector
   f.br(0).end().end();
 }
 
-/** Loads the next operand value(s) at `p` into `v`: a vector when `vector` and the step is 1, else one element splat; then advances `p`. */
-function emitOperandLoad(f: Fn, p: Local, stepBytes: Local, contiguous: Local, v: Local, vector: boolean): void {
+/**
+ * One operand of a row kernel: its row pointer, its step in bytes, whether it
+ * steps by one element, the vector it loads into, and its element size (4 for
+ * float32, 1 for a `bool` condition, loaded widened to four i32 lanes).
+ */
+interface RowOperand {
+  readonly p: Local;
+  readonly stepBytes: Local;
+  readonly contiguous: Local;
+  readonly v: Local;
+  readonly bytes: 1 | 4;
+}
+
+/** `rowOperand(f, step, bytes)` declares the locals of an operand stepping by the i32 local `step` (elements) and computes its byte step and contiguity. */
+function rowOperand(f: Fn, step: Local, bytes: 1 | 4): RowOperand {
+  const operand = { p: f.local(I32), stepBytes: f.local(I32), contiguous: f.local(I32), v: f.local(V128), bytes };
+  f.get(step).i32(bytes).i32Mul().set(operand.stepBytes);
+  f.get(step).i32(1).i32Eq().set(operand.contiguous);
+  return operand;
+}
+
+/** Loads the operand's next value(s) into its vector: four elements when `vector` and it steps by 1, else one element splat; then advances it. */
+function emitOperandLoad(f: Fn, x: RowOperand, vector: boolean): void {
+  const splat = (): Fn => (x.bytes === 4 ? f.get(x.p).v128Load32Splat() : f.get(x.p).i32Load8U().v("i8x16.splat"));
   if (vector) {
-    // contiguous: a whole vector; broadcast (step 0): a splat
-    f.get(contiguous).if();
-    f.get(p).v128Load().set(v);
-    f.get(p).i32(16).i32Add().set(p);
+    // contiguous: four elements; broadcast (step 0): a splat
+    f.get(x.contiguous).if();
+    // four bools are one 32-bit load (widened below)
+    if (x.bytes === 4) f.get(x.p).v128Load().set(x.v);
+    else f.get(x.p).v128Load32Splat().set(x.v);
+    f.get(x.p).i32(4 * x.bytes).i32Add().set(x.p);
     f.else();
-    f.get(p).v128Load32Splat().set(v);
+    splat().set(x.v);
     f.end();
-    return;
+  } else {
+    splat().set(x.v);
+    f.get(x.p).get(x.stepBytes).i32Add().set(x.p);
   }
-  f.get(p).v128Load32Splat().set(v);
-  f.get(p).get(stepBytes).i32Add().set(p);
+  if (x.bytes === 1) f.get(x.v).v("i16x8.extend_low_i8x16_u").v("i32x4.extend_low_i16x8_u").set(x.v);
+}
+
+/**
+ * `emitRowKernel(mod, name, sizes, body)` adds `name(table, rows, n, out, ...steps)`
+ * for operands of element sizes `sizes`: for each row `r < rows`, operand
+ * `i`'s row starts at byte address `table[sizes.length·r + i]` and steps by
+ * `steps[i]` elements; after the operands' values are loaded, `body(f, xs, t)`
+ * pushes the result vector (`t` a scratch v128 local), stored to
+ * `out[r·n + j ..]` (float32; lane 0 in the scalar tail). Rows run four
+ * elements at a time while every operand steps by 0 or 1 element.
+ */
+function emitRowKernel(mod: ModuleBuilder, name: string, sizes: readonly (1 | 4)[], body: (f: Fn, xs: readonly RowOperand[], t: Local) => void): void {
+  mod.add(name, new Array<ValType>(4 + sizes.length).fill(I32), [], (f) => {
+    const [table, rows, n, out, ...steps] = f.params() as [Local, Local, Local, Local, ...Local[]];
+    const xs = steps.map((step, i) => rowOperand(f, step, sizes[i] as 1 | 4));
+    const t = f.local(V128);
+    const ok = f.local(I32);
+    f.i32(1);
+    for (const step of steps) f.get(step).i32(1).i32LeU().i32And();
+    f.set(ok);
+    f.countDown(rows, () => {
+      xs.forEach((x, i) => f.get(table).i32Load(4 * i).set(x.p));
+      emitRowLoop(f, n, ok, out, (vector) => {
+        for (const x of xs) emitOperandLoad(f, x, vector);
+        body(f, xs, t);
+      });
+      f.get(table).i32(4 * sizes.length).i32Add().set(table);
+    });
+  });
 }
 
 /**
@@ -179,34 +233,7 @@ function emitOperandLoad(f: Fn, p: Local, stepBytes: Local, contiguous: Local, v
  * elements, and likewise `b` at `table[2r + 1]` by `sb`.
  */
 function emitBinary(mod: ModuleBuilder, op: SimdBinaryOp): void {
-  mod.add(`binary_${op}_f32`, [I32, I32, I32, I32, I32, I32], [], (f) => {
-    const [table, rows, n, out, sa, sb] = f.params() as [Local, Local, Local, Local, Local, Local];
-    const pa = f.local(I32);
-    const pb = f.local(I32);
-    const sab = f.local(I32);
-    const sbb = f.local(I32);
-    const ca = f.local(I32);
-    const cb = f.local(I32);
-    const ok = f.local(I32);
-    const a = f.local(V128);
-    const b = f.local(V128);
-    f.get(sa).i32(2).i32Shl().set(sab);
-    f.get(sb).i32(2).i32Shl().set(sbb);
-    f.get(sa).i32(1).i32Eq().set(ca);
-    f.get(sb).i32(1).i32Eq().set(cb);
-    // vectors when each operand steps by 0 or 1
-    f.get(sa).i32(1).i32LeU().get(sb).i32(1).i32LeU().i32And().set(ok);
-    f.countDown(rows, () => {
-      f.get(table).i32Load().set(pa);
-      f.get(table).i32Load(4).set(pb);
-      emitRowLoop(f, n, ok, out, (vector) => {
-        emitOperandLoad(f, pa, sab, ca, a, vector);
-        emitOperandLoad(f, pb, sbb, cb, b, vector);
-        emitBinaryOp(f, op, a, b);
-    });
-    f.get(table).i32(8).i32Add().set(table);
-    });
-  });
+  emitRowKernel(mod, `binary_${op}_f32`, [4, 4], (f, [a, b]) => emitBinaryOp(f, op, (a as RowOperand).v, (b as RowOperand).v));
 }
 
 /**
@@ -215,24 +242,7 @@ function emitBinary(mod: ModuleBuilder, op: SimdBinaryOp): void {
  * address `table[r]` stepping by `sx` elements.
  */
 function emitUnary(mod: ModuleBuilder, op: SimdUnaryOp): void {
-  mod.add(`unary_${op}_f32`, [I32, I32, I32, I32, I32], [], (f) => {
-    const [table, rows, n, out, sx] = f.params() as [Local, Local, Local, Local, Local];
-    const px = f.local(I32);
-    const sxb = f.local(I32);
-    const cx = f.local(I32);
-    const x = f.local(V128);
-    const t = f.local(V128);
-    f.get(sx).i32(2).i32Shl().set(sxb);
-    f.get(sx).i32(1).i32Eq().set(cx);
-    f.countDown(rows, () => {
-      f.get(table).i32Load().set(px);
-      emitRowLoop(f, n, cx, out, (vector) => {
-        emitOperandLoad(f, px, sxb, cx, x, vector);
-        emitUnaryOp(f, op, x, t);
-    });
-    f.get(table).i32(4).i32Add().set(table);
-    });
-  });
+  emitRowKernel(mod, `unary_${op}_f32`, [4], (f, [x], t) => emitUnaryOp(f, op, (x as RowOperand).v, t));
 }
 
 /**
@@ -332,53 +342,9 @@ function emitCopy(mod: ModuleBuilder, bytes: 1 | 4 | 8): void {
  * `sc`, `sa`, `sb` elements.
  */
 function emitWhere(mod: ModuleBuilder): void {
-  mod.add("where_f32", [I32, I32, I32, I32, I32, I32, I32], [], (f) => {
-    const [table, rows, n, out, sc, sa, sb] = f.params() as [Local, Local, Local, Local, Local, Local, Local];
-    const pc = f.local(I32);
-    const pa = f.local(I32);
-    const pb = f.local(I32);
-    const sab = f.local(I32);
-    const sbb = f.local(I32);
-    const cc = f.local(I32);
-    const ca = f.local(I32);
-    const cb = f.local(I32);
-    const ok = f.local(I32);
-    const c = f.local(V128);
-    const a = f.local(V128);
-    const b = f.local(V128);
-    f.get(sa).i32(2).i32Shl().set(sab);
-    f.get(sb).i32(2).i32Shl().set(sbb);
-    f.get(sc).i32(1).i32Eq().set(cc);
-    f.get(sa).i32(1).i32Eq().set(ca);
-    f.get(sb).i32(1).i32Eq().set(cb);
-    f.get(sc).i32(1).i32LeU().get(sa).i32(1).i32LeU().i32And().get(sb).i32(1).i32LeU().i32And().set(ok);
-    f.countDown(rows, () => {
-      f.get(table).i32Load().set(pc);
-      f.get(table).i32Load(4).set(pa);
-      f.get(table).i32Load(8).set(pb);
-      emitRowLoop(f, n, ok, out, (vector) => {
-        // the condition's bytes widened to four i32 lanes
-        if (vector) {
-          f.get(cc).if();
-          f.get(pc).v128Load32Splat().set(c);
-          f.get(pc).i32(4).i32Add().set(pc);
-          f.else();
-          f.get(pc).i32Load8U().v("i8x16.splat").set(c);
-          f.end();
-        } else {
-          f.get(pc).i32Load8U().v("i8x16.splat").set(c);
-          f.get(pc).get(sc).i32Add().set(pc);
-        }
-        f.get(c).v("i16x8.extend_low_i8x16_u").v("i32x4.extend_low_i16x8_u").set(c);
-        emitOperandLoad(f, pa, sab, ca, a, vector);
-        emitOperandLoad(f, pb, sbb, cb, b, vector);
-        f.get(a).get(b);
-        f.get(c);
-        i32x4Const(f, 0).v("i32x4.ne");
-        f.v("v128.bitselect");
-    });
-    f.get(table).i32(12).i32Add().set(table);
-    });
+  emitRowKernel(mod, "where_f32", [1, 4, 4], (f, [c, a, b]) => {
+    f.get((a as RowOperand).v).get((b as RowOperand).v).get((c as RowOperand).v);
+    i32x4Const(f, 0).v("i32x4.ne").v("v128.bitselect");
   });
 }
 
