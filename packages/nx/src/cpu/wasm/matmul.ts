@@ -61,6 +61,8 @@ export function matmulInto(rt: WasmRuntime, pool: ThreadPool | undefined, a: Vie
     for (let e = 0; e < batch; e++) direct(aBase + (aAt[e] as number) * es, rsa, csa, bBase + (bAt[e] as number) * es, rsb, out + e * m * n * es, n, m, n, k, rt.scratch);
     return;
   }
+  // Workers wake while B is packed.
+  if (large) pool?.wake();
   // Pack B once per distinct entry (a broadcast B is packed once).
   const packedBytes = packedBBytes(lanes, shape, k, n);
   const packAt = new Int32Array(batch);
