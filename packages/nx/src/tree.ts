@@ -13,8 +13,16 @@
  *
  * A leaf's **path** is the dotted list of keys and array indices leading to it
  * from the root: `"layer.0.w"`; the root itself has the path `""`.
+ *
+ * Trees may nest at most {@link MAX_TREE_DEPTH} containers deep and must not
+ * contain cycles; every function here rejects such a tree with an
+ * `InvalidArgumentError` instead of overflowing the stack.
  */
-import { InvalidArgumentError } from "./errors.js";
+import { InvalidArgumentError, fmtValue } from "./errors.js";
+import { checkFunction } from "./options.js";
+
+/** The most containers a pytree may nest (model parameter trees nest a handful). */
+export const MAX_TREE_DEPTH = 1000;
 import { Tensor } from "./tensor.js";
 
 /** A pytree with leaves of type `T` (by default tensors): a leaf, an empty subtree, or an array or plain object of subtrees. */
@@ -56,10 +64,10 @@ function childPath(path: string, key: string | number): string {
 }
 
 function describe(path: string): string {
-  return path === "" ? "the root" : JSON.stringify(path);
+  return path === "" ? "the root" : fmtValue(path);
 }
 
-/** Tracks the containers on the current descent, to reject cycles instead of overflowing the stack. */
+/** Tracks the containers on the current descent, to reject cycles and excessive depth instead of overflowing the stack. */
 class Ancestors {
   readonly #open = new Set<object>();
 
@@ -67,6 +75,7 @@ class Ancestors {
 
   enter(v: object, path: string): void {
     if (this.#open.has(v)) throw new InvalidArgumentError(this.fn, `the tree contains a cycle at ${describe(path)}`);
+    if (this.#open.size >= MAX_TREE_DEPTH) throw new InvalidArgumentError(this.fn, `the tree nests more than ${MAX_TREE_DEPTH} containers deep`);
     this.#open.add(v);
   }
 
@@ -108,8 +117,13 @@ function walk(fn: string, tree: unknown, visit: (leaf: unknown, path: string) =>
  * @throws InvalidArgumentError when the tree contains a cycle.
  */
 export function leaves<T>(tree: Tree<T>): T[] {
+  return leavesOf("nx.tree.leaves", tree);
+}
+
+/** {@link leaves}, reporting errors under the name `fn`. Internal. */
+export function leavesOf<T>(fn: string, tree: Tree<T>): T[] {
   const out: T[] = [];
-  walk("nx.tree.leaves", tree, (leaf) => out.push(leaf as T));
+  walk(fn, tree, (leaf) => out.push(leaf as T));
   return out;
 }
 
@@ -162,29 +176,59 @@ export function flatten<T>(tree: Tree<T>): [T[], TreeDef] {
 
 const LEAF: TreeDef = Object.freeze({ kind: "leaf" });
 
-function countLeaves(def: TreeDef): number {
-  switch (def.kind) {
-    case "leaf":
-      return 1;
-    case "empty":
-      return 0;
-    case "array":
-    case "object":
-      return def.children.reduce((n, c) => n + countLeaves(c), 0);
-  }
+/**
+ * `countLeaves(fn, def)` is the number of leaf positions of `def`, after
+ * checking that it is a treedef as {@link flatten} makes them (at most
+ * {@link MAX_TREE_DEPTH} deep).
+ * @throws InvalidArgumentError naming `fn` and the first malformed node otherwise.
+ */
+function countLeaves(fn: string, def: unknown): number {
+  const bad = (path: string, v: unknown): InvalidArgumentError =>
+    new InvalidArgumentError(fn, `treedef must be a structure made by nx.tree.flatten; at ${describe(path)} got ${fmtValue(v)}`);
+  const go = (d: unknown, path: string, depth: number): number => {
+    if (typeof d !== "object" || d === null) throw bad(path, d);
+    if (depth > MAX_TREE_DEPTH) throw new InvalidArgumentError(fn, `the treedef nests more than ${MAX_TREE_DEPTH} containers deep`);
+    const node = d as Partial<{ kind: unknown; value: unknown; keys: unknown; children: unknown }>;
+    switch (node.kind) {
+      case "leaf":
+        return 1;
+      case "empty":
+        if (node.value !== null && node.value !== undefined) throw bad(path, d);
+        return 0;
+      case "array":
+      case "object": {
+        const children = node.children;
+        if (!Array.isArray(children)) throw bad(path, d);
+        if (node.kind === "object") {
+          const keys = node.keys;
+          if (!Array.isArray(keys) || keys.length !== children.length || !keys.every((k) => typeof k === "string")) throw bad(path, d);
+        }
+        let n = 0;
+        for (let i = 0; i < children.length; i++) {
+          const key = node.kind === "object" ? (node.keys as string[])[i] as string : i;
+          n += go(children[i], childPath(path, key), depth + 1);
+        }
+        return n;
+      }
+      default:
+        throw bad(path, d);
+    }
+  };
+  return go(def, "", 0);
 }
 
 /**
  * `unflatten(treedef, leaves)` is the tree of structure `treedef` (from
  * {@link flatten}) with `leaves` placed at its leaf positions in order. The
  * containers are new arrays and plain objects.
- * @throws InvalidArgumentError when `leaves` is not an array, or its length
- * differs from the number of leaf positions in `treedef`.
+ * @throws InvalidArgumentError when `treedef` is not a structure `flatten`
+ * makes, `leaves` is not an array, or its length differs from the number of
+ * leaf positions in `treedef`.
  */
 export function unflatten<T>(treedef: TreeDef, leaves: readonly T[]): Tree<T> {
   const fn = "nx.tree.unflatten";
-  if (!Array.isArray(leaves)) throw new InvalidArgumentError(fn, `leaves must be an array, got ${leaves === null ? "null" : typeof leaves}`);
-  const expected = countLeaves(treedef);
+  const expected = countLeaves(fn, treedef);
+  if (!Array.isArray(leaves)) throw new InvalidArgumentError(fn, `leaves must be an array, got ${fmtValue(leaves)}`);
   if (leaves.length !== expected) throw new InvalidArgumentError(fn, `the treedef has ${expected} leaves but ${leaves.length} were given`);
   let next = 0;
   const build = (def: TreeDef): Tree<T> => {
@@ -215,7 +259,7 @@ export function unflatten<T>(treedef: TreeDef, leaves: readonly T[]): Tree<T> {
  */
 export function map<T, U>(f: (leaf: T, path: string) => U, tree: Tree<T>): Tree<U> {
   const fn = "nx.tree.map";
-  if (typeof f !== "function") throw new InvalidArgumentError(fn, `f must be a function, got ${typeof f}`);
+  checkFunction(fn, "f", f);
   const seen = new Ancestors(fn);
   const go = (v: unknown, path: string): Tree<U> => {
     const node = classify(v);
@@ -251,7 +295,7 @@ function kindOf(node: Node, v: unknown): string {
     case "array":
       return `an array of length ${node.items.length}`;
     case "object":
-      return `an object with keys [${node.keys.map((k) => JSON.stringify(k)).join(", ")}]`;
+      return `an object with keys ${fmtValue(node.keys)}`;
   }
 }
 
@@ -267,7 +311,7 @@ function kindOf(node: Node, v: unknown): string {
  */
 export function map2<A, B, U>(f: (a: A, b: B, path: string) => U, a: Tree<A>, b: Tree<B>): Tree<U> {
   const fn = "nx.tree.map2";
-  if (typeof f !== "function") throw new InvalidArgumentError(fn, `f must be a function, got ${typeof f}`);
+  checkFunction(fn, "f", f);
   const seenA = new Ancestors(fn);
   const seenB = new Ancestors(fn);
   const mismatch = (path: string, detail: string): InvalidArgumentError =>
@@ -299,8 +343,8 @@ export function map2<A, B, U>(f: (a: A, b: B, path: string) => U, a: Tree<A>, b:
         const onlyB = oy.keys.filter((k) => !keysA.has(k));
         if (onlyA.length > 0 || onlyB.length > 0) {
           const parts: string[] = [];
-          if (onlyA.length > 0) parts.push(`keys only in a: [${onlyA.map((k) => JSON.stringify(k)).join(", ")}]`);
-          if (onlyB.length > 0) parts.push(`keys only in b: [${onlyB.map((k) => JSON.stringify(k)).join(", ")}]`);
+          if (onlyA.length > 0) parts.push(`keys only in a: ${fmtValue(onlyA)}`);
+          if (onlyB.length > 0) parts.push(`keys only in b: ${fmtValue(onlyB)}`);
           throw mismatch(path, parts.join("; "));
         }
         seenA.enter(nx.obj, path);

@@ -5,7 +5,7 @@
  */
 import type { DType } from "../dtype.js";
 import { castScalar, promoteTypes, weakScalarType } from "../dtype.js";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError, fmtValue } from "../errors.js";
 import { bind } from "../primitives.js";
 import { broadcastShapes, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
@@ -17,7 +17,7 @@ export type TensorLike = Tensor | number | boolean;
 
 /** `checkTensor(fn, x, name)` returns `x` when it is a live tensor. @throws InvalidArgumentError naming `fn` and the argument otherwise. */
 export function checkTensor(fn: string, x: unknown, name = "x"): Tensor {
-  if (!(x instanceof Tensor)) throw new InvalidArgumentError(fn, `${name} must be a Tensor, got ${x === null ? "null" : typeof x}`);
+  if (!(x instanceof Tensor)) throw new InvalidArgumentError(fn, `${name} must be a Tensor, got ${fmtValue(x)}`);
   x.assertLive(fn);
   return x;
 }
@@ -46,7 +46,7 @@ export function resultDType(fn: string, operands: readonly TensorLike[]): DType 
   }
   for (const o of operands) {
     if (o instanceof Tensor) continue;
-    if (typeof o !== "number" && typeof o !== "boolean") throw new InvalidArgumentError(fn, `operands must be tensors, numbers or booleans, got ${o === null ? "null" : typeof o}`);
+    if (typeof o !== "number" && typeof o !== "boolean") throw new InvalidArgumentError(fn, `operands must be tensors, numbers or booleans, got ${fmtValue(o)}`);
     dtype = weakScalarType(dtype, o);
   }
   return dtype;
@@ -72,7 +72,7 @@ export function checkOperands(fn: string, operands: readonly TensorLike[]): numb
   const tensors: Tensor[] = [];
   for (const o of operands) {
     if (o instanceof Tensor) tensors.push(checkTensor(fn, o, `operand ${tensors.length}`));
-    else if (typeof o !== "number" && typeof o !== "boolean") throw new InvalidArgumentError(fn, `operands must be tensors, numbers or booleans, got ${o === null ? "null" : typeof o}`);
+    else if (typeof o !== "number" && typeof o !== "boolean") throw new InvalidArgumentError(fn, `operands must be tensors, numbers or booleans, got ${fmtValue(o)}`);
   }
   checkSameBackend(fn, tensors);
   return broadcastShapes(fn, ...tensors.map((t) => t.shape));

@@ -6,7 +6,8 @@
 import type { DType, FloatDType } from "../dtype.js";
 import type { PadWidth, ReduceOp } from "../backend.js";
 import type { TensorLike } from "../ops/operands.js";
-import type { PadWidths, SliceIndex } from "../ops/movement.js";
+import type { SliceIndex } from "../ops/movement.js";
+import type { PadWidths } from "../ops/replicate.js";
 import { bind } from "../primitives.js";
 import { Tensor } from "../tensor.js";
 import * as nx from "../index.js";
