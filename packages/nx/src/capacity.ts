@@ -8,7 +8,7 @@
 import type { Backend } from "./backend.js";
 import type { DType } from "./dtype.js";
 import { checkDType } from "./dtype.js";
-import { getBackend, resolveBackend } from "./engine.js";
+import { getBackend, resolveBackend, userOp } from "./engine.js";
 import { InvalidArgumentError, fmtShape, fmtValue } from "./errors.js";
 import { checkShape, sizeOf } from "./shape.js";
 
@@ -20,13 +20,14 @@ function fmtCount(n: number): string {
 
 /**
  * `checkStored(fn, backend, dtype)` checks that `backend` stores `dtype`.
- * @throws InvalidArgumentError naming `fn`, the backend and the dtypes it stores otherwise.
+ * @throws InvalidArgumentError naming the outermost public op in progress
+ * (see `runOp`), else `fn`, with the backend and the dtypes it stores otherwise.
  */
 export function checkStored(fn: string, backend: Backend, dtype: DType): void {
   const stored = backend.capabilities.dtypes;
   if (stored.includes(dtype)) return;
   throw new InvalidArgumentError(
-    fn,
+    userOp(fn),
     `backend ${JSON.stringify(backend.name)} does not store ${dtype} (it stores ${stored.join(", ")}); cast to one of those, or compute on a backend that does (nx.toBackend)`,
   );
 }
@@ -35,7 +36,8 @@ export function checkStored(fn: string, backend: Backend, dtype: DType): void {
  * `checkFits(fn, backend, shape, dtype)` checks that a tensor of `shape`
  * (already validated) and `dtype` can be allocated on `backend`: the dtype is
  * stored there and the size is at most its `maxElements`.
- * @throws InvalidArgumentError naming `fn`, the size and the limit otherwise.
+ * @throws InvalidArgumentError naming the outermost public op in progress
+ * (see `runOp`), else `fn`, with the size and the limit otherwise.
  */
 export function checkFits(fn: string, backend: Backend, shape: readonly number[], dtype: DType): void {
   checkStored(fn, backend, dtype);
@@ -43,7 +45,7 @@ export function checkFits(fn: string, backend: Backend, shape: readonly number[]
   const limit = backend.capabilities.maxElements;
   if (size > limit) {
     throw new InvalidArgumentError(
-      fn,
+      userOp(fn),
       `a tensor of shape ${fmtShape(shape)} has ${size} elements, more than backend ${JSON.stringify(backend.name)} holds in one tensor: ${fmtCount(limit)}`,
     );
   }

@@ -34,15 +34,15 @@ const BACKEND_METHODS: { readonly [K in Exclude<keyof Backend, "name" | "capabil
 const REQUIRED_DTYPES: readonly DType[] = ["float32", "int32", "bool"];
 
 function checkCapabilities(fn: string, caps: unknown, name: string): void {
-  const bad = (detail: string): InvalidArgumentError => new InvalidArgumentError(fn, `backend ${JSON.stringify(name)}: capabilities.${detail}`);
+  const bad = (detail: string): InvalidArgumentError => new InvalidArgumentError(fn, `backend ${JSON.stringify(name)}: capabilities${detail}`);
   if (typeof caps !== "object" || caps === null) throw bad(` must be an object, got ${fmtValue(caps)}`);
   const { dtypes, maxElements, maxExactInteger, subnormals } = caps as Partial<BackendCapabilities>;
-  if (!Array.isArray(dtypes) || !dtypes.every(isDType)) throw bad(`dtypes must be an array of dtypes (${DTYPES.join(", ")}), got ${fmtValue(dtypes)}`);
+  if (!Array.isArray(dtypes) || !dtypes.every(isDType)) throw bad(`.dtypes must be an array of dtypes (${DTYPES.join(", ")}), got ${fmtValue(dtypes)}`);
   const missing = REQUIRED_DTYPES.filter((d) => !dtypes.includes(d));
-  if (missing.length > 0) throw bad(`dtypes must include ${REQUIRED_DTYPES.join(", ")}; missing ${missing.join(", ")}`);
-  if (typeof maxElements !== "number" || !Number.isSafeInteger(maxElements) || maxElements < 1) throw bad(`maxElements must be a positive safe integer, got ${fmtValue(maxElements)}`);
-  if (typeof maxExactInteger !== "number" || !(maxExactInteger >= 1)) throw bad(`maxExactInteger must be a number >= 1 (Infinity allowed), got ${fmtValue(maxExactInteger)}`);
-  if (typeof subnormals !== "boolean") throw bad(`subnormals must be a boolean, got ${fmtValue(subnormals)}`);
+  if (missing.length > 0) throw bad(`.dtypes must include ${REQUIRED_DTYPES.join(", ")}; missing ${missing.join(", ")}`);
+  if (typeof maxElements !== "number" || !Number.isSafeInteger(maxElements) || maxElements < 1) throw bad(`.maxElements must be a positive safe integer, got ${fmtValue(maxElements)}`);
+  if (typeof maxExactInteger !== "number" || !(maxExactInteger >= 1)) throw bad(`.maxExactInteger must be a number >= 1 (Infinity allowed), got ${fmtValue(maxExactInteger)}`);
+  if (typeof subnormals !== "boolean") throw bad(`.subnormals must be a boolean, got ${fmtValue(subnormals)}`);
 }
 
 /**

@@ -30,9 +30,11 @@ function clip(text: string): string {
  * uses. A shape of more than 10 axes shows its first 8 and last 2 sizes around
  * the count of the others (`[1,1,1,1,1,1,1,1,...(990 more),1,1]`), and the
  * text never exceeds {@link MAX_QUOTED_CHARS} characters, so a message quoting a
- * user's shape stays short whatever the shape.
+ * user's shape stays short whatever the shape (a value that is not an array
+ * is described as {@link fmtValue} describes it).
  */
 export function fmtShape(shape: readonly number[]): string {
+  if (!Array.isArray(shape)) return fmtValue(shape);
   const item = (d: unknown): string => (typeof d === "number" ? String(d) : fmtValue(d));
   if (shape.length <= SHAPE_HEAD + SHAPE_TAIL) return clip(`[${shape.map(item).join(",")}]`);
   const head = shape.slice(0, SHAPE_HEAD).map(item);

@@ -12,7 +12,7 @@ import type { ArgReduceOp, Backend, BinaryOp, CompareOp, DataId, PadWidth, Reduc
 import { checkFits } from "./capacity.js";
 import type { DType } from "./dtype.js";
 import { itemSize } from "./dtype.js";
-import { Storage, userOp } from "./engine.js";
+import { Storage } from "./engine.js";
 import { contiguousStrides, isContiguous, sizeOf } from "./shape.js";
 import { Tensor } from "./tensor.js";
 
@@ -125,7 +125,7 @@ export function reshapeStrides(shape: readonly number[], strides: readonly numbe
   return out;
 }
 
-/** How a primitive executes; `fn` is the public op to name in an error. */
+/** How a primitive executes; `fn` is the name an error uses when no public op is in progress. */
 type Impl<P extends Primitive> = (inputs: readonly Tensor[], params: PrimitiveParams[P], fn: string) => Tensor;
 
 function unaryImpl(op: UnaryOp, outDtype?: DType): Impl<UnaryOp> {
@@ -298,7 +298,7 @@ const IMPLS: { readonly [P in Primitive]: Impl<P> } = {
  * failure under the outermost public op in progress.
  */
 export function bind<P extends Primitive>(prim: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor {
-  const out = (IMPLS[prim] as Impl<P>)(inputs, params, userOp(`nx.${prim}`));
+  const out = (IMPLS[prim] as Impl<P>)(inputs, params, `nx.${prim}`);
   for (const t of tracers) t.record(prim, inputs, params, out);
   return out;
 }

@@ -11,8 +11,8 @@ import { checkTensor } from "./ops/operands.js";
 import { checkFunction } from "./options.js";
 import { isHeld } from "./primitives.js";
 import type { Tensor } from "./tensor.js";
-import type { Tree } from "./tree.js";
-import { leaves } from "./tree.js";
+import type { Tree } from "./pytree.js";
+import { leaves } from "./pytree.js";
 
 const keptForever = new WeakSet<Tensor>();
 

@@ -2,7 +2,7 @@ import type { Backend, DataId } from "../backend.js";
 import { checkFits } from "../capacity.js";
 import type { DType, HostArray } from "../dtype.js";
 import { castScalar, checkDType, hostFrom, itemSize } from "../dtype.js";
-import { getBackend, resolveBackend, Storage, userOp } from "../engine.js";
+import { getBackend, resolveBackend, Storage } from "../engine.js";
 import { InvalidArgumentError, fmtShape, fmtValue } from "../errors.js";
 import { checkBool, checkFinite, checkInteger, checkOptions } from "../options.js";
 import { MAX_RANK, checkShape, contiguousStrides, sizeOf } from "../shape.js";
@@ -29,10 +29,10 @@ export interface TensorOptions extends CreationOptions {
 /**
  * Internal: wraps a fresh buffer made by `make` on `backend` (the current
  * backend by default), after checking that the backend holds `dtype` and the
- * size (errors name the outermost public op in progress, else `fn`).
+ * size (see `checkFits`).
  */
 export function fromBuffer(fn: string, dtype: DType, shape: readonly number[], make: (backend: Backend) => DataId, backend: Backend = getBackend()): Tensor {
-  checkFits(userOp(fn), backend, shape, dtype);
+  checkFits(fn, backend, shape, dtype);
   const storage = new Storage(backend, make(backend), sizeOf(shape) * itemSize(dtype));
   return new Tensor(storage, dtype, shape, contiguousStrides(shape), 0);
 }

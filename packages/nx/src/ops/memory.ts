@@ -7,8 +7,8 @@ import { resolveBackend } from "../engine.js";
 import { bind } from "../primitives.js";
 import { runOp } from "../scope.js";
 import { Tensor } from "../tensor.js";
-import type { Tree } from "../tree.js";
-import { leavesOf } from "../tree.js";
+import type { Tree } from "../pytree.js";
+import { leavesOf } from "../pytree.js";
 import { fromHost } from "./creation.js";
 import { castTo, checkTensor } from "./operands.js";
 

@@ -10,6 +10,7 @@ import { bind } from "../primitives.js";
 import { broadcastShapes, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { constantOn } from "./creation.js";
+import { checkFits } from "../capacity.js";
 import { getBackend } from "../engine.js";
 
 /** An operand: a tensor, or a plain number/boolean (weakly typed, see `weakScalarType`). */
@@ -83,16 +84,20 @@ export function checkOperands(fn: string, operands: readonly TensorLike[]): numb
  * (the promoted one unless `dtype` is given; an array gives one dtype per
  * operand), one backend and one broadcast shape, ready for an elementwise
  * primitive.
- * @throws InvalidArgumentError for disposed tensors, tensors of different backends, or unbroadcastable shapes.
+ * @throws InvalidArgumentError for disposed tensors, tensors of different
+ * backends, unbroadcastable shapes, or a broadcast shape (or dtype) the
+ * backend cannot hold, before any backend call.
  */
 export function prepare(fn: string, operands: readonly TensorLike[], dtype?: DType | readonly DType[]): { tensors: Tensor[]; shape: number[] } {
   const promoted = dtype === undefined ? resultDType(fn, operands) : undefined;
   const targetOf = (i: number): DType => (typeof dtype === "string" ? dtype : (dtype?.[i] ?? (promoted as DType)));
   const shape = checkOperands(fn, operands);
-  const backend = operands.find((o): o is Tensor => o instanceof Tensor)?.backend;
+  const backend = operands.find((o): o is Tensor => o instanceof Tensor)?.backend ?? getBackend();
+  // The result has the broadcast shape: refuse it before making any constant.
+  operands.forEach((_, i) => checkFits(fn, backend, shape, targetOf(i)));
   const tensors = operands.map((o, i) => {
     const target = targetOf(i);
-    return expandTo(o instanceof Tensor ? castTo(o, target) : constantOn(backend ?? getBackend(), castScalar(Number(o), target), target), shape);
+    return expandTo(o instanceof Tensor ? castTo(o, target) : constantOn(backend, castScalar(Number(o), target), target), shape);
   });
   return { tensors, shape };
 }

@@ -12,6 +12,7 @@ import type { Tensor } from "../tensor.js";
 import { add, div, exp, isFinite, log, sqrt, square, sub, where } from "./elementwise.js";
 import { castTo, checkTensor } from "./operands.js";
 import { runOp } from "../scope.js";
+import { checkFits } from "../capacity.js";
 import { checkBool, checkOptions } from "../options.js";
 
 /** Options of the reductions. */
@@ -71,6 +72,17 @@ export function mean(x: Tensor, options?: ReduceOptions): Tensor {
   });
 }
 
+/**
+ * `floatInput(fn, x)` is `x` in a float dtype (integers as float32) for a
+ * derived op whose intermediates have `x`'s full shape, after checking that
+ * the backend holds such a tensor, so the op fails before its first backend call.
+ */
+function floatInput(fn: string, x: Tensor): Tensor {
+  const dtype = isFloat(x.dtype) ? x.dtype : "float32";
+  checkFits(fn, x.backend, x.shape, dtype);
+  return castTo(x, dtype);
+}
+
 function moment(fn: string, x: Tensor, options: MomentOptions | undefined): Tensor {
   return runOp(fn, () => {
     checkTensor(fn, x);
@@ -78,7 +90,7 @@ function moment(fn: string, x: Tensor, options: MomentOptions | undefined): Tens
     const { axes, keepdims } = reduceArgs(fn, x, { axes: o.axes, keepdims: o.keepdims });
     const ddof = o.ddof ?? 0;
     if (typeof ddof !== "number" || !Number.isFinite(ddof) || ddof < 0) throw new InvalidArgumentError(fn, `ddof must be a non-negative number, got ${fmtValue(ddof)}`);
-    const xf = isFloat(x.dtype) ? x : castTo(x, "float32");
+    const xf = floatInput(fn, x);
     const n = sizeOf(axes.map((a) => x.shape[a] as number));
     const centered = sub(xf, mean(xf, { axes, keepdims: true }));
     return div(sum(square(centered), { axes, keepdims }), Math.max(n - ddof, 0));
@@ -109,7 +121,7 @@ export function logsumexp(x: Tensor, options?: ReduceOptions): Tensor {
     if (axes.some((a) => x.shape[a] === 0)) {
       throw new InvalidArgumentError(fn, `cannot reduce an empty axis (shape ${fmtShape(x.shape)}, axes ${fmtValue(axes)})`);
     }
-    const xf = isFloat(x.dtype) ? x : castTo(x, "float32");
+    const xf = floatInput(fn, x);
     const m = max(xf, { axes, keepdims: true });
     const shift = where(isFinite(m), m, 0);
     const out = add(log(sum(exp(sub(xf, shift)), { axes, keepdims: true })), shift);
@@ -140,7 +152,7 @@ export function softmax(x: Tensor, options?: SoftmaxOptions): Tensor {
   const fn = "nx.softmax";
   return runOp(fn, () => {
     const axes = softmaxAxes(fn, x, options);
-    const xf = isFloat(x.dtype) ? x : castTo(x, "float32");
+    const xf = floatInput(fn, x);
     if (x.size === 0) return bind("reshape", [xf], { shape: xf.shape });
     const m = max(xf, { axes, keepdims: true });
     const e = exp(sub(xf, where(isFinite(m), m, 0)));
@@ -158,7 +170,7 @@ export function logSoftmax(x: Tensor, options?: SoftmaxOptions): Tensor {
   const fn = "nx.logSoftmax";
   return runOp(fn, () => {
     const axes = softmaxAxes(fn, x, options);
-    const xf = isFloat(x.dtype) ? x : castTo(x, "float32");
+    const xf = floatInput(fn, x);
     if (x.size === 0) return bind("reshape", [xf], { shape: xf.shape });
     // Subtract the maximum first: x - m is exact near the maximum, so the result
     // keeps its precision even when |x| is large (a float32 logsumexp of 1e4 has an ulp of 1e-3).

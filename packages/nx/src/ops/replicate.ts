@@ -114,10 +114,10 @@ export function repeat(x: Tensor, repeats: number | readonly number[], options?:
       }
       counts = checkIntegers(fn, "repeats", repeats, 0, n);
       total = counts.reduce((a, b) => a + b, 0);
-      checkFits(fn, x.backend, [total], "int32");
     }
     const out = srcShape.map((d, i) => (i === axis ? total : d));
     checkFits(fn, x.backend, out, x.dtype);
+    if (counts !== undefined) checkFits(fn, x.backend, [total], "int32");
     const src = o.axis === undefined ? bind("reshape", [x], { shape: srcShape }) : x;
     if (counts === undefined) {
       const r = repeats as number;
