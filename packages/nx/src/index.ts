@@ -13,6 +13,8 @@ export { InvalidArgumentError, MAX_QUOTED_CHARS, fmtShape, fmtValue } from "./er
 /** Shape arithmetic shared by the frontend, backends and the packages above nx (sizes, C-order strides, contiguity, numpy broadcasting, equality). */
 export { MAX_RANK, broadcastShapes, broadcastsTo, contiguousStrides, isContiguous, shapesEqual, sizeOf } from "./shape.js";
 export { checkAllocation } from "./capacity.js";
+/** Argument checks for libraries built on nx: each throws `InvalidArgumentError` under the caller's function name. */
+export { checkBool, checkFinite, checkFunction, checkInteger, checkIntegers, checkOptions } from "./options.js";
 export { checkSameBackend } from "./ops/operands.js";
 export type { NestedArray } from "./tensor.js";
 export { Tensor, isTensor } from "./tensor.js";
