@@ -1,5 +1,5 @@
 /**
- * Checks of `../shared/fixtures/attention_golden.json`, the PyTorch float64
+ * Checks of `fixtures/attention_golden.json` (shipped with this package), the PyTorch float64
  * references of this package, runnable on whatever nx backend is current.
  * Browser-safe (no file access, no test runner): each check throws an `Error`
  * naming the case, the quantity and the first element out of tolerance.
