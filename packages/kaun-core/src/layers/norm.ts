@@ -2,7 +2,7 @@
 import * as nx from "@raven-ts/nx";
 import { layerNorm as fnLayerNorm, rmsNorm as fnRmsNorm } from "../fn/norm.js";
 import type { Layer } from "../layer.js";
-import { checkModelInput, checkNonNegative, checkPositiveInt, fail } from "../util.js";
+import { checkModelInput, checkNonNegative, checkOptions, checkPositiveInt, checkSameDevice } from "../util.js";
 import { checkLastAxis, param } from "./params.js";
 
 /** Options of {@link layerNorm}. */
@@ -20,12 +20,13 @@ export interface LayerNormLayerOptions {
  *
  * Parameters: `gamma` `[dim]` (initialised to ones), `beta` `[dim]` (zeros).
  * @throws InvalidArgumentError when `dim` is not a positive integer or `eps`
- * is negative; when applied, when the input's dtype is not the model's or its last axis is not `dim`.
+ * is negative or `options` is not an object; when applied, when the input
+ * is not a live tensor of the model's dtype, its last axis is not `dim`, or
+ * it lives on another backend than the params.
  */
 export function layerNorm(options: LayerNormLayerOptions): Layer {
   const fn = "Layer.layerNorm";
-  if (typeof options !== "object" || options === null) throw fail(fn, "options { dim } are required");
-  const dim = checkPositiveInt(fn, "dim", options.dim);
+  const dim = checkPositiveInt(fn, "dim", checkOptions(fn, options, "{ dim }").dim);
   const eps = checkNonNegative(fn, "eps", options.eps ?? 1e-5);
   return {
     init: ({ dtype }) => ({ params: { gamma: nx.ones([dim], dtype), beta: nx.zeros([dim], dtype) }, state: {}, dtype }),
@@ -34,6 +35,7 @@ export function layerNorm(options: LayerNormLayerOptions): Layer {
       checkLastAxis(fn, x, dim, "dim");
       const gamma = param(fn, params, "gamma", dtype, [dim]);
       const beta = param(fn, params, "beta", dtype, [dim]);
+      checkSameDevice(fn, [x, gamma, beta]);
       return [fnLayerNorm(x, { eps, gamma, beta }), state];
     },
   };
@@ -57,8 +59,7 @@ export interface RmsNormLayerOptions {
  */
 export function rmsNorm(options: RmsNormLayerOptions): Layer {
   const fn = "Layer.rmsNorm";
-  if (typeof options !== "object" || options === null) throw fail(fn, "options { dim } are required");
-  const dim = checkPositiveInt(fn, "dim", options.dim);
+  const dim = checkPositiveInt(fn, "dim", checkOptions(fn, options, "{ dim }").dim);
   const eps = checkNonNegative(fn, "eps", options.eps ?? 1e-6);
   return {
     init: ({ dtype }) => ({ params: { scale: nx.ones([dim], dtype) }, state: {}, dtype }),
@@ -66,6 +67,7 @@ export function rmsNorm(options: RmsNormLayerOptions): Layer {
       checkModelInput(fn, x, dtype);
       checkLastAxis(fn, x, dim, "dim");
       const scale = param(fn, params, "scale", dtype, [dim]);
+      checkSameDevice(fn, [x, scale]);
       return [fnRmsNorm(x, { eps, gamma: scale }), state];
     },
   };
