@@ -42,7 +42,7 @@ describe("transformerBlock", () => {
 
   it("rejects bad MLP options", () => {
     expect(() => transformerBlock({ embedDim: 8, numHeads: 2, mlpDim: 0 })).toThrow("kaun.transformerBlock: mlpDim must be a positive integer, got 0");
-    expect(() => transformerBlock({ embedDim: 8, numHeads: 2, norm: "batchNorm" as "rmsNorm" })).toThrow('norm must be "rmsNorm" or "layerNorm"');
+    expect(() => transformerBlock({ embedDim: 8, numHeads: 2, norm: "batchNorm" as "rmsNorm" })).toThrow('kaun.transformerBlock: norm must be one of "rmsNorm", "layerNorm", got "batchNorm"');
   });
 });
 

@@ -18,8 +18,13 @@ export type NamedRun = (name: string, x: Tensor) => Tensor;
 /** `forward(run, x, args)` computes a named layer's output from its input `x`, calling sub-layers through `run`; `args` are the pass's (`training`, `ctx`, ...). */
 export type NamedForward = (run: NamedRun, x: Tensor, args: ApplyArgs) => Tensor;
 
-/** `override(args, x)` replaces one sub-layer's `apply` in {@link NamedLayer.applyWith}: `args` carries that sub-layer's params and state. */
-export type NamedOverride = (args: ApplyArgs, x: Tensor) => Tensor;
+/**
+ * `override(args, x)` replaces one sub-layer's `apply` in
+ * {@link NamedLayer.applyWith}: `args` carries that sub-layer's params and
+ * state; it returns the sub-layer's output and any tree of tensors to hand
+ * back to the caller of `applyWith` (such as an extended KV cache).
+ */
+export type NamedOverride = (args: ApplyArgs, x: Tensor) => [Tensor, Ptree];
 
 /** Options of {@link named}. */
 export interface NamedOptions {
@@ -32,15 +37,20 @@ export interface NamedLayer<I extends ElementKind = "float", O extends ElementKi
   /** The sub-layers, by name (their params and state live under the same names). */
   readonly layers: Readonly<Record<string, AnyLayer>>;
   /**
-   * `applyWith(args, x, overrides)` is `apply(args, x)` with the sub-layers
-   * named in `overrides` replaced: `run(name, h)` calls
+   * `applyWith(args, x, overrides)` is `[y, state, outputs]`: `apply(args, x)`
+   * with the sub-layers named in `overrides` replaced. `run(name, h)` calls
    * `overrides[name]({ ...args, params, state }, h)`, with that sub-layer's
-   * params and state, instead of its `apply`, and its state is returned
-   * unchanged. A transformer block, for instance, decodes with a KV cache by
-   * overriding its attention. Keys are drawn exactly as by `apply`.
-   * @throws InvalidArgumentError as `apply`, or when an override names no sub-layer or is not a function.
+   * params and state, instead of its `apply`, and uses the first result as
+   * the sub-layer's output; the sub-layer's state is returned unchanged, and
+   * the second result is returned in `outputs[name]` (the last one, when
+   * `run` calls it several times), alive like `y`. A transformer block, for
+   * instance, decodes with a KV cache by overriding its attention with a
+   * function returning `[output, extendedCache]`. Keys are drawn exactly as
+   * by `apply`.
+   * @throws InvalidArgumentError as `apply`, or when an override names no
+   * sub-layer, is not a function, or returns something other than `[tensor, tree]`.
    */
-  applyWith(args: ApplyArgs, x: Tensor, overrides: Readonly<Record<string, NamedOverride>>): [Tensor, Ptree];
+  applyWith(args: ApplyArgs, x: Tensor, overrides: Readonly<Record<string, NamedOverride>>): [Tensor, Ptree, Record<string, Ptree>];
 }
 
 /**
@@ -85,7 +95,7 @@ export function named<I extends ElementKind = "float", O extends ElementKind = "
   const subs = new Map(names.map((n) => [n, checkLayer(fn, layers[n], `layers.${n}`)]));
   checkFunction(fn, "forward", forward);
 
-  const pass = (args: ApplyArgs, x: Tensor, overrides: Readonly<Record<string, NamedOverride>>): [Tensor, Ptree] => {
+  const pass = (args: ApplyArgs, x: Tensor, overrides: Readonly<Record<string, NamedOverride>>): [Tensor, Ptree, Record<string, Ptree>] => {
     const subArgs = new Map(names.map((n) => [n, { ...args, params: field(fn, args.params, n, "params"), state: field(fn, args.state, n, "state") }]));
     for (const [n, o] of Object.entries(overrides)) {
       if (!subs.has(n)) throw fail(fn, `overrides name no sub-layer: ${quote(n)} (sub-layers: ${names.map(quote).join(", ")})`);
@@ -94,6 +104,7 @@ export function named<I extends ElementKind = "float", O extends ElementKind = "
     const keys = subKeys(names.length);
     return tidy(() => {
       const states: Record<string, Ptree> = {};
+      const outputs: Record<string, Ptree> = {};
       for (const [n, a] of subArgs) states[n] = a.state;
       const run: NamedRun = (n, h) => {
         const layer = subs.get(n);
@@ -101,14 +112,18 @@ export function named<I extends ElementKind = "float", O extends ElementKind = "
         if (layer === undefined || a === undefined) throw fail(fn, `no sub-layer named ${typeof n === "string" ? quote(n) : describe(n)} (sub-layers: ${names.map(quote).join(", ")})`);
         const key = keys[names.indexOf(n)] as Key;
         const override = overrides[n];
-        if (override !== undefined) return withKey(key, () => override(a, h));
+        if (override !== undefined) {
+          const [y, out] = checkResult(fn, withKey(key, () => override(a, h)));
+          outputs[n] = out;
+          return y;
+        }
         const [y, s] = checkResult(fn, withKey(key, () => layer.apply(a, h)));
         states[n] = s;
         return y;
       };
       const y = forward(run, x, args);
       if (!isTensor(y)) throw fail(fn, `forward must return a tensor, got ${describe(y)}`);
-      return [y, states];
+      return [y, states, outputs];
     });
   };
 
@@ -125,7 +140,10 @@ export function named<I extends ElementKind = "float", O extends ElementKind = "
       });
       return { params, state, dtype };
     },
-    apply: (args, x) => pass(args, x, {}),
+    apply: (args, x) => {
+      const [y, state] = pass(args, x, {});
+      return [y, state];
+    },
     applyWith: (args, x, overrides) => pass(args, x, checkOptions(fn, overrides, "overrides { name: (args, x) => y }")),
   };
 }
