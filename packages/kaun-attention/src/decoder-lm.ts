@@ -2,7 +2,7 @@
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
 import { Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
-import { checkNonNegative, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, checkVars, describe, fail } from "@raven-ts/kaun-core/internal";
+import { checkNonNegative, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, checkVars, describe, fail, field } from "@raven-ts/kaun-core/internal";
 import { checkCacheOf, consume, emptyCaches, type KvCache } from "./mha.js";
 import { blockConfig, decodeBlock, transformerBlock, type ActivationKind, type NormKind, type TransformerBlockLayer } from "./transformer.js";
 
@@ -142,6 +142,16 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     return checked;
   };
 
+  /** `checkVarsOf(where, vars)` checks `vars` and that its params and state hold every sub-layer's entry, naming `where`. */
+  const checkVarsOf = (where: string, vars: unknown): Vars => {
+    const v = checkVars(where, vars, "vars");
+    for (const name of Object.keys(lm.layers)) {
+      field(where, v.params, name, "params");
+      field(where, v.state, name, "state");
+    }
+    return v;
+  };
+
   /** The pass of `decode` on checked arguments: nothing consumed, no scope of its own. */
   const step = (where: string, vars: Vars, tokens: Tensor, caches: readonly KvCache[]): [Tensor, KvCache[]] => {
     const args = { params: vars.params, state: vars.state, dtype: vars.dtype, training: false };
@@ -169,7 +179,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     initCache: (cacheOptions) => emptyCaches("decoderLM.initCache", blocks.map((b) => b.attention), cacheOptions),
     decode: (vars, tokens, caches) => {
       const where = "decoderLM.decode";
-      const v = checkVars(where, vars, "vars");
+      const v = checkVarsOf(where, vars);
       const t = checkTokens(where, "tokens", tokens);
       const checked = checkCaches(where, caches, t.shape[0] as number, t.shape[1] as number, v.dtype);
       const result = nx.tidy(() => step(where, v, t, checked));
@@ -178,7 +188,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     },
     generate: (vars, prompt, generateOptions) => {
       const where = "decoderLM.generate";
-      const v = checkVars(where, vars, "vars");
+      const v = checkVarsOf(where, vars);
       const p = checkTokens(where, "prompt", prompt);
       const o = checkOptions(where, generateOptions, "{ maxNewTokens, temperature?, key? }");
       const maxNewTokens = checkNonNegInt(where, "maxNewTokens", o.maxNewTokens);

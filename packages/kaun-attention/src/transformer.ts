@@ -2,7 +2,7 @@
 import * as nx from "@raven-ts/nx";
 import type { FloatDType, Tensor } from "@raven-ts/nx";
 import { Fn, Layer, type Context, type Ptree, type Vars } from "@raven-ts/kaun-core";
-import { checkModelInput, checkOneOf, checkOptions, checkPositiveInt, checkVars, fail, optionalOptions } from "@raven-ts/kaun-core/internal";
+import { checkModelInput, checkOneOf, checkOptions, checkPositiveInt, checkVars, fail, field, optionalOptions } from "@raven-ts/kaun-core/internal";
 import { attentionConfig, type AttentionConfig, type MultiHeadAttentionOptions } from "./config.js";
 import { checkCacheOf, consume, decodeStep, emptyCaches, multiHeadAttention, type AttentionCallOptions, type CacheOptions, type KvCache, type MultiHeadAttentionLayer } from "./mha.js";
 
@@ -139,6 +139,10 @@ export function transformerBlock(options: TransformerBlockOptions): TransformerB
     decode: (vars, x, cache, callOptions) => {
       const dfn = "transformerBlock.decode";
       const v = checkVars(dfn, vars, "vars");
+      for (const name of Object.keys(block.layers)) {
+        field(dfn, v.params, name, "params");
+        field(dfn, v.state, name, "state");
+      }
       const ctx = optionalOptions(dfn, callOptions).ctx;
       const input = checkBlockInput(dfn, x, v.dtype);
       checkCacheOf(dfn, attention, cache, input.shape[0] as number, input.shape[1] as number, v.dtype);

@@ -138,7 +138,7 @@ export function saveSync(file: string, tree: unknown, options: ToBytesOptions = 
  * `save(path, tree, { metadata? })` is {@link saveSync} without blocking the
  * event loop: the same atomic temporary-file-then-rename write (and removal
  * of stale temporary files), resolved when the file is in place.
- * @throws InvalidArgumentError (synchronously) as {@link saveSync}; file-system errors reject the Promise, naming `path`.
+ * @throws InvalidArgumentError (as a rejection) as {@link saveSync}; file-system errors reject the Promise too, naming `path`.
  */
 export async function save(file: string, tree: unknown, options: ToBytesOptions = {}): Promise<void> {
   const target = checkPath("Checkpoint.save", file);

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as nx from "@raven-ts/nx";
 import { expectInvalidArgument } from "@raven-ts/nx/testing";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import type { Ptree, TrainState } from "../src/index.js";
 import { Checkpoint, Layer, Loss, Optim, Rng, Train } from "../src/index.js";
 import { values } from "./helpers.js";
@@ -283,5 +283,88 @@ describe("malformed files are rejected with a named problem and nothing loaded",
     const bytes = Checkpoint.toBytes({});
     expect(bytes.length).toBe(16);
     expect(Checkpoint.fromBytes(bytes, { like: { x: [] as Ptree[] } })).toEqual({ x: [] });
+  });
+});
+
+describe("hostile headers: bounded work, bounded messages", () => {
+  const like = { a: nx.zeros([1]) };
+  const fromBytes = (bytes: Uint8Array): unknown => Checkpoint.fromBytes(bytes, { like });
+
+  test("a shape nested 5,000 deep (about 10 KB) is rejected before parsing, without recursion", () => {
+    const deep = `{"a": {"dtype": "F32", "shape": ${"[".repeat(5000)}${"]".repeat(5000)}, "data_offsets": [0, 4]}}`;
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      const err = expectInvalidArgument(() => fromBytes(rawFile(deep, new Uint8Array(4))), "kaun.Checkpoint.fromBytes", "malformed header: it nests deeper than 3 levels");
+      expect(err.message.length).toBeLessThan(300);
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  test("1,000,000 zero-size entries (a legal header of 55 MB) are rejected by the pre-scan, before parsing", () => {
+    const parts: string[] = [];
+    for (let i = 0; i < 1_000_000; i++) parts.push(`"t${i}":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}`);
+    const bytes = rawFile(`{${parts.join(",")}}`);
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      expectInvalidArgument(() => Checkpoint.inspect(bytes), "kaun.Checkpoint.inspect", "the header has more than 100000 entries, the limit of tensors per file");
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  test("100,000 zero-size entries, the limit, are a valid file", () => {
+    const parts: string[] = [];
+    for (let i = 0; i < 100_000; i++) parts.push(`"t${i}":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}`);
+    const h = Checkpoint.inspect(rawFile(`{${parts.join(",")}}`));
+    expect(h.tensors.length).toBe(100_000);
+    expect(h.tensors[99_999]?.shape).toEqual([0]);
+  });
+
+  test("metadata: at most 10,000 entries, and only one entry may be that large", () => {
+    const many = (n: number): string => Array.from({ length: n }, (_, i) => `"k${i}": "v"`).join(",");
+    expect(Object.keys(Checkpoint.inspect(rawFile(`{"__metadata__": {${many(10_000)}}}`)).metadata).length).toBe(10_000);
+    expectInvalidArgument(() => Checkpoint.inspect(rawFile(`{"__metadata__": {${many(10_001)}}}`)), "kaun.Checkpoint.inspect", "more than 10000 members, the limit of __metadata__ entries");
+    expectInvalidArgument(() => Checkpoint.inspect(rawFile(`{"__metadata__": {${many(9)}}, "x": {${many(9)}}}`)), "kaun.Checkpoint.inspect", "more than one header entry has over 8 members");
+    expect(() => Checkpoint.toBytes({}, { metadata: Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`k${i}`, "v"])) })).toThrow(
+      "kaun.Checkpoint.toBytes: metadata has 10001 entries, more than a checkpoint may hold (10000)",
+    );
+  });
+
+  test("at most 2,000,000 values in all", () => {
+    const shape = new Array(2_000_001).fill(1).join(",");
+    expectInvalidArgument(() => Checkpoint.inspect(rawFile(`{"a": {"dtype": "F32", "shape": [${shape}], "data_offsets": [0, 4]}}`)), "kaun.Checkpoint.inspect", "the header holds more than 2000000 values, the limit");
+  });
+
+  test("messages stay short whatever the header holds: long names, long shapes, long strings", () => {
+    const longName = "n".repeat(1_000_000);
+    const cases: Uint8Array[] = [
+      rawFile({ [longName]: { dtype: "F33", shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4)),
+      rawFile({ a: { dtype: "F32", shape: new Array(1_000_000).fill(1), data_offsets: [0, 8] } }, new Uint8Array(8)),
+      rawFile({ a: { dtype: "x".repeat(1_000_000), shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4)),
+      rawFile({ __metadata__: { [longName]: 1 } }),
+      rawFile({ a: { dtype: "F32", shape: ["s".repeat(1_000_000)], data_offsets: [0, 4] } }, new Uint8Array(4)),
+      rawFile(`{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "${longName}": {"dtype": "F32", "shape": [1], "data_offsets": [2, 6]}}`, new Uint8Array(8)),
+      rawFile(`{"a": ${"1".repeat(1_000_000)}x}`),
+    ];
+    for (const bytes of cases) {
+      const err = expectInvalidArgument(() => fromBytes(bytes), "kaun.Checkpoint.fromBytes");
+      expect(err.message.length).toBeLessThan(400);
+    }
+    expect(expectInvalidArgument(() => fromBytes(cases[1] as Uint8Array), "kaun.Checkpoint.fromBytes").message).toContain("F32 [1,1,1,1,1,1,1,1,… (1000000 axes)] needs 4");
+  });
+
+  test("values are checked by type, never through inherited properties", () => {
+    // "toString" and "constructor" are not safetensors dtypes, though every object inherits them.
+    for (const dtype of ["toString", "constructor", "__proto__", "hasOwnProperty"]) {
+      expectInvalidArgument(() => fromBytes(rawFile({ a: { dtype, shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4))), "kaun.Checkpoint.fromBytes", `unknown or unsupported dtype "${dtype}"`);
+    }
+    // No entry of its own: an inherited "shape" or "data_offsets" does not count.
+    expectInvalidArgument(() => fromBytes(rawFile({ a: { dtype: "F32" } }, new Uint8Array(0))), "kaun.Checkpoint.fromBytes", 'tensor "a": shape must be an array of non-negative integers, got undefined');
+    // An attacker's constructor.name never reaches the message.
+    const err = expectInvalidArgument(() => fromBytes(rawFile('{"__metadata__": {"x": {"constructor": "Evil", "name": "Evil"}}}')), "kaun.Checkpoint.fromBytes", '"__metadata__" value of "x" must be a string, got an object');
+    expect(err.message).not.toContain("Evil");
   });
 });

@@ -30,6 +30,17 @@ interface Parsed extends Header {
   readonly data: Uint8Array;
 }
 
+/** A quick test for names that may hold a forbidden segment (checked exactly only then). */
+const FORBIDDEN_PATTERN = /__proto__|constructor|prototype/;
+
+/** The tensor an error is about, formatted (quoting the name, bounded) only when a message needs it. */
+class TensorWhere {
+  constructor(readonly name: string) {}
+  toString(): string {
+    return `tensor ${quote(this.name)}`;
+  }
+}
+
 function isCount(v: unknown): v is number {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
@@ -51,7 +62,7 @@ function shapeText(shape: readonly number[]): string {
 }
 
 /** `checkShape(fn, where, shape)` returns `shape` when it is an array of non-negative safe integers. */
-function checkShape(fn: string, where: string, shape: unknown): number[] {
+function checkShape(fn: string, where: TensorWhere, shape: unknown): number[] {
   if (!Array.isArray(shape)) throw fail(fn, `${where}: shape must be an array of non-negative integers, got ${describe(shape)}`);
   for (let i = 0; i < shape.length; i++) {
     if (!isCount(shape[i])) throw fail(fn, `${where}: shape must be an array of non-negative integers, got ${describe(shape[i])} at index ${i}`);
@@ -60,7 +71,7 @@ function checkShape(fn: string, where: string, shape: unknown): number[] {
 }
 
 /** `checkOffsets(fn, where, offsets)` returns `[begin, end]` when `offsets` is two non-negative safe integers, `begin <= end`. */
-function checkOffsets(fn: string, where: string, offsets: unknown): [number, number] {
+function checkOffsets(fn: string, where: TensorWhere, offsets: unknown): [number, number] {
   if (!Array.isArray(offsets) || offsets.length !== 2 || !isCount(offsets[0]) || !isCount(offsets[1])) {
     const got = Array.isArray(offsets) && offsets.length === 2 ? `[${describe(offsets[0])}, ${describe(offsets[1])}]` : describe(offsets);
     throw fail(fn, `${where}: data_offsets must be [begin, end] non-negative integers, got ${got}`);
@@ -118,9 +129,9 @@ export function parse(fn: string, input: unknown): Parsed {
       continue;
     }
     if (name === "") throw fail(fn, "a tensor has an empty name");
-    const bad = name.split(".").find((seg) => FORBIDDEN_SEGMENTS.has(seg));
+    const bad = FORBIDDEN_PATTERN.test(name) ? name.split(".").find((seg) => FORBIDDEN_SEGMENTS.has(seg)) : undefined;
     if (bad !== undefined) throw fail(fn, `tensor name ${quote(name)} contains the forbidden key ${quote(bad)}`);
-    const where = `tensor ${quote(name)}`;
+    const where = new TensorWhere(name);
     if (!isRecord(info)) throw fail(fn, `${where}: expected { dtype, shape, data_offsets }, got ${describe(info)}`);
     const dtype = own(info, "dtype");
     if (typeof dtype !== "string" || !Object.prototype.hasOwnProperty.call(ITEM_BYTES, dtype)) throw fail(fn, `${where}: unknown or unsupported dtype ${describe(dtype)}`);

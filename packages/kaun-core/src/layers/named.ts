@@ -64,11 +64,13 @@ export interface NamedLayer<I extends ElementKind = "float", O extends ElementKi
  * sub-layer's own tree, so a checkpoint key reads `"attn.q_proj"`. For
  * `init` and for each forward pass, one key is drawn from the enclosing
  * scope and sub-layer `i` (in the order of `layers`' keys) runs in its own
- * scope keyed by `i` (`Rng.subKeys`), so adding a sub-layer at the end never
+ * scope keyed by `i` (`Rng.subKeys`; every call of sub-layer `i` in one pass
+ * runs under that key), so adding a sub-layer at the end never
  * changes its siblings' draws; `forward` itself runs in the enclosing scope
  * (after that draw). The pass returns `[y, state]`, with the new state of
- * each sub-layer `run` called (the others keep theirs), and releases every
- * other tensor it created. `name` defaults to `"Layer.named"`.
+ * each sub-layer `run` called (threaded through repeated calls of one
+ * sub-layer; the others keep theirs), and releases every other tensor it
+ * created. `name` defaults to `"Layer.named"`.
  *
  * ```ts
  * const residualMlp = Layer.named(
@@ -119,6 +121,7 @@ export function named<I extends ElementKind = "float", O extends ElementKind = "
         }
         const [y, s] = checkResult(fn, withKey(key, () => layer.apply(a, h)));
         states[n] = s;
+        subArgs.set(n, { ...a, state: s }); // a second call of the same sub-layer sees its new state
         return y;
       };
       const y = forward(run, x, args);
