@@ -289,30 +289,29 @@ describe("malformed files are rejected with a named problem and nothing loaded",
 describe("hostile headers: bounded work, bounded messages", () => {
   const like = { a: nx.zeros([1]) };
   const fromBytes = (bytes: Uint8Array): unknown => Checkpoint.fromBytes(bytes, { like });
-
-  test("a shape nested 5,000 deep (about 10 KB) is rejected before parsing, without recursion", () => {
-    const deep = `{"a": {"dtype": "F32", "shape": ${"[".repeat(5000)}${"]".repeat(5000)}, "data_offsets": [0, 4]}}`;
+  /** `rejectedUnparsed(f, fn, ...fragments)` expects `f` to throw as `fn` without ever calling `JSON.parse`, and returns the error. */
+  const rejectedUnparsed = (f: () => unknown, fn: string, ...fragments: string[]): Error => {
     const parse = vi.spyOn(JSON, "parse");
     try {
-      const err = expectInvalidArgument(() => fromBytes(rawFile(deep, new Uint8Array(4))), "kaun.Checkpoint.fromBytes", "malformed header: it nests deeper than 3 levels");
-      expect(err.message.length).toBeLessThan(300);
+      const err = expectInvalidArgument(f, fn, ...fragments);
       expect(parse).not.toHaveBeenCalled();
+      return err;
     } finally {
       parse.mockRestore();
     }
+  };
+
+  test("a shape nested 5,000 deep (about 10 KB) is rejected before parsing, without recursion", () => {
+    const deep = `{"a": {"dtype": "F32", "shape": ${"[".repeat(5000)}${"]".repeat(5000)}, "data_offsets": [0, 4]}}`;
+    const err = rejectedUnparsed(() => fromBytes(rawFile(deep, new Uint8Array(4))), "kaun.Checkpoint.fromBytes", "malformed header: it nests deeper than 3 levels");
+    expect(err.message.length).toBeLessThan(300);
   });
 
   test("1,000,000 zero-size entries (a legal header of 55 MB) are rejected by the pre-scan, before parsing", () => {
     const parts: string[] = [];
     for (let i = 0; i < 1_000_000; i++) parts.push(`"t${i}":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}`);
     const bytes = rawFile(`{${parts.join(",")}}`);
-    const parse = vi.spyOn(JSON, "parse");
-    try {
-      expectInvalidArgument(() => Checkpoint.inspect(bytes), "kaun.Checkpoint.inspect", "the header has more than 100000 entries, the limit of tensors per file");
-      expect(parse).not.toHaveBeenCalled();
-    } finally {
-      parse.mockRestore();
-    }
+    rejectedUnparsed(() => Checkpoint.inspect(bytes), "kaun.Checkpoint.inspect", "the header has more than 100000 entries, the limit of tensors per file");
   });
 
   test("100,000 zero-size entries, the limit, are a valid file", () => {
