@@ -2,7 +2,7 @@
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
 import { Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
-import { checkNonNegative, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, checkVars, describe, fail, field } from "@raven-ts/kaun-core/internal";
+import { checkBool, checkNonNegative, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, checkVars, describe, fail, field, optionalOptions } from "@raven-ts/kaun-core/internal";
 import { checkCacheOf, consume, emptyCaches, type KvCache } from "./mha.js";
 import { blockConfig, decodeBlock, transformerBlock, type ActivationKind, type NormKind, type TransformerBlockLayer } from "./transformer.js";
 
@@ -40,6 +40,12 @@ export interface GenerateOptions {
   readonly key?: nx.random.Key;
 }
 
+/** Options of {@link DecoderLMLayer.decode}. */
+export interface DecodeOptions {
+  /** Whether the caches given stay live (the caller keeps owning them) instead of being consumed; defaults to false. */
+  readonly keepCache?: boolean;
+}
+
 /** The layer `decoderLM` returns: int32 tokens `[batch, seqLen]` in, logits `[batch, seqLen, vocabSize]` out. */
 export interface DecoderLMLayer extends Layer<"int32", "float"> {
   /** The blocks, in order (their params live under `blocks.i`). */
@@ -62,21 +68,28 @@ export interface DecoderLMLayer extends Layer<"int32", "float"> {
    *
    * ```ts
    * let caches = lm.initCache({ batch: 1, maxLength: 64 });
-   * let [logits, next] = lm.decode(vars, prompt, caches);
+   * let input = prompt; // int32 [1, t]
    * for (let i = 0; i < 32; i++) {
-   *   const token = nx.reshape(nx.argmax(nx.slice(logits, [null, -1]), { axis: -1 }), [1, 1]);
+   *   const [logits, next] = lm.decode(vars, input, caches); // consumes caches
+   *   caches = next;
+   *   const last = nx.slice(logits, [null, { start: -1 }]); // [1, 1, vocab]
    *   logits.dispose();
-   *   [logits, next] = lm.decode(vars, token, next);
-   *   token.dispose();
+   *   if (input !== prompt) input.dispose();
+   *   input = nx.argmax(last, { axis: -1 }); // [1, 1]: the next token
+   *   last.dispose();
    * }
    * ```
+   *
+   * With `keepCache: true` the caches given stay live (the caller keeps
+   * owning them), for decoding several continuations of one prefix.
+   * `keepCache` defaults to false.
    * @throws InvalidArgumentError when `vars` is not `{ params, state, dtype }`,
-   * `tokens` is not a live int32 `[batch, t >= 1]` tensor of ids below
+   * `options` is not an object, `tokens` is not a live int32 `[batch, t >= 1]` tensor of ids below
    * `vocabSize`, `caches` is not one live cache per block (made by
    * `initCache`, not yet consumed, for this batch and dtype, with room for
    * `t` more positions), or as the blocks' `decode`.
    */
-  decode(vars: Vars, tokens: Tensor, caches: readonly KvCache[]): [Tensor, KvCache[]];
+  decode(vars: Vars, tokens: Tensor, caches: readonly KvCache[], options?: DecodeOptions): [Tensor, KvCache[]];
   /**
    * `generate(vars, prompt, { maxNewTokens, temperature?, key? })` extends the
    * int32 prompt `[batch, t]` by `maxNewTokens` sampled tokens (KV-cached),
@@ -177,13 +190,14 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     init: lm.init,
     apply: lm.apply,
     initCache: (cacheOptions) => emptyCaches("decoderLM.initCache", blocks.map((b) => b.attention), cacheOptions),
-    decode: (vars, tokens, caches) => {
+    decode: (vars, tokens, caches, decodeOptions) => {
       const where = "decoderLM.decode";
       const v = checkVarsOf(where, vars);
+      const keep = checkBool(where, "keepCache", optionalOptions(where, decodeOptions).keepCache ?? false);
       const t = checkTokens(where, "tokens", tokens);
       const checked = checkCaches(where, caches, t.shape[0] as number, t.shape[1] as number, v.dtype);
       const result = nx.tidy(() => step(where, v, t, checked));
-      checked.forEach(consume);
+      if (!keep) checked.forEach(consume);
       return result;
     },
     generate: (vars, prompt, generateOptions) => {

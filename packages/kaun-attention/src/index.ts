@@ -13,5 +13,5 @@ export type { AttentionCallOptions, CacheOptions, KvCache, MultiHeadAttentionLay
 export { multiHeadAttention } from "./mha.js";
 export type { ActivationKind, NormKind, TransformerBlockLayer, TransformerBlockOptions } from "./transformer.js";
 export { transformerBlock } from "./transformer.js";
-export type { DecoderLMLayer, DecoderLMOptions, GenerateOptions } from "./decoder-lm.js";
+export type { DecodeOptions, DecoderLMLayer, DecoderLMOptions, GenerateOptions } from "./decoder-lm.js";
 export { decoderLM } from "./decoder-lm.js";

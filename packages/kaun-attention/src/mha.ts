@@ -8,6 +8,7 @@ import * as nx from "@raven-ts/nx";
 import type { FloatDType, Tensor } from "@raven-ts/nx";
 import { Fn, Init, type Context, type Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
 import {
+  checkBool,
   checkFloatDType,
   checkModelInput,
   checkNonNegInt,
@@ -33,7 +34,9 @@ import { rope } from "./rope.js";
  * the tensors of that cache are disposed and the returned cache (which the
  * caller now owns) replaces it; when it throws, the cache is untouched. So
  * `[out, cache] = layer.decode(vars, x, cache)` in a loop holds one cache at
- * a time, and a cache cannot be decoded from twice.
+ * a time. To decode several continuations of one prefix (beam search,
+ * benchmarks), pass `keepCache: true`: the cache given then stays live, and
+ * the caller disposes it when done.
  */
 export interface KvCache {
   /** Keys `[batch, numKvHeads, length, headDim]`. */
@@ -62,6 +65,8 @@ export interface AttentionCallOptions {
   readonly ctx?: Context;
   /** Accepted for symmetry with `apply`; the weights are taken before dropout, so it changes nothing. Defaults to false. */
   readonly training?: boolean;
+  /** For `decode`: whether the cache given stays live (the caller keeps owning it) instead of being consumed; defaults to false. */
+  readonly keepCache?: boolean;
 }
 
 /** The layer `multiHeadAttention` returns: a Kaun `Layer` with decoding and inspection methods. */
@@ -95,8 +100,9 @@ export interface MultiHeadAttentionLayer extends Layer<"float", "float"> {
    * Decoding is inference: no dropout.
    *
    * `cache` is consumed: on success its tensors are disposed (the returned
-   * cache replaces it); on error it is left as it was. The output and the
-   * new cache are the caller's; every other tensor is released.
+   * cache replaces it), unless `keepCache` is true; on error it is left as it
+   * was. The output and the new cache are the caller's; every other tensor
+   * is released. `keepCache` defaults to false.
    * @throws InvalidArgumentError as `apply`; when `cache` is not a live
    * cache of this layer (made by its `initCache` and not yet consumed) for
    * `x`'s batch and the model's dtype; or when the cache is full
@@ -350,9 +356,10 @@ export function multiHeadAttention(options: MultiHeadAttentionOptions): MultiHea
     decode: (vars, x, cache, options) => {
       const fn = "multiHeadAttention.decode";
       const v = checkVars(fn, vars, "vars");
-      const ctx = optionalOptions(fn, options).ctx;
-      const result = nx.tidy(() => decodeStep(fn, layer, v, x, cache, ctx));
-      consume(cache);
+      const o = optionalOptions(fn, options);
+      const keep = checkBool(fn, "keepCache", o.keepCache ?? false);
+      const result = nx.tidy(() => decodeStep(fn, layer, v, x, cache, o.ctx));
+      if (!keep) consume(cache);
       return result;
     },
   };

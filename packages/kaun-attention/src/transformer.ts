@@ -2,7 +2,7 @@
 import * as nx from "@raven-ts/nx";
 import type { FloatDType, Tensor } from "@raven-ts/nx";
 import { Fn, Layer, type Context, type Ptree, type Vars } from "@raven-ts/kaun-core";
-import { checkModelInput, checkOneOf, checkOptions, checkPositiveInt, checkVars, fail, field, optionalOptions } from "@raven-ts/kaun-core/internal";
+import { checkBool, checkModelInput, checkOneOf, checkOptions, checkPositiveInt, checkVars, fail, field, optionalOptions } from "@raven-ts/kaun-core/internal";
 import { attentionConfig, type AttentionConfig, type MultiHeadAttentionOptions } from "./config.js";
 import { checkCacheOf, consume, decodeStep, emptyCaches, multiHeadAttention, type AttentionCallOptions, type CacheOptions, type KvCache, type MultiHeadAttentionLayer } from "./mha.js";
 
@@ -33,7 +33,8 @@ export interface TransformerBlockLayer extends Layer<"float", "float"> {
    * with the attention decoding against `cache` (see
    * `MultiHeadAttentionLayer.decode`); returns the output and the extended
    * cache. As there, `cache` is consumed on success (its tensors disposed)
-   * and left untouched on error, and only the results stay live.
+   * unless `keepCache` is true, and left untouched on error, and only the
+   * results stay live.
    * @throws InvalidArgumentError as the attention's `decode`.
    */
   decode(vars: Vars, x: Tensor, cache: KvCache, options?: AttentionCallOptions): [Tensor, KvCache];
@@ -143,11 +144,13 @@ export function transformerBlock(options: TransformerBlockOptions): TransformerB
         field(dfn, v.params, name, "params");
         field(dfn, v.state, name, "state");
       }
-      const ctx = optionalOptions(dfn, callOptions).ctx;
+      const o = optionalOptions(dfn, callOptions);
+      const keep = checkBool(dfn, "keepCache", o.keepCache ?? false);
+      const ctx = o.ctx;
       const input = checkBlockInput(dfn, x, v.dtype);
       checkCacheOf(dfn, attention, cache, input.shape[0] as number, input.shape[1] as number, v.dtype);
       const result = nx.tidy(() => step(dfn, v, input, cache, ctx));
-      consume(cache);
+      if (!keep) consume(cache);
       return result;
     },
   };

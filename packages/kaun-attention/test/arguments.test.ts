@@ -70,6 +70,8 @@ const cases: Case[] = [
   ["decode: a cache of a layer with other numKvHeads", () => attn.decode(vars, x, foreign), "kaun.multiHeadAttention.decode", "cache.k [2,1,3,2] and cache.v [2,1,3,2] must be [batch, numKvHeads, length, headDim] = [2,2,3,2]"],
   ["decode: a float64 cache for a float32 model", () => attn.decode(vars, x, cache64), "kaun.multiHeadAttention.decode", "the cache holds float64, but the model dtype is float32"],
   ["decode: a cache with a forged length", () => attn.decode(vars, x, { ...cache, length: 2 }), "kaun.multiHeadAttention.decode", "= [2,2,2,2]"],
+  ["decode(..., { keepCache: 1 })", () => attn.decode(vars, x, cache, { keepCache: bad(1) }), "kaun.multiHeadAttention.decode", "keepCache must be a boolean, got 1"],
+  ["decoderLM.decode(..., null)", () => lm.decode(lvars, tokens, lcaches, bad(null)), "kaun.decoderLM.decode", "options must be an object, got null"],
   ["decode: a disposed input", () => attn.decode(vars, gone, cache), "kaun.multiHeadAttention.decode", "input (float32 [2,3,8]) was disposed"],
   ["decode: a mask that does not cover the cached positions", () => attn.decode(vars, x, cache, { ctx: shortMask }), "kaun.multiHeadAttention.decode", "[batch, seqK] = [2,6], got [2,3]"],
   // rope

@@ -57,6 +57,22 @@ describe("ownership: decode consumes its cache, and only on success", () => {
     expect(() => attn.decode(vars, x, cache)).toThrow("kaun.multiHeadAttention.decode: the cache's tensors were disposed: decode consumes the cache it is given");
   });
 
+  it("keepCache: the cache given stays live, so one prefix can be continued twice", () => {
+    const lm = decoderLM({ vocabSize: 5, embedDim: 8, numLayers: 2, numHeads: 2 });
+    const lvars = Rng.run(9, () => Layer.init(lm, { dtype: "float32" }));
+    const [, prefix] = lm.decode(lvars, nx.tensor([[1, 2, 3]], { dtype: "int32" }), lm.initCache({ batch: 1, maxLength: 8 }));
+    const token = nx.tensor([[4]], { dtype: "int32" });
+    const [n, [a]] = created(() => lm.decode(lvars, token, prefix, { keepCache: true }));
+    expect(n).toBe(1 + 2 * 2); // logits and the new caches; the prefix stays
+    expect(prefix.every((c) => !c.k.isDisposed && !c.v.isDisposed)).toBe(true);
+    const [b] = lm.decode(lvars, token, prefix, { keepCache: true });
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    const c = attn.initCache({ batch: 1, maxLength: 8 });
+    const [m] = created(() => attn.decode(vars, x, c, { keepCache: true }));
+    expect(m).toBe(3);
+    expect(c.k.isDisposed).toBe(false);
+  });
+
   it("a rejected decode leaves the cache intact and creates nothing", () => {
     const cache = attn.initCache({ batch: 1, maxLength: 4 });
     const [, c] = attn.decode(vars, x, cache);
