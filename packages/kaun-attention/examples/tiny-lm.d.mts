@@ -1,3 +1,4 @@
+import type { Tensor } from "@raven-ts/nx";
 import type { TrainState } from "@raven-ts/kaun-core";
 import type { DecoderLMLayer } from "../src/index.js";
 
@@ -21,6 +22,7 @@ export interface TrainResult {
 
 export function loadCorpus(): Corpus;
 export function unigramEntropy(ids: Int32Array, vocabSize: number): number;
+export function windowBatch(ids: Int32Array, starts: readonly number[], seqLen: number): { x: Tensor; labels: Tensor };
 export function trainCharLM(options?: {
   readonly steps?: number;
   readonly batch?: number;

@@ -27,6 +27,20 @@ export function unigramEntropy(ids, vocabSize) {
   return h;
 }
 
+/**
+ * The windows of `ids` at `starts`: int32 inputs `x` `[starts.length, seqLen]`
+ * and their next-character `labels` (the same windows shifted by one).
+ */
+export function windowBatch(ids, starts, seqLen) {
+  const x = new Int32Array(starts.length * seqLen);
+  const y = new Int32Array(starts.length * seqLen);
+  starts.forEach((s, b) => {
+    x.set(ids.subarray(s, s + seqLen), b * seqLen);
+    y.set(ids.subarray(s + 1, s + seqLen + 1), b * seqLen);
+  });
+  return { x: nx.tensor(x, { shape: [starts.length, seqLen] }), labels: nx.tensor(y, { shape: [starts.length, seqLen] }) };
+}
+
 /** An endless stream of batches of `batch` random windows of `seqLen + 1` characters (inputs and next-character labels). */
 function* batches(ids, { batch, seqLen, seed }) {
   let key = nx.random.key(seed);
@@ -34,15 +48,8 @@ function* batches(ids, { batch, seqLen, seed }) {
     const [next, sub] = nx.random.split(key);
     key = next;
     const starts = nx.tidy(() => nx.random.randint(sub, [batch], 0, ids.length - seqLen - 1).dataSync());
-    const x = new Int32Array(batch * seqLen);
-    const y = new Int32Array(batch * seqLen);
-    starts.forEach((s, b) => {
-      x.set(ids.subarray(s, s + seqLen), b * seqLen);
-      y.set(ids.subarray(s + 1, s + seqLen + 1), b * seqLen);
-    });
-    const xs = nx.tensor(x, { shape: [batch, seqLen] });
-    const labels = nx.tensor(y, { shape: [batch, seqLen] });
-    yield { x: xs, loss: (logits) => Loss.crossEntropySparse(logits, labels), dispose: () => nx.dispose([xs, labels]) };
+    const { x, labels } = windowBatch(ids, Array.from(starts), seqLen);
+    yield { x, loss: (logits) => Loss.crossEntropySparse(logits, labels), dispose: () => nx.dispose([x, labels]) };
   }
 }
 

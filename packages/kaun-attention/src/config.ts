@@ -19,6 +19,16 @@ export interface MultiHeadAttentionOptions {
   readonly ropeTheta?: number;
 }
 
+/** The option names of `multiHeadAttention`. */
+export const ATTENTION_KEYS = ["embedDim", "numHeads", "numKvHeads", "dropout", "isCausal", "rope", "ropeTheta"] as const satisfies readonly (keyof MultiHeadAttentionOptions)[];
+
+/** `pick(options, keys)` is the entries of `options` named in `keys` (the options a composite passes on to a part). */
+export function pick<T extends object, K extends keyof T>(options: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const k of keys) if (options[k] !== undefined) out[k] = options[k];
+  return out;
+}
+
 /** A configuration with every default filled in and every constraint checked. */
 export interface AttentionConfig {
   readonly embedDim: number;
@@ -32,7 +42,9 @@ export interface AttentionConfig {
 }
 
 /**
- * `attentionConfig(fn, options)` fills in the defaults of `options` and checks them.
+ * `attentionConfig(fn, options)` fills in the defaults of `options` and
+ * checks them (the option names are checked by the public function, which
+ * knows which others it takes).
  * @throws InvalidArgumentError naming `kaun.<fn>` when the options are
  * missing, a size is not a positive integer, `embedDim` is not divisible by
  * `numHeads`, `numHeads` is not divisible by `numKvHeads`, `dropout` is
@@ -47,8 +59,8 @@ export function attentionConfig(fn: string, options: MultiHeadAttentionOptions):
   if (embedDim % numHeads !== 0) throw fail(fn, `embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
   if (numHeads % numKvHeads !== 0) throw fail(fn, `numHeads (${numHeads}) must be divisible by numKvHeads (${numKvHeads})`);
   const dropout = checkRate(fn, "dropout", o.dropout ?? 0);
-  const isCausal = checkBool(fn, "isCausal", o.isCausal ?? false);
-  const rope = checkBool(fn, "rope", o.rope ?? false);
+  const isCausal = checkBool(fn, "isCausal", o.isCausal, false);
+  const rope = checkBool(fn, "rope", o.rope, false);
   const ropeTheta = checkPositive(fn, "ropeTheta", o.ropeTheta ?? 10000);
   const headDim = embedDim / numHeads;
   if (rope && headDim % 2 !== 0) throw fail(fn, `rope needs an even head size, got embedDim / numHeads = ${embedDim} / ${numHeads} = ${headDim}`);

@@ -2,9 +2,10 @@
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
 import { Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
-import { checkBool, checkNonNegative, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, checkVars, describe, fail, field, optionalOptions } from "@raven-ts/kaun-core/internal";
+import { checkBool, checkNonNegative, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, checkVars, describe, fail, field, optionalOptions, param } from "@raven-ts/kaun-core/internal";
 import { checkCacheOf, consume, emptyCaches, type KvCache } from "./mha.js";
-import { blockConfig, decodeBlock, transformerBlock, type ActivationKind, type NormKind, type TransformerBlockLayer } from "./transformer.js";
+import { pick } from "./config.js";
+import { blockConfig, decodeBlock, normLayer, transformerBlock, type ActivationKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
 
 /** Options of {@link decoderLM}. */
 export interface DecoderLMOptions {
@@ -26,9 +27,22 @@ export interface DecoderLMOptions {
   readonly ropeTheta?: number;
   /** Normalization; defaults to `"rmsNorm"`. */
   readonly norm?: NormKind;
+  /** The normalizations' epsilon; defaults to 1e-6 for `"rmsNorm"`, 1e-5 for `"layerNorm"`. */
+  readonly normEps?: number;
   /** MLP activation; defaults to `"gelu"`. */
   readonly activation?: ActivationKind;
+  /** Whether the output head reuses the embedding table (logits `h @ embedᵀ`, no `lm_head` params); defaults to false. */
+  readonly tieEmbeddings?: boolean;
 }
+
+/** The option names of {@link decoderLM}. */
+const LM_KEYS = ["vocabSize", "embedDim", "numLayers", "numHeads", "numKvHeads", "mlpDim", "dropout", "ropeTheta", "norm", "normEps", "activation", "tieEmbeddings"] as const satisfies readonly (keyof DecoderLMOptions)[];
+
+/** The options a {@link decoderLM} passes on to each block (which are all causal, with RoPE). */
+const LM_BLOCK_KEYS = ["embedDim", "numHeads", "numKvHeads", "dropout", "ropeTheta", "mlpDim", "norm", "normEps", "activation"] as const satisfies readonly (keyof DecoderLMOptions & keyof TransformerBlockOptions)[];
+
+/** A {@link decoderLM}'s options with every default filled in (plain data: `JSON.stringify` it to store it beside a checkpoint). */
+export type DecoderLMConfig = Required<DecoderLMOptions>;
 
 /** Options of {@link DecoderLMLayer.generate}. */
 export interface GenerateOptions {
@@ -48,6 +62,8 @@ export interface DecodeOptions {
 
 /** The layer `decoderLM` returns: int32 tokens `[batch, seqLen]` in, logits `[batch, seqLen, vocabSize]` out. */
 export interface DecoderLMLayer extends Layer<"int32", "float"> {
+  /** The configuration, with defaults filled in: `decoderLM(lm.config)` builds the same model. */
+  readonly config: DecoderLMConfig;
   /** The blocks, in order (their params live under `blocks.i`). */
   readonly blocks: readonly TransformerBlockLayer[];
   /**
@@ -109,20 +125,43 @@ export interface DecoderLMLayer extends Layer<"int32", "float"> {
  * `decoderLM(options)` is a decoder-only language model: token embedding,
  * `numLayers` causal pre-norm transformer blocks with RoPE (and GQA when
  * `numKvHeads < numHeads`), a final norm and a linear head to the
- * vocabulary. It is a `Layer.named` layer. Params: `embed`, `blocks` (a
- * list), `final_norm`, `lm_head`. Its `apply`, `decode` and `generate`
- * release every tensor they create except their results.
+ * vocabulary. It is a `Layer.named` layer. Params: `embed` (`embedding
+ * [vocabSize, embedDim]`, rows scaled by `sqrt(embedDim)` on lookup),
+ * `blocks` (a list), `final_norm`, `lm_head` (`weight [embedDim, vocabSize]`,
+ * `bias [vocabSize]`). Its `apply`, `decode` and `generate` release every
+ * tensor they create except their results.
+ *
+ * The block options default as in `transformerBlock`. `tieEmbeddings`
+ * defaults to false; when true there is no `lm_head` and the logits are
+ * `final_norm(h) @ embed.embeddingᵀ` (unscaled, no bias).
  * @throws InvalidArgumentError, naming `kaun.decoderLM`, when the options are
- * missing, `vocabSize` or `numLayers` is not a positive integer, or any block
- * option is invalid (as `transformerBlock`).
+ * missing, `vocabSize` or `numLayers` is not a positive integer,
+ * `tieEmbeddings` is not a boolean, or any block option is invalid (as
+ * `transformerBlock`).
  */
 export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
   const fn = "decoderLM";
-  const blockOptions = { ...checkOptions(fn, options, "{ vocabSize, embedDim, numLayers, numHeads }"), isCausal: true, rope: true };
+  const blockOptions = { ...pick(checkOptions(fn, options, "{ vocabSize, embedDim, numLayers, numHeads }", LM_KEYS), LM_BLOCK_KEYS), isCausal: true, rope: true };
   const vocabSize = checkPositiveInt(fn, "vocabSize", options.vocabSize);
   const numLayers = checkPositiveInt(fn, "numLayers", options.numLayers);
-  const { embedDim } = blockConfig(fn, blockOptions).attention;
+  const tieEmbeddings = checkBool(fn, "tieEmbeddings", options.tieEmbeddings, false);
+  const block = blockConfig(fn, blockOptions);
+  const { embedDim } = block;
   const blocks = Array.from({ length: numLayers }, () => transformerBlock(blockOptions));
+  const config: DecoderLMConfig = {
+    vocabSize,
+    embedDim,
+    numLayers,
+    numHeads: block.numHeads,
+    numKvHeads: block.numKvHeads,
+    mlpDim: block.mlpDim,
+    dropout: block.dropout,
+    ropeTheta: block.ropeTheta,
+    norm: block.norm,
+    normEps: block.normEps,
+    activation: block.activation,
+    tieEmbeddings,
+  };
 
   /** `checkTokens(where, what, tokens)` returns `tokens` when it is a live int32 `[batch, t >= 1]` tensor of ids below `vocabSize`. */
   const checkTokens = (where: string, what: string, tokens: unknown): Tensor => {
@@ -140,10 +179,16 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     {
       embed: Layer.embedding({ vocabSize, embedDim }),
       blocks: Layer.sequential(blocks),
-      final_norm: (options.norm ?? "rmsNorm") === "rmsNorm" ? Layer.rmsNorm({ dim: embedDim }) : Layer.layerNorm({ dim: embedDim }),
-      lm_head: Layer.linear({ inFeatures: embedDim, outFeatures: vocabSize }),
+      final_norm: normLayer(block.norm, embedDim, block.normEps),
+      ...(tieEmbeddings ? {} : { lm_head: Layer.linear({ inFeatures: embedDim, outFeatures: vocabSize }) }),
     },
-    (run, tokens) => run("lm_head", run("final_norm", run("blocks", run("embed", checkTokens(fn, "tokens", tokens))))),
+    (run, tokens, args) => {
+      const normed = run("final_norm", run("blocks", run("embed", checkTokens(fn, "tokens", tokens))));
+      if (!tieEmbeddings) return run("lm_head", normed);
+      // The tied head: the final hidden states against the embedding table.
+      const table = param(fn, field(fn, args.params, "embed", "params"), "embedding", args.dtype, [vocabSize, embedDim]);
+      return nx.matmul(normed, nx.transpose(table));
+    },
     { name: fn },
   );
 
@@ -186,6 +231,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
   };
 
   return {
+    config,
     blocks,
     init: lm.init,
     apply: lm.apply,
@@ -193,7 +239,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     decode: (vars, tokens, caches, decodeOptions) => {
       const where = "decoderLM.decode";
       const v = checkVarsOf(where, vars);
-      const keep = checkBool(where, "keepCache", optionalOptions(where, decodeOptions).keepCache ?? false);
+      const keep = checkBool(where, "keepCache", optionalOptions(where, decodeOptions, ["keepCache"]).keepCache, false);
       const t = checkTokens(where, "tokens", tokens);
       const checked = checkCaches(where, caches, t.shape[0] as number, t.shape[1] as number, v.dtype);
       const result = nx.tidy(() => step(where, v, t, checked));
@@ -204,7 +250,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
       const where = "decoderLM.generate";
       const v = checkVarsOf(where, vars);
       const p = checkTokens(where, "prompt", prompt);
-      const o = checkOptions(where, generateOptions, "{ maxNewTokens, temperature?, key? }");
+      const o = checkOptions(where, generateOptions, "{ maxNewTokens, temperature?, key? }", ["maxNewTokens", "temperature", "key"]);
       const maxNewTokens = checkNonNegInt(where, "maxNewTokens", o.maxNewTokens);
       const temperature = checkNonNegative(where, "temperature", o.temperature ?? 1);
       const key = o.key;

@@ -2,7 +2,7 @@
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
 import { Context } from "@raven-ts/kaun-core";
-import { checkTensor, describe, fail, quote } from "@raven-ts/kaun-core/internal";
+import { checkTensor, describe, fail } from "@raven-ts/kaun-core/internal";
 
 /**
  * `attentionMaskKey` is `"attention_mask"`: the well-known `Context` key that
@@ -24,9 +24,9 @@ export function paddingMask(fn: string, ctx: unknown, batch: number, seqK: numbe
   if (!(ctx instanceof Context)) throw fail(fn, `ctx must be a Context, got ${describe(ctx)}`);
   const found = ctx.find(attentionMaskKey);
   if (found === undefined) return undefined;
-  const mask = checkTensor(fn, `the ${quote(attentionMaskKey)} mask`, found);
+  const mask = checkTensor(fn, `the ${nx.fmtValue(attentionMaskKey)} mask`, found);
   if (!nx.shapesEqual(mask.shape, [batch, seqK])) {
-    throw fail(fn, `the ${quote(attentionMaskKey)} mask must have shape [batch, seqK] = [${batch},${seqK}], got ${nx.fmtShape(mask.shape)}`);
+    throw fail(fn, `the ${nx.fmtValue(attentionMaskKey)} mask must have shape [batch, seqK] = [${batch},${seqK}], got ${nx.fmtShape(mask.shape)}`);
   }
   return mask;
 }

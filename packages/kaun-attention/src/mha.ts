@@ -22,7 +22,7 @@ import {
   optionalOptions,
   param,
 } from "@raven-ts/kaun-core/internal";
-import { attentionConfig, type AttentionConfig, type MultiHeadAttentionOptions } from "./config.js";
+import { ATTENTION_KEYS, attentionConfig, type AttentionConfig, type MultiHeadAttentionOptions } from "./config.js";
 import { paddingMask } from "./mask.js";
 import { rope } from "./rope.js";
 
@@ -68,6 +68,9 @@ export interface AttentionCallOptions {
   /** For `decode`: whether the cache given stays live (the caller keeps owning it) instead of being consumed; defaults to false. */
   readonly keepCache?: boolean;
 }
+
+/** The option names of {@link AttentionCallOptions}. */
+export const CALL_KEYS = ["ctx", "training", "keepCache"] as const satisfies readonly (keyof AttentionCallOptions)[];
 
 /** The layer `multiHeadAttention` returns: a Kaun `Layer` with decoding and inspection methods. */
 export interface MultiHeadAttentionLayer extends Layer<"float", "float"> {
@@ -251,7 +254,7 @@ function forward(cfg: AttentionConfig, ops: Operands, dropout: boolean): Forward
  * @throws InvalidArgumentError when the options are missing, `batch` or `maxLength` is not a positive integer, or `dtype` is not a float dtype.
  */
 export function emptyCaches(fn: string, layers: readonly MultiHeadAttentionLayer[], options: CacheOptions): KvCache[] {
-  const o = checkOptions(fn, options, "{ batch, maxLength }");
+  const o = checkOptions(fn, options, "{ batch, maxLength }", ["batch", "maxLength", "dtype"]);
   const batch = checkPositiveInt(fn, "batch", o.batch);
   const maxLength = checkPositiveInt(fn, "maxLength", o.maxLength);
   const dtype = checkFloatDType(fn, o.dtype ?? "float32");
@@ -322,21 +325,28 @@ export function decodeStep(fn: string, layer: MultiHeadAttentionLayer, vars: Var
  * if `numHeads` is not divisible by `numKvHeads`; also when the options are
  * missing, a size is not a positive integer, `dropout` is outside [0, 1),
  * `ropeTheta` is not a positive finite number, or `rope` is set with an odd
- * head size. Its `apply` throws InvalidArgumentError, naming
+ * head size. Its `init` throws InvalidArgumentError, before making any
+ * parameter, when a projection is more than the backend holds (stating the
+ * size and the limit). Its `apply` throws InvalidArgumentError, naming
  * `kaun.multiHeadAttention`, when the input is not a live tensor of rank 3,
  * its last axis is not `embedDim`, its dtype is not the model's, a parameter
  * is missing, disposed or misshapen, the padding mask's shape is not
  * `[batch, seqK]`, or the tensors live on different backends.
  */
 export function multiHeadAttention(options: MultiHeadAttentionOptions): MultiHeadAttentionLayer {
-  const cfg = attentionConfig("multiHeadAttention", options);
+  const cfg = attentionConfig("multiHeadAttention", checkOptions("multiHeadAttention", options, "{ embedDim, numHeads }", ATTENTION_KEYS));
   const shapes = paramShapes(cfg);
   const layer: MultiHeadAttentionLayer = {
     config: cfg,
     init: ({ dtype }) => {
+      // Every projection must fit the backend before the first is made.
+      for (const name of PARAM_NAMES) nx.checkAllocation("kaun.multiHeadAttention", shapes[name], dtype);
       const initializer = Init.glorotUniform();
-      const params: Record<string, Tensor> = {};
-      for (const name of PARAM_NAMES) params[name] = initializer(shapes[name], dtype);
+      const params = nx.tidy(() => {
+        const made: Record<string, Tensor> = {};
+        for (const name of PARAM_NAMES) made[name] = initializer(shapes[name], dtype);
+        return made;
+      });
       return { params, state: {}, dtype };
     },
     apply: (args, x) => {
@@ -346,7 +356,7 @@ export function multiHeadAttention(options: MultiHeadAttentionOptions): MultiHea
     attentionWeights: (vars, x, options) => {
       const fn = "multiHeadAttention.attentionWeights";
       const v = checkVars(fn, vars, "vars");
-      const ops = operands(fn, cfg, v.params, v.dtype, x, optionalOptions(fn, options).ctx);
+      const ops = operands(fn, cfg, v.params, v.dtype, x, optionalOptions(fn, options, CALL_KEYS).ctx);
       return nx.tidy(() => {
         const { weights } = forward(cfg, ops, false);
         return nx.reshape(weights, [ops.batch, cfg.numHeads, ops.seqQ, weights.shape[4] as number]);
@@ -356,8 +366,8 @@ export function multiHeadAttention(options: MultiHeadAttentionOptions): MultiHea
     decode: (vars, x, cache, options) => {
       const fn = "multiHeadAttention.decode";
       const v = checkVars(fn, vars, "vars");
-      const o = optionalOptions(fn, options);
-      const keep = checkBool(fn, "keepCache", o.keepCache ?? false);
+      const o = optionalOptions(fn, options, CALL_KEYS);
+      const keep = checkBool(fn, "keepCache", o.keepCache, false);
       const result = nx.tidy(() => decodeStep(fn, layer, v, x, cache, o.ctx));
       if (!keep) consume(cache);
       return result;

@@ -70,17 +70,20 @@ function tables(seqLen: number, headDim: number, theta: number, offset: number):
  *
  * @throws InvalidArgumentError if `seqLen` is not a non-negative integer, if
  * `headDim` is not a non-negative even integer, if `theta` is not a positive
- * finite number, if `offset` is not a non-negative integer, or if `options`
- * is not an object.
+ * finite number, if `offset` is not a non-negative integer, if `options` is
+ * not an object, or if a table of `seqLen * headDim` values is more than the
+ * CPU backend holds in one tensor (2^28), before anything is computed.
  */
 export function ropeTables(seqLen: number, headDim: number, options: RopeTablesOptions = {}): RopeTables {
   const fn = "ropeTables";
   checkNonNegInt(fn, "seqLen", seqLen);
   if (typeof headDim !== "number" || !Number.isSafeInteger(headDim) || headDim < 0 || headDim % 2 !== 0) throw fail(fn, `headDim must be a non-negative even integer, got ${describe(headDim)}`);
-  const o = optionalOptions(fn, options);
+  const o = optionalOptions(fn, options, ["theta", "offset"]);
   const theta = o.theta ?? 10000;
   const offset = o.offset ?? 0;
   checkThetaOffset(fn, theta, offset);
+  // Two host tables of seqLen * headDim float64 values: bounded as the CPU backend bounds a tensor.
+  nx.checkAllocation(`kaun.${fn}`, [seqLen, headDim], "float64", "cpu");
   return tables(seqLen, headDim, theta, offset);
 }
 
@@ -106,7 +109,7 @@ export function ropeTables(seqLen: number, headDim: number, options: RopeTablesO
 export function rope(x: Tensor, options: RopeOptions = {}): Tensor {
   const fn = "rope";
   checkTensor(fn, "x", x);
-  const o = optionalOptions(fn, options);
+  const o = optionalOptions(fn, options, ["theta", "seqDim", "offset"]);
   const theta = o.theta ?? 10000;
   const seqDim = o.seqDim ?? -2;
   const offset = o.offset ?? 0;
@@ -126,8 +129,8 @@ export function rope(x: Tensor, options: RopeOptions = {}): Tensor {
   const { cos: cosHost, sin: sinHost } = tables(seqLen, headDim, theta, offset);
   const tableShape = x.shape.map((d, i) => (i === axis ? seqLen : i === rank - 1 ? headDim : 1));
   return nx.tidy(() => {
-    const cos = nx.toBackend(nx.tensor(cosHost, { dtype: x.dtype, shape: tableShape }), x.backend);
-    const sin = nx.toBackend(nx.tensor(sinHost, { dtype: x.dtype, shape: tableShape }), x.backend);
+    const cos = nx.tensor(cosHost, { dtype: x.dtype, shape: tableShape, backend: x.backend });
+    const sin = nx.tensor(sinHost, { dtype: x.dtype, shape: tableShape, backend: x.backend });
     const [first, second] = nx.split(x, 2, { axis: -1 }) as [Tensor, Tensor];
     const rotated = nx.concatenate([nx.neg(second), first], { axis: -1 });
     return nx.add(nx.mul(x, cos), nx.mul(rotated, sin));

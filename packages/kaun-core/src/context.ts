@@ -10,8 +10,8 @@
  * ```
  */
 import type { DType, FloatDType, Tensor } from "@raven-ts/nx";
-import { fmtShape, isFloat, isTensor } from "@raven-ts/nx";
-import { describe, fail, quote } from "./util.js";
+import { fmtShape, fmtValue, isFloat, isTensor } from "@raven-ts/nx";
+import { describe, fail } from "./util.js";
 
 /** An immutable map from names to tensors. Build one from {@link Context.empty} with {@link Context.set}. */
 export class Context {
@@ -32,7 +32,7 @@ export class Context {
    */
   set(name: string, tensor: Tensor): Context {
     if (typeof name !== "string" || name.length === 0) throw fail("Context.set", `name must be a non-empty string, got ${describe(name)}`);
-    if (!isTensor(tensor)) throw fail("Context.set", `the value for ${quote(name)} must be a Tensor, got ${describe(tensor)}`);
+    if (!isTensor(tensor)) throw fail("Context.set", `the value for ${fmtValue(name)} must be a Tensor, got ${describe(tensor)}`);
     const next = new Map(this.#entries);
     next.set(name, tensor);
     return new Context(next);
@@ -62,9 +62,9 @@ export class Context {
     const t = this.#entries.get(name);
     if (t === undefined) {
       const names = this.names();
-      throw fail(fn, `no tensor under key ${quote(name)} (bound keys: ${names.length > 0 ? names.slice(0, 10).map(quote).join(", ") + (names.length > 10 ? `, and ${names.length - 10} more` : "") : "none"})`);
+      throw fail(fn, `no tensor under key ${fmtValue(name)} (bound keys: ${names.length > 0 ? names.slice(0, 10).map(fmtValue).join(", ") + (names.length > 10 ? `, and ${names.length - 10} more` : "") : "none"})`);
     }
-    if (!ok(t.dtype)) throw fail(fn, `key ${quote(name)} holds a ${t.dtype} tensor ${fmtShape(t.shape)}, expected ${expected}`);
+    if (!ok(t.dtype)) throw fail(fn, `key ${fmtValue(name)} holds a ${t.dtype} tensor ${fmtShape(t.shape)}, expected ${expected}`);
     return t;
   }
 

@@ -7,18 +7,16 @@
  * kernels.
  */
 import type { FloatDType, Tensor } from "@raven-ts/nx";
-import { fmtShape, full, mul, random, tidy } from "@raven-ts/nx";
+import { MAX_RANK, checkIntegers, fmtShape, full, mul, random, tidy } from "@raven-ts/nx";
 import { nextKey } from "./rng.js";
 import { checkFinite, checkFloatDType, checkNonNegative, checkOptions, describe, fail, optionalOptions } from "./util.js";
 
 /** `init(shape, dtype)` is a fresh tensor of `shape` and `dtype`; random initialisers draw their key from the `Rng` scope. */
 export type Initializer = (shape: readonly number[], dtype: FloatDType) => Tensor;
 
+/** `checkShape(fn, shape)` returns `shape` when it is an array of at most `MAX_RANK` non-negative integers (nx's `checkIntegers`). */
 function checkShape(fn: string, shape: unknown): readonly number[] {
-  if (!Array.isArray(shape)) throw fail(fn, `shape must be an array of non-negative integers, got ${describe(shape)}`);
-  const bad = shape.findIndex((d: unknown) => typeof d !== "number" || !Number.isSafeInteger(d) || d < 0);
-  if (bad >= 0) throw fail(fn, `shape must be an array of non-negative integers, got ${describe(shape[bad])} at index ${bad}`);
-  return shape as readonly number[];
+  return checkIntegers(`kaun.${fn}`, "shape", shape, 0, MAX_RANK);
 }
 
 /** `constant(value)` fills with `value`. @throws InvalidArgumentError when `value` is not a finite number. */
@@ -46,7 +44,7 @@ export interface UniformOptions {
  */
 export function uniform(options: UniformOptions = {}): Initializer {
   const fn = "Init.uniform";
-  const scale = checkNonNegative(fn, "scale", optionalOptions(fn, options).scale ?? 0.01);
+  const scale = checkNonNegative(fn, "scale", optionalOptions(fn, options, ["scale"]).scale ?? 0.01);
   return (shape, dtype) => {
     const s = checkShape(fn, shape);
     const d = checkFloatDType(fn, dtype);
@@ -68,7 +66,7 @@ export interface NormalOptions {
  */
 export function normal(options: NormalOptions = {}): Initializer {
   const fn = "Init.normal";
-  const stddev = checkNonNegative(fn, "stddev", optionalOptions(fn, options).stddev ?? 0.01);
+  const stddev = checkNonNegative(fn, "stddev", optionalOptions(fn, options, ["stddev"]).stddev ?? 0.01);
   return (shape, dtype) => {
     const s = checkShape(fn, shape);
     const d = checkFloatDType(fn, dtype);
@@ -115,7 +113,7 @@ export interface VarianceScalingOptions extends FanAxes {
 export function computeFans(shape: readonly number[], axes: FanAxes = {}): [number, number] {
   const fn = "Init.computeFans";
   checkShape(fn, shape);
-  const { inAxis, outAxis } = optionalOptions(fn, axes);
+  const { inAxis, outAxis } = optionalOptions(fn, axes, ["inAxis", "outAxis"]);
   if (shape.length === 0) return [1, 1];
   if (shape.length === 1) return [shape[0] as number, shape[0] as number];
   const norm = (name: string, a: unknown): number => {
@@ -149,7 +147,7 @@ const TRUNCATED_STDDEV = 0.87962566103423978;
  */
 export function varianceScaling(options: VarianceScalingOptions): Initializer {
   const fn = "Init.varianceScaling";
-  const scale = checkNonNegative(fn, "scale", checkOptions(fn, options, "{ scale, mode, distribution }").scale);
+  const scale = checkNonNegative(fn, "scale", checkOptions(fn, options, "{ scale, mode, distribution }", ["scale", "mode", "distribution", "inAxis", "outAxis"]).scale);
   const { mode, distribution } = options;
   if (mode !== "fanIn" && mode !== "fanOut" && mode !== "fanAvg") throw fail(fn, `mode must be "fanIn", "fanOut" or "fanAvg", got ${describe(mode)}`);
   if (distribution !== "normal" && distribution !== "truncatedNormal" && distribution !== "uniform") {

@@ -28,7 +28,6 @@ export {
   fail,
   isRecord,
   optionalOptions,
-  quote,
 } from "./util.js";
 export { checkLastAxis, field, param } from "./layers/params.js";
 export { checkLayer, checkResult, checkVars } from "./layer.js";

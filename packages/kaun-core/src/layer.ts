@@ -112,8 +112,9 @@ export interface InitHelperOptions {
 export function init<I extends ElementKind, O extends ElementKind>(layer: Layer<I, O>, options: InitHelperOptions = {}): Vars {
   const fn = "Layer.init";
   const l = checkLayer(fn, layer);
-  const dtype = checkFloatDType(fn, optionalOptions(fn, options).dtype ?? "float32");
-  const vars = checkVars(fn, l.init({ dtype }), "the layer's init result");
+  const dtype = checkFloatDType(fn, optionalOptions(fn, options, ["dtype"]).dtype ?? "float32");
+  // A layer whose init throws part-way leaves nothing allocated.
+  const vars = checkVars(fn, tidy(() => l.init({ dtype })), "the layer's init result");
   if (vars.dtype !== dtype) throw fail(fn, `the layer's init returned dtype ${vars.dtype}, asked for ${dtype}`);
   return vars;
 }
@@ -143,7 +144,8 @@ export function apply<I extends ElementKind, O extends ElementKind>(layer: Layer
   const fn = "Layer.apply";
   const l = checkLayer(fn, layer);
   const v = checkVars(fn, vars, "vars");
-  const training = checkBool(fn, "training", checkOptions(fn, options, "{ training }").training);
+  const training = checkOptions(fn, options, "{ training, ctx? }", ["training", "ctx"]).training;
+  if (typeof training !== "boolean") throw fail(fn, `training must be a boolean, got ${describe(training)}`);
   if (options.ctx !== undefined && !(options.ctx instanceof Context)) throw fail(fn, `ctx must be a Context, got ${describe(options.ctx)}`);
   return tidy(() => {
     const [y, state] = checkResult(fn, l.apply({ params: v.params, state: v.state, dtype: v.dtype, training, ctx: options.ctx }, x));
@@ -166,9 +168,12 @@ export function compose<A extends ElementKind, B extends ElementKind, C extends 
   return {
     init: ({ dtype }) => {
       const [k0, k1] = subKeys(2) as [Key, Key];
-      const lv = withKey(k0, () => l.init({ dtype }));
-      const rv = withKey(k1, () => r.init({ dtype }));
-      return { params: { left: lv.params, right: rv.params }, state: { left: lv.state, right: rv.state }, dtype };
+      // When the right layer's init throws, the left one's parameters are disposed.
+      return tidy(() => {
+        const lv = withKey(k0, () => l.init({ dtype }));
+        const rv = withKey(k1, () => r.init({ dtype }));
+        return { params: { left: lv.params, right: rv.params }, state: { left: lv.state, right: rv.state }, dtype };
+      });
     },
     apply: (args, x) => {
       const sub = (key: "left" | "right"): ApplyArgs => ({
@@ -208,8 +213,11 @@ export function sequential(layers: readonly Layer[]): Layer {
   return {
     init: ({ dtype }) => {
       const keys = subKeys(n);
-      const vars = ls.map((l, i) => withKey(keys[i] as Key, () => l.init({ dtype })));
-      return { params: vars.map((v) => v.params), state: vars.map((v) => v.state), dtype };
+      // When a layer's init throws, the earlier layers' parameters are disposed.
+      return tidy(() => {
+        const vars = ls.map((l, i) => withKey(keys[i] as Key, () => l.init({ dtype })));
+        return { params: vars.map((v) => v.params), state: vars.map((v) => v.state), dtype };
+      });
     },
     apply: (args, x) => {
       const params = list(args.params, "params");

@@ -6,8 +6,8 @@
  * name in a checkpoint.
  */
 import type { Tensor } from "@raven-ts/nx";
-import { InvalidArgumentError, isTensor, tree, zerosLike as nxZerosLike } from "@raven-ts/nx";
-import { describe, fail, quote } from "./util.js";
+import { InvalidArgumentError, fmtValue, isTensor, tree, zerosLike as nxZerosLike } from "@raven-ts/nx";
+import { describe, fail } from "./util.js";
 
 /** A tree of tensors: a tensor, an array or a plain object of trees (`null`/`undefined` are empty subtrees). */
 export type Ptree = tree.Tree<Tensor>;
@@ -36,7 +36,7 @@ export function treeCall<T>(fn: string, f: () => T): T {
 export function tensorLeaves(fn: string, t: Ptree): [string, Tensor][] {
   const pairs = treeCall(fn, () => tree.flattenWithPaths<unknown>(t));
   for (const [path, leaf] of pairs) {
-    if (!isTensor(leaf)) throw fail(fn, `the leaf at ${path === "" ? "the root" : quote(path)} is ${describe(leaf)}, not a Tensor`);
+    if (!isTensor(leaf)) throw fail(fn, `the leaf at ${path === "" ? "the root" : fmtValue(path)} is ${describe(leaf)}, not a Tensor`);
   }
   return pairs as [string, Tensor][];
 }

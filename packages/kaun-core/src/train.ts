@@ -90,7 +90,7 @@ export function make<I extends ElementKind, O extends ElementKind>(options: { re
 export function init<I extends ElementKind, O extends ElementKind>(t: Trainer<I, O>, options: { readonly dtype?: FloatDType } = {}): TrainState {
   const fn = "Train.init";
   const tr = checkTrainer(fn, t);
-  const vars = layerInit(tr.model, { dtype: checkFloatDType(fn, optionalOptions(fn, options).dtype ?? "float32") });
+  const vars = layerInit(tr.model, { dtype: checkFloatDType(fn, optionalOptions(fn, options, ["dtype"]).dtype ?? "float32") });
   return { vars, opt: optimInit(tr.optimizer, vars.params) };
 }
 
@@ -140,8 +140,8 @@ export function step<I extends ElementKind, O extends ElementKind>(t: Trainer<I,
   const tr = checkTrainer(fn, t);
   const st = checkState(fn, state);
   checkTensor(fn, "x", x);
-  const lossFn = checkFunction(fn, "loss", checkOptions(fn, options, "{ loss }").loss);
-  const training = checkBool(fn, "training", options.training ?? true);
+  const lossFn = checkFunction(fn, "loss", checkOptions(fn, options, "{ loss }", ["loss", "ctx", "training"]).loss);
+  const training = checkBool(fn, "training", options.training, true);
   const ctx = checkCtx(fn, options.ctx);
   const { params, state: layerState, dtype } = st.vars;
   return nx.tidy(() => {
@@ -224,10 +224,10 @@ export function fit<I extends ElementKind, O extends ElementKind>(t: Trainer<I, 
   if (batches === null || typeof batches !== "object" || typeof (batches as Iterable<Batch>)[Symbol.iterator] !== "function") {
     throw fail(fn, `batches must be an iterable of { x, loss }, got ${describe(batches)}`);
   }
-  const o = optionalOptions(fn, options);
+  const o = optionalOptions(fn, options, ["onStep", "ctx", "training"]);
   const onStep = o.onStep === undefined ? undefined : checkFunction(fn, "onStep", o.onStep);
   const ctx = checkCtx(fn, o.ctx);
-  const training = checkBool(fn, "training", o.training ?? true);
+  const training = checkBool(fn, "training", o.training, true);
   let current = state;
   let n = 0;
   for (const batch of batches) {
@@ -262,7 +262,7 @@ export function predict<I extends ElementKind, O extends ElementKind>(t: Trainer
   const fn = "Train.predict";
   const tr = checkTrainer(fn, t);
   const st = checkState(fn, state);
-  const ctx = checkCtx(fn, optionalOptions(fn, options).ctx);
+  const ctx = checkCtx(fn, optionalOptions(fn, options, ["ctx"]).ctx);
   const { params, state: layerState, dtype } = st.vars;
   return nx.tidy(() => checkResult(fn, tr.model.apply({ params, state: layerState, dtype, training: false, ctx }, x))[0]);
 }

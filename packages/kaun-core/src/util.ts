@@ -2,15 +2,25 @@
  * The argument checks shared by every kaun module (and, through
  * `@raven-ts/kaun-core/internal`, by the packages built on kaun-core). Each
  * throws nx's `InvalidArgumentError` with a `"kaun.<fn>: ..."` message naming
- * the offending value; every value a message quotes is described in bounded
- * length, from its `typeof` and never from properties it could choose (such
- * as a forged `constructor.name`).
+ * the offending value, described by nx's `fmtValue` (bounded in length,
+ * never quoting a `constructor.name` the value chose). The generic ones
+ * delegate to nx's checks (`checkOptions`, `checkInteger`, `checkFinite`,
+ * `checkBool`, `checkFunction`) under the `kaun.` prefix.
  */
 import type { DType, FloatDType, Tensor } from "@raven-ts/nx";
-import { InvalidArgumentError, checkSameBackend, fmtShape, isFloat, isTensor } from "@raven-ts/nx";
-
-/** The most characters of a string that a message quotes. */
-const QUOTE_CHARS = 64;
+import {
+  InvalidArgumentError,
+  checkBool as nxCheckBool,
+  checkFinite as nxCheckFinite,
+  checkFunction as nxCheckFunction,
+  checkInteger,
+  checkOptions as nxCheckOptions,
+  checkSameBackend,
+  fmtShape,
+  fmtValue,
+  isFloat,
+  isTensor,
+} from "@raven-ts/nx";
 
 /** `fail(fn, detail)` is the error every check throws: message `"kaun.<fn>: <detail>"`. */
 export function fail(fn: string, detail: string): InvalidArgumentError {
@@ -18,52 +28,13 @@ export function fail(fn: string, detail: string): InvalidArgumentError {
 }
 
 /**
- * `quote(s)` is `s` as a JSON string literal, cut to its first 64 characters
- * (with the full length stated) when longer, so a message quoting user input
- * stays short.
- */
-export function quote(s: string): string {
-  return s.length <= QUOTE_CHARS ? JSON.stringify(s) : `${JSON.stringify(s.slice(0, QUOTE_CHARS))}… (${s.length} characters)`;
-}
-
-/** `className(v)` is the name of the class of object `v` when its prototype's own `constructor` is a function with an identifier name, else undefined. */
-function className(v: object): string | undefined {
-  const proto: unknown = Object.getPrototypeOf(v);
-  if (proto === null || proto === Object.prototype || typeof proto !== "object") return undefined;
-  const ctor: unknown = Object.getOwnPropertyDescriptor(proto, "constructor")?.value;
-  if (typeof ctor !== "function") return undefined;
-  const name: unknown = Object.getOwnPropertyDescriptor(ctor, "name")?.value;
-  return typeof name === "string" && /^[A-Za-z_$][\w$]{0,39}$/.test(name) ? name : undefined;
-}
-
-/**
  * `describe(v)` is a short description of any value for error messages:
- * numbers and booleans as written, strings quoted (bounded), tensors by
- * dtype and shape, arrays by length, objects as "an object" (or "a Foo" for
- * an instance of class `Foo`).
+ * tensors by dtype and shape (`a float32 tensor [2,3]`), anything else as
+ * nx's `fmtValue` describes it (bounded in length; objects by their class,
+ * never by a `constructor.name` they carry themselves).
  */
 export function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (isTensor(v)) return `a ${v.dtype} tensor ${fmtShape(v.shape)}`;
-  switch (typeof v) {
-    case "number":
-    case "boolean":
-      return String(v);
-    case "bigint":
-      return `a bigint`;
-    case "string":
-      return quote(v);
-    case "symbol":
-      return "a symbol";
-    case "function":
-      return "a function";
-    default: {
-      if (Array.isArray(v)) return `an array of length ${v.length}`;
-      const name = className(v as object);
-      return name === undefined ? "an object" : `a ${name}`;
-    }
-  }
+  return isTensor(v) ? `a ${v.dtype} tensor ${fmtShape(v.shape)}` : fmtValue(v);
 }
 
 /** `isRecord(v)` is true for a non-null object that is not an array (and not a tensor). */
@@ -72,41 +43,39 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * `checkOptions(fn, v, what)` returns `v` when it is an options object.
- * @throws InvalidArgumentError `"options <what> are required"` otherwise (`what` lists the required fields, e.g. `"{ lr }"`).
+ * `checkOptions(fn, v, what, keys?)` returns `v` when it is an options object
+ * (with only the option names `keys`, when given: nx's `checkOptions`).
+ * @throws InvalidArgumentError `"options <what> are required"` when `v` is not an object (`what` lists the required fields, e.g. `"{ lr }"`), or naming an unknown option.
  */
-export function checkOptions<T>(fn: string, v: T, what: string): T {
+export function checkOptions<T>(fn: string, v: T, what: string, keys?: readonly string[]): T {
   if (!isRecord(v)) throw fail(fn, `options ${what} are required, got ${describe(v)}`);
+  if (keys !== undefined) nxCheckOptions(`kaun.${fn}`, v as object, keys as never[]);
   return v;
 }
 
 /**
- * `optionalOptions(fn, v)` is `v`, or `{}` when `v` is undefined: the
- * options argument of a function whose options all have defaults.
- * @throws InvalidArgumentError when `v` is given and is not an object (`null` included).
+ * `optionalOptions(fn, v, keys)` is `v`, or `{}` when `v` is undefined: the
+ * options argument of a function whose options all have defaults, checked by
+ * nx's `checkOptions` (an object whose option names are among `keys`).
+ * @throws InvalidArgumentError when `v` is given and is not an object (`null` included), or names an unknown option.
  */
-export function optionalOptions<T extends object>(fn: string, v: T | undefined): Partial<T> {
-  if (v === undefined) return {};
-  if (!isRecord(v)) throw fail(fn, `options must be an object, got ${describe(v)}`);
-  return v;
+export function optionalOptions<T extends object>(fn: string, v: T | undefined, keys: readonly (keyof T & string)[]): Partial<T> {
+  return nxCheckOptions<Partial<T>>(`kaun.${fn}`, v, keys as never[]);
 }
 
-/** `checkPositiveInt(fn, name, v)` returns `v` when it is an integer ≥ 1. */
+/** `checkPositiveInt(fn, name, v)` returns `v` when it is an integer ≥ 1 (nx's `checkInteger`). */
 export function checkPositiveInt(fn: string, name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1) throw fail(fn, `${name} must be a positive integer, got ${describe(v)}`);
-  return v;
+  return checkInteger(`kaun.${fn}`, name, v, 1);
 }
 
-/** `checkNonNegInt(fn, name, v)` returns `v` when it is an integer ≥ 0. */
+/** `checkNonNegInt(fn, name, v)` returns `v` when it is an integer ≥ 0 (nx's `checkInteger`). */
 export function checkNonNegInt(fn: string, name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) throw fail(fn, `${name} must be a non-negative integer, got ${describe(v)}`);
-  return v;
+  return checkInteger(`kaun.${fn}`, name, v, 0);
 }
 
-/** `checkFinite(fn, name, v)` returns `v` when it is a finite number. */
+/** `checkFinite(fn, name, v)` returns `v` when it is a finite number (nx's `checkFinite`). */
 export function checkFinite(fn: string, name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) throw fail(fn, `${name} must be a finite number, got ${describe(v)}`);
-  return v;
+  return nxCheckFinite(`kaun.${fn}`, name, v);
 }
 
 /** `checkPositive(fn, name, v)` returns `v` when it is a finite number > 0. */
@@ -127,15 +96,14 @@ export function checkRate(fn: string, name: string, v: unknown): number {
   return v;
 }
 
-/** `checkBool(fn, name, v)` returns `v` when it is a boolean. */
-export function checkBool(fn: string, name: string, v: unknown): boolean {
-  if (typeof v !== "boolean") throw fail(fn, `${name} must be a boolean, got ${describe(v)}`);
-  return v;
+/** `checkBool(fn, name, v, fallback)` is `v`, or `fallback` when `v` is undefined (nx's `checkBool`). @throws InvalidArgumentError when `v` is neither a boolean nor undefined. */
+export function checkBool(fn: string, name: string, v: unknown, fallback: boolean): boolean {
+  return nxCheckBool(`kaun.${fn}`, name, v, fallback);
 }
 
 /** `checkOneOf(fn, name, v, allowed)` returns `v` when it is one of the strings `allowed`. */
 export function checkOneOf<S extends string>(fn: string, name: string, v: unknown, allowed: readonly S[]): S {
-  if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) throw fail(fn, `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(v)}`);
+  if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) throw fail(fn, `${name} must be one of ${allowed.map(fmtValue).join(", ")}, got ${describe(v)}`);
   return v as S;
 }
 
@@ -168,10 +136,9 @@ export function checkModelInput(fn: string, x: unknown, dtype: DType): Tensor {
   return t;
 }
 
-/** `checkFunction(fn, name, v)` returns `v` when it is a function. */
+/** `checkFunction(fn, name, v)` returns `v` when it is a function (nx's `checkFunction`). */
 export function checkFunction<F>(fn: string, name: string, v: F): F {
-  if (typeof v !== "function") throw fail(fn, `${name} must be a function, got ${describe(v)}`);
-  return v;
+  return nxCheckFunction(`kaun.${fn}`, name, v as never) as F;
 }
 
 /**

@@ -230,13 +230,13 @@ describe("malformed files are rejected with a named problem and nothing loaded",
     ["header length past the end", () => rawFile({}, new Uint8Array(0), { lengthOverride: 1000 }), /header length 1000 points past the end of the file \(10 bytes/],
     ["header length over 100 MB", () => rawFile({}, new Uint8Array(0), { lengthOverride: 2 ** 40 }), /header length 1099511627776 exceeds the 100 MB limit/],
     ["malformed JSON", () => rawFile('{"a": {"dtype": "F32",'), /kaun\.Checkpoint\.fromBytes: malformed JSON header: /],
-    ["a header that is not an object", () => rawFile("[1, 2]"), "malformed header: expected a JSON object, got an array"],
+    ["a header that is not an object", () => rawFile("[1, 2]"), "malformed header: expected a JSON object, got [1, 2]"],
     ["invalid UTF-8", () => { const r = rawFile('{"a":1}  '); r[10] = 0xff; return r; }, "malformed header: it is not valid UTF-8"],
     ["a __proto__ key", () => rawFile('{"__proto__": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}', f32([1])), 'tensor name "__proto__" contains the forbidden key "__proto__"'],
     ["a nested constructor key", () => rawFile({ "a.constructor.b": { dtype: "F32", shape: [1], data_offsets: [0, 4] } }, f32([1])), /forbidden key "constructor"/],
     ["an unknown dtype", () => rawFile({ a: { dtype: "F33", shape: [1], data_offsets: [0, 4] } }, f32([1])), 'tensor "a": unknown or unsupported dtype "F33"'],
     ["a bad shape", () => rawFile({ a: { dtype: "F32", shape: [-1], data_offsets: [0, 4] } }, f32([1])), 'tensor "a": shape must be an array of non-negative integers, got -1 at index 0'],
-    ["bad offsets", () => rawFile({ a: { dtype: "F32", shape: [1], data_offsets: [0] } }, f32([1])), 'tensor "a": data_offsets must be [begin, end] non-negative integers, got an array of length 1'],
+    ["bad offsets", () => rawFile({ a: { dtype: "F32", shape: [1], data_offsets: [0] } }, f32([1])), 'tensor "a": data_offsets must be [begin, end] non-negative integers, got [0]'],
     ["reversed offsets", () => rawFile({ a: { dtype: "F32", shape: [0], data_offsets: [4, 0] } }, f32([1])), 'tensor "a": data_offsets [4, 0] end before they begin'],
     ["offsets that disagree with dtype and shape", () => rawFile({ a: { dtype: "F32", shape: [2], data_offsets: [0, 4] } }, f32([1])), 'tensor "a": data_offsets [0, 4] span 4 bytes, but F32 [2] needs 8'],
     ["offsets out of range", () => rawFile({ a: { dtype: "F32", shape: [2], data_offsets: [4, 12] } }, f32([1, 2])), /tensor "a": data_offsets \[4, 12\] are out of range: the data buffer has 8 bytes/],
@@ -352,7 +352,7 @@ describe("hostile headers: bounded work, bounded messages", () => {
       const err = expectInvalidArgument(() => fromBytes(bytes), "kaun.Checkpoint.fromBytes");
       expect(err.message.length).toBeLessThan(400);
     }
-    expect(expectInvalidArgument(() => fromBytes(cases[1] as Uint8Array), "kaun.Checkpoint.fromBytes").message).toContain("F32 [1,1,1,1,1,1,1,1,… (1000000 axes)] needs 4");
+    expect(expectInvalidArgument(() => fromBytes(cases[1] as Uint8Array), "kaun.Checkpoint.fromBytes").message).toContain("F32 [1,1,1,1,1,1,1,1,...(999990 more),1,1] needs 4");
   });
 
   test("values are checked by type, never through inherited properties", () => {

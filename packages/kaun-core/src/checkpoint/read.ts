@@ -2,7 +2,7 @@
 import type { DType, Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
 import { treeCall } from "../ptree.js";
-import { describe, fail, isRecord, quote } from "../util.js";
+import { describe, fail, isRecord } from "../util.js";
 import { FORBIDDEN_SEGMENTS, FROM_SAFETENSORS, ITEM_BYTES, LITTLE_ENDIAN, MAX_HEADER_BYTES, METADATA_KEY, TO_SAFETENSORS } from "./format.js";
 import { scanHeader } from "./scan.js";
 
@@ -37,7 +37,7 @@ const FORBIDDEN_PATTERN = /__proto__|constructor|prototype/;
 class TensorWhere {
   constructor(readonly name: string) {}
   toString(): string {
-    return `tensor ${quote(this.name)}`;
+    return `tensor ${nx.fmtValue(this.name)}`;
   }
 }
 
@@ -54,11 +54,6 @@ function asBytes(fn: string, bytes: unknown): Uint8Array {
 /** `own(o, k)` is the own property `k` of the parsed JSON object `o`, or undefined (never an inherited one). */
 function own(o: Record<string, unknown>, k: string): unknown {
   return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
-}
-
-/** `shapeText(shape)` is a validated shape as `[2,3]`, its first 8 axes only when it has more (messages stay short). */
-function shapeText(shape: readonly number[]): string {
-  return shape.length <= 8 ? nx.fmtShape(shape) : `${nx.fmtShape(shape.slice(0, 8)).slice(0, -1)},… (${shape.length} axes)]`;
 }
 
 /** `checkShape(fn, where, shape)` returns `shape` when it is an array of non-negative safe integers. */
@@ -123,14 +118,14 @@ export function parse(fn: string, input: unknown): Parsed {
       if (!isRecord(info)) throw fail(fn, `"__metadata__" must be an object of strings, got ${describe(info)}`);
       for (const k of Object.keys(info)) {
         const v = info[k];
-        if (typeof v !== "string") throw fail(fn, `"__metadata__" value of ${quote(k)} must be a string, got ${describe(v)}`);
+        if (typeof v !== "string") throw fail(fn, `"__metadata__" value of ${nx.fmtValue(k)} must be a string, got ${describe(v)}`);
         metadata[k] = v;
       }
       continue;
     }
     if (name === "") throw fail(fn, "a tensor has an empty name");
     const bad = FORBIDDEN_PATTERN.test(name) ? name.split(".").find((seg) => FORBIDDEN_SEGMENTS.has(seg)) : undefined;
-    if (bad !== undefined) throw fail(fn, `tensor name ${quote(name)} contains the forbidden key ${quote(bad)}`);
+    if (bad !== undefined) throw fail(fn, `tensor name ${nx.fmtValue(name)} contains the forbidden key ${nx.fmtValue(bad)}`);
     const where = new TensorWhere(name);
     if (!isRecord(info)) throw fail(fn, `${where}: expected { dtype, shape, data_offsets }, got ${describe(info)}`);
     const dtype = own(info, "dtype");
@@ -141,7 +136,7 @@ export function parse(fn: string, input: unknown): Parsed {
     for (const d of shape) numel *= d;
     const need = numel * (ITEM_BYTES[dtype] as number);
     if (end - begin !== need) {
-      throw fail(fn, `${where}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but ${dtype} ${shapeText(shape)} needs ${need}`);
+      throw fail(fn, `${where}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but ${dtype} ${nx.fmtShape(shape)} needs ${need}`);
     }
     if (end > data.byteLength) {
       throw fail(fn, `${where}: data_offsets [${begin}, ${end}] are out of range: the data buffer has ${data.byteLength} bytes (truncated file?)`);
@@ -154,9 +149,9 @@ export function parse(fn: string, input: unknown): Parsed {
   for (const t of tensors) {
     const [begin, end] = t.dataOffsets;
     if (begin < covered && prev !== undefined) {
-      throw fail(fn, `tensors ${quote(prev.name)} [${prev.dataOffsets.join(", ")}] and ${quote(t.name)} [${begin}, ${end}] overlap`);
+      throw fail(fn, `tensors ${nx.fmtValue(prev.name)} [${prev.dataOffsets.join(", ")}] and ${nx.fmtValue(t.name)} [${begin}, ${end}] overlap`);
     }
-    if (begin > covered) throw fail(fn, `bytes [${covered}, ${begin}) of the data buffer belong to no tensor (gap before ${quote(t.name)}; duplicate key?)`);
+    if (begin > covered) throw fail(fn, `bytes [${covered}, ${begin}) of the data buffer belong to no tensor (gap before ${nx.fmtValue(t.name)}; duplicate key?)`);
     covered = end;
     prev = t;
   }
@@ -175,8 +170,9 @@ export function parse(fn: string, input: unknown): Parsed {
  * at most 3 levels, has at most 100,000 tensors (`MAX_TENSORS`), at most
  * 10,000 `__metadata__` entries (`MAX_METADATA_ENTRIES`), at most 8 members
  * per tensor entry, and at most 2,000,000 values in all (`MAX_HEADER_VALUES`).
- * Every error message is bounded in length: names are quoted up to 64
- * characters and values are described by type, never echoed whole.
+ * Every error message is bounded in length (nx's `fmtValue`, `fmtShape`):
+ * names are quoted up to 40 characters and values are described by type,
+ * never echoed whole.
  * @throws InvalidArgumentError for every malformation {@link fromBytes} rejects in the file itself.
  */
 export function inspect(bytes: Uint8Array): Header {
@@ -272,7 +268,7 @@ export function fromBytes<T>(bytes: Uint8Array, options: FromBytesOptions<T>): T
     else wanted.push([path, leaf]);
   }
   if (missing.length > 0) {
-    const shown = missing.slice(0, 10).map(quote).join(", ");
+    const shown = missing.slice(0, 10).map(nx.fmtValue).join(", ");
     throw fail(fn, `missing key${missing.length > 1 ? "s" : ""} ${shown}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""} (the file has ${tensors.length} tensors)`);
   }
   const plan: [Tensor, TensorInfo, DType][] = [];
@@ -280,9 +276,9 @@ export function fromBytes<T>(bytes: Uint8Array, options: FromBytesOptions<T>): T
     const info = byName.get(path) as TensorInfo;
     const dtype = Object.prototype.hasOwnProperty.call(FROM_SAFETENSORS, info.dtype) ? FROM_SAFETENSORS[info.dtype] : undefined;
     if (dtype !== leaf.dtype) {
-      throw fail(fn, `tensor ${quote(path)} has dtype ${info.dtype}${dtype === undefined ? " (not representable in nx)" : ` (${dtype})`}, but like has ${leaf.dtype} (${TO_SAFETENSORS[leaf.dtype]})`);
+      throw fail(fn, `tensor ${nx.fmtValue(path)} has dtype ${info.dtype}${dtype === undefined ? " (not representable in nx)" : ` (${dtype})`}, but like has ${leaf.dtype} (${TO_SAFETENSORS[leaf.dtype]})`);
     }
-    if (!nx.shapesEqual(info.shape, leaf.shape)) throw fail(fn, `tensor ${quote(path)} has shape ${shapeText(info.shape)}, but like has ${nx.fmtShape(leaf.shape)}`);
+    if (!nx.shapesEqual(info.shape, leaf.shape)) throw fail(fn, `tensor ${nx.fmtValue(path)} has shape ${nx.fmtShape(info.shape)}, but like has ${nx.fmtShape(leaf.shape)}`);
     plan.push([leaf, info, dtype]);
   }
   // All or nothing: if creating one tensor fails, the ones already made are released.

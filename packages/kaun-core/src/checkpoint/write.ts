@@ -2,7 +2,7 @@
 import type { HostArray, Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
 import { treeCall } from "../ptree.js";
-import { describe, fail, isRecord, optionalOptions, quote } from "../util.js";
+import { describe, fail, isRecord, optionalOptions } from "../util.js";
 import { FORBIDDEN_SEGMENTS, ITEM_BYTES, LITTLE_ENDIAN, MAX_HEADER_BYTES, MAX_METADATA_ENTRIES, MAX_TENSORS, METADATA_KEY, TO_SAFETENSORS } from "./format.js";
 
 /** Options of {@link toBytes}. */
@@ -35,11 +35,11 @@ export function namedTensors(fn: string, tree: unknown): [string, Tensor][] {
   for (const [path, leaf] of treeCall(fn, () => nx.tree.flattenWithPaths<unknown>(tree as nx.tree.Tree<unknown>))) {
     if (!nx.isTensor(leaf)) continue;
     if (path === "") throw fail(fn, "the tree is a bare tensor, which has no name; wrap it in an object such as { weight: x }");
-    if (path === METADATA_KEY) throw fail(fn, `the name ${quote(METADATA_KEY)} is reserved by the safetensors format`);
+    if (path === METADATA_KEY) throw fail(fn, `the name ${nx.fmtValue(METADATA_KEY)} is reserved by the safetensors format`);
     const bad = path.split(".").find((s) => FORBIDDEN_SEGMENTS.has(s) || s === "");
-    if (bad !== undefined) throw fail(fn, `the name ${quote(path)} contains the forbidden segment ${quote(bad)}`);
-    if (seen.has(path)) throw fail(fn, `two leaves have the name ${quote(path)} (an object key containing "." collides with a nested path)`);
-    if (leaf.isDisposed) throw fail(fn, `the tensor ${quote(path)} was disposed`);
+    if (bad !== undefined) throw fail(fn, `the name ${nx.fmtValue(path)} contains the forbidden segment ${nx.fmtValue(bad)}`);
+    if (seen.has(path)) throw fail(fn, `two leaves have the name ${nx.fmtValue(path)} (an object key containing "." collides with a nested path)`);
+    if (leaf.isDisposed) throw fail(fn, `the tensor ${nx.fmtValue(path)} was disposed`);
     seen.add(path);
     out.push([path, leaf]);
   }
@@ -54,8 +54,8 @@ export function namedTensors(fn: string, tree: unknown): [string, Tensor][] {
  * with dtype `F32`, `F64`, `I32`, `U8` or `BOOL`. Non-tensor leaves (such as
  * `Vars.dtype`) are not stored. Tensors are laid out by decreasing element
  * size, so each is aligned to its element size; the header is padded with
- * spaces to a multiple of 8 bytes. The result is readable by Hugging Face's
- * `safetensors` (`safe_open`, `load_file`) and so by PyTorch, JAX and numpy.
+ * spaces to a multiple of 8 bytes: Hugging Face's safetensors format (the
+ * repository's `interop/torch` loads it into PyTorch).
  * `metadata` defaults to none.
  * @throws InvalidArgumentError when the tree is a bare tensor (it has no
  * name), two leaves share a name, a name is `"__metadata__"` or has an empty
@@ -67,7 +67,7 @@ export function namedTensors(fn: string, tree: unknown): [string, Tensor][] {
  */
 export function toBytes(tree: unknown, options: ToBytesOptions = {}): Uint8Array {
   const fn = "Checkpoint.toBytes";
-  const m = optionalOptions(fn, options).metadata;
+  const m = optionalOptions(fn, options, ["metadata"]).metadata;
   const named = namedTensors(fn, tree);
   let metadata: Record<string, string> | undefined;
   if (m !== undefined) {
@@ -76,7 +76,7 @@ export function toBytes(tree: unknown, options: ToBytesOptions = {}): Uint8Array
     if (entries.length > MAX_METADATA_ENTRIES) throw fail(fn, `metadata has ${entries.length} entries, more than a checkpoint may hold (${MAX_METADATA_ENTRIES})`);
     metadata = Object.create(null) as Record<string, string>;
     for (const [k, v] of entries) {
-      if (typeof v !== "string") throw fail(fn, `metadata[${quote(k)}] must be a string, got ${describe(v)}`);
+      if (typeof v !== "string") throw fail(fn, `metadata[${nx.fmtValue(k)}] must be a string, got ${describe(v)}`);
       metadata[k] = v;
     }
   }

@@ -53,7 +53,7 @@ function planWeights(fn: string, q: Tensor, k: Tensor, batch: readonly number[],
   const seqQ = q.shape[q.ndim - 2] as number;
   const seqK = k.shape[k.ndim - 2] as number;
   const scale = options.scale === undefined ? 1 / Math.sqrt(headDim) : checkFinite(fn, "scale", options.scale);
-  const isCausal = checkBool(fn, "isCausal", options.isCausal ?? false);
+  const isCausal = checkBool(fn, "isCausal", options.isCausal, false);
   const offset = options.queryOffset === undefined ? undefined : checkNonNegInt(fn, "queryOffset", options.queryOffset);
   const scoreShape = [...batch, seqQ, seqK];
   let mask: Tensor | undefined;
@@ -129,7 +129,7 @@ function checkQK(fn: string, q: Tensor, k: Tensor): void {
 export function attentionWeights(q: Tensor, k: Tensor, options: AttentionWeightsOptions = {}): Tensor {
   const fn = "Fn.attentionWeights";
   checkQK(fn, q, k);
-  const o = optionalOptions(fn, options);
+  const o = optionalOptions(fn, options, ["attentionMask", "scale", "isCausal", "queryOffset"]);
   const batch = nx.broadcastShapes(`kaun.${fn}`, q.shape.slice(0, -2), k.shape.slice(0, -2));
   const plan = planWeights(fn, q, k, batch, o);
   return nx.tidy(() => weightsOf(q, k, plan));
@@ -172,7 +172,7 @@ export function dotProductAttention(q: Tensor, k: Tensor, v: Tensor, options: Do
   if (v.ndim < 2) throw fail(fn, `v must have rank >= 2 ([...batch, seq, dim]), got shape ${nx.fmtShape(v.shape)}`);
   if (v.dtype !== q.dtype) throw fail(fn, `q, k and v must share one dtype, got ${q.dtype}, ${k.dtype} and ${v.dtype}`);
   if (v.shape[v.ndim - 2] !== k.shape[k.ndim - 2]) throw fail(fn, `k and v must share the sequence axis (seqK), got k ${nx.fmtShape(k.shape)} and v ${nx.fmtShape(v.shape)}`);
-  const o = optionalOptions(fn, options);
+  const o = optionalOptions(fn, options, ["attentionMask", "scale", "isCausal", "queryOffset", "dropoutRate"]);
   const batch = nx.broadcastShapes(`kaun.${fn}`, q.shape.slice(0, -2), k.shape.slice(0, -2), v.shape.slice(0, -2));
   const rate = checkRate(fn, "dropoutRate", o.dropoutRate ?? 0);
   const plan = planWeights(fn, q, k, batch, o);

@@ -21,7 +21,7 @@ export interface DropoutOptions {
 export function dropout(x: Tensor, options: DropoutOptions): Tensor {
   const fn = "Fn.dropout";
   checkFloatTensor(fn, "x", x);
-  const rate = checkRate(fn, "rate", checkOptions(fn, options, "{ rate }").rate);
+  const rate = checkRate(fn, "rate", checkOptions(fn, options, "{ rate }", ["rate"]).rate);
   if (rate === 0) return x;
   const key = nextKey();
   return nx.tidy(() => nx.where(nx.random.bernoulli(key, 1 - rate, x.shape), nx.div(x, 1 - rate), 0));

@@ -28,9 +28,9 @@ export function embedding(indices: Tensor, options: EmbeddingOptions): Tensor {
   const fn = "Fn.embedding";
   const idx = checkTensor(fn, "indices", indices);
   if (idx.dtype !== "int32") throw fail(fn, `indices must be an int32 tensor, got ${idx.dtype} ${nx.fmtShape(idx.shape)}`);
-  const table = checkFloatTensor(fn, "embedding", checkOptions(fn, options, "{ embedding }").embedding);
+  const table = checkFloatTensor(fn, "embedding", checkOptions(fn, options, "{ embedding }", ["embedding", "scale"]).embedding);
   if (table.ndim !== 2 || (table.shape[0] as number) < 1) throw fail(fn, `embedding must be a [vocabSize, embedDim] table with vocabSize >= 1, got shape ${nx.fmtShape(table.shape)}`);
-  const scale = checkBool(fn, "scale", options.scale ?? true);
+  const scale = checkBool(fn, "scale", options.scale, true);
   return lookup(fn, idx, table, scale);
 }
 

@@ -75,7 +75,7 @@ function scaled(x: Tensor, axes: number[], eps: number): [Tensor, Tensor | numbe
 export function layerNorm(x: Tensor, options: LayerNormOptions = {}): Tensor {
   const fn = "Fn.layerNorm";
   checkFloatTensor(fn, "x", x);
-  const o = optionalOptions(fn, options);
+  const o = optionalOptions(fn, options, ["axes", "eps", "gamma", "beta"]);
   const axes = normAxes(fn, o.axes, x);
   const eps = checkNonNegative(fn, "eps", o.eps ?? 1e-5);
   const gamma = o.gamma === undefined ? undefined : checkAffine(fn, "gamma", o.gamma, x);
@@ -102,7 +102,7 @@ export function layerNorm(x: Tensor, options: LayerNormOptions = {}): Tensor {
 export function rmsNorm(x: Tensor, options: RmsNormOptions = {}): Tensor {
   const fn = "Fn.rmsNorm";
   checkFloatTensor(fn, "x", x);
-  const o = optionalOptions(fn, options);
+  const o = optionalOptions(fn, options, ["axes", "eps", "gamma"]);
   const axes = normAxes(fn, o.axes, x);
   const eps = checkNonNegative(fn, "eps", o.eps ?? 1e-5);
   const gamma = o.gamma === undefined ? undefined : checkAffine(fn, "gamma", o.gamma, x);

@@ -19,7 +19,7 @@ export interface DropoutLayerOptions {
  */
 export function dropout(options: DropoutLayerOptions): Layer {
   const fn = "Layer.dropout";
-  const rate = checkRate(fn, "rate", checkOptions(fn, options, "{ rate }").rate);
+  const rate = checkRate(fn, "rate", checkOptions(fn, options, "{ rate }", ["rate"]).rate);
   return {
     init: ({ dtype }) => ({ params: {}, state: {}, dtype }),
     apply: ({ state, dtype, training }, x) => {

@@ -4,7 +4,7 @@ import type { Initializer } from "../init.js";
 import { glorotUniform, zeros } from "../init.js";
 import type { Layer } from "../layer.js";
 import { checkFunction, checkModelInput, checkOptions, checkPositiveInt, checkSameDevice } from "../util.js";
-import { checkLastAxis, param } from "./params.js";
+import { checkLastAxis, initParams, param } from "./params.js";
 
 /** Options of {@link linear}. */
 export interface LinearOptions {
@@ -26,19 +26,21 @@ export interface LinearOptions {
  *
  * Parameters: `weight` `[inFeatures, outFeatures]`, `bias` `[outFeatures]`.
  * @throws InvalidArgumentError when a size is not a positive integer or an
- * initialiser is not a function; when applied, when the input's dtype is not
- * the model's, its last axis is not `inFeatures`, or it lives on another backend than the params.
+ * initialiser is not a function; from `init`, when a parameter is more than
+ * the backend holds (before any is made); when applied, when the input's
+ * dtype is not the model's, its last axis is not `inFeatures`, or it lives on
+ * another backend than the params.
  */
 export function linear(options: LinearOptions): Layer {
   const fn = "Layer.linear";
-  checkOptions(fn, options, "{ inFeatures, outFeatures }");
+  checkOptions(fn, options, "{ inFeatures, outFeatures }", ["inFeatures", "outFeatures", "weightInit", "biasInit"]);
   const inF = checkPositiveInt(fn, "inFeatures", options.inFeatures);
   const outF = checkPositiveInt(fn, "outFeatures", options.outFeatures);
   const weightInit = checkFunction(fn, "weightInit", options.weightInit ?? glorotUniform());
   const biasInit = checkFunction(fn, "biasInit", options.biasInit ?? zeros);
   return {
     init: ({ dtype }) => ({
-      params: { weight: weightInit([inF, outF], dtype), bias: biasInit([outF], dtype) },
+      params: initParams(fn, dtype, { weight: [[inF, outF], weightInit], bias: [[outF], biasInit] }),
       state: {},
       dtype,
     }),

@@ -1,12 +1,12 @@
 /** The named-sub-layer combinator: a layer built from sub-layers stored under names, wired by a forward function. */
 import type { Tensor } from "@raven-ts/nx";
-import { isTensor, tidy } from "@raven-ts/nx";
+import { fmtValue, isTensor, tidy } from "@raven-ts/nx";
 import type { ApplyArgs, ElementKind, Layer } from "../layer.js";
 import { checkLayer, checkResult } from "../layer.js";
 import type { Ptree } from "../ptree.js";
 import type { Key } from "../rng.js";
 import { subKeys, withKey } from "../rng.js";
-import { checkFunction, checkOptions, describe, fail, optionalOptions, quote } from "../util.js";
+import { checkFunction, checkOptions, describe, fail, optionalOptions } from "../util.js";
 import { field } from "./params.js";
 
 /** Any layer, whatever element kinds it consumes and produces. */
@@ -89,7 +89,7 @@ export function named<I extends ElementKind = "float", O extends ElementKind = "
   forward: NamedForward,
   options: NamedOptions = {},
 ): NamedLayer<I, O> {
-  const given = optionalOptions("Layer.named", options).name;
+  const given = optionalOptions("Layer.named", options, ["name"]).name;
   if (given !== undefined && (typeof given !== "string" || given.length === 0)) throw fail("Layer.named", `name must be a non-empty string, got ${describe(given)}`);
   const fn = given ?? "Layer.named";
   checkOptions(fn, layers, "layers { name: layer, ... }");
@@ -100,7 +100,7 @@ export function named<I extends ElementKind = "float", O extends ElementKind = "
   const pass = (args: ApplyArgs, x: Tensor, overrides: Readonly<Record<string, NamedOverride>>): [Tensor, Ptree, Record<string, Ptree>] => {
     const subArgs = new Map(names.map((n) => [n, { ...args, params: field(fn, args.params, n, "params"), state: field(fn, args.state, n, "state") }]));
     for (const [n, o] of Object.entries(overrides)) {
-      if (!subs.has(n)) throw fail(fn, `overrides name no sub-layer: ${quote(n)} (sub-layers: ${names.map(quote).join(", ")})`);
+      if (!subs.has(n)) throw fail(fn, `overrides name no sub-layer: ${fmtValue(n)} (sub-layers: ${names.map(fmtValue).join(", ")})`);
       checkFunction(fn, `overrides.${n}`, o);
     }
     const keys = subKeys(names.length);
@@ -111,7 +111,7 @@ export function named<I extends ElementKind = "float", O extends ElementKind = "
       const run: NamedRun = (n, h) => {
         const layer = subs.get(n);
         const a = subArgs.get(n);
-        if (layer === undefined || a === undefined) throw fail(fn, `no sub-layer named ${typeof n === "string" ? quote(n) : describe(n)} (sub-layers: ${names.map(quote).join(", ")})`);
+        if (layer === undefined || a === undefined) throw fail(fn, `no sub-layer named ${typeof n === "string" ? fmtValue(n) : describe(n)} (sub-layers: ${names.map(fmtValue).join(", ")})`);
         const key = keys[names.indexOf(n)] as Key;
         const override = overrides[n];
         if (override !== undefined) {
@@ -134,14 +134,17 @@ export function named<I extends ElementKind = "float", O extends ElementKind = "
     layers,
     init: ({ dtype }) => {
       const keys = subKeys(names.length);
-      const params: Record<string, Ptree> = {};
-      const state: Record<string, Ptree> = {};
-      names.forEach((n, i) => {
-        const vars = withKey(keys[i] as Key, () => (subs.get(n) as AnyLayer).init({ dtype }));
-        params[n] = vars.params;
-        state[n] = vars.state;
+      // When a sub-layer's init throws, the parameters its siblings made are disposed.
+      return tidy(() => {
+        const params: Record<string, Ptree> = {};
+        const state: Record<string, Ptree> = {};
+        names.forEach((n, i) => {
+          const vars = withKey(keys[i] as Key, () => (subs.get(n) as AnyLayer).init({ dtype }));
+          params[n] = vars.params;
+          state[n] = vars.state;
+        });
+        return { params, state, dtype };
       });
-      return { params, state, dtype };
     },
     apply: (args, x) => {
       const [y, state] = pass(args, x, {});

@@ -1,9 +1,9 @@
 /** Normalisation layers. */
-import * as nx from "@raven-ts/nx";
 import { layerNorm as fnLayerNorm, rmsNorm as fnRmsNorm } from "../fn/norm.js";
 import type { Layer } from "../layer.js";
+import { ones, zeros } from "../init.js";
 import { checkModelInput, checkNonNegative, checkOptions, checkPositiveInt, checkSameDevice } from "../util.js";
-import { checkLastAxis, param } from "./params.js";
+import { checkLastAxis, initParams, param } from "./params.js";
 
 /** Options of {@link layerNorm}. */
 export interface LayerNormLayerOptions {
@@ -20,16 +20,17 @@ export interface LayerNormLayerOptions {
  *
  * Parameters: `gamma` `[dim]` (initialised to ones), `beta` `[dim]` (zeros).
  * @throws InvalidArgumentError when `dim` is not a positive integer or `eps`
- * is negative or `options` is not an object; when applied, when the input
- * is not a live tensor of the model's dtype, its last axis is not `dim`, or
- * it lives on another backend than the params.
+ * is negative or `options` is not an object; from `init`, when `dim` is more
+ * than the backend holds; when applied, when the input is not a live tensor
+ * of the model's dtype, its last axis is not `dim`, or it lives on another
+ * backend than the params.
  */
 export function layerNorm(options: LayerNormLayerOptions): Layer {
   const fn = "Layer.layerNorm";
-  const dim = checkPositiveInt(fn, "dim", checkOptions(fn, options, "{ dim }").dim);
+  const dim = checkPositiveInt(fn, "dim", checkOptions(fn, options, "{ dim }", ["dim", "eps"]).dim);
   const eps = checkNonNegative(fn, "eps", options.eps ?? 1e-5);
   return {
-    init: ({ dtype }) => ({ params: { gamma: nx.ones([dim], dtype), beta: nx.zeros([dim], dtype) }, state: {}, dtype }),
+    init: ({ dtype }) => ({ params: initParams(fn, dtype, { gamma: [[dim], ones], beta: [[dim], zeros] }), state: {}, dtype }),
     apply: ({ params, state, dtype }, x) => {
       checkModelInput(fn, x, dtype);
       checkLastAxis(fn, x, dim, "dim");
@@ -59,10 +60,10 @@ export interface RmsNormLayerOptions {
  */
 export function rmsNorm(options: RmsNormLayerOptions): Layer {
   const fn = "Layer.rmsNorm";
-  const dim = checkPositiveInt(fn, "dim", checkOptions(fn, options, "{ dim }").dim);
+  const dim = checkPositiveInt(fn, "dim", checkOptions(fn, options, "{ dim }", ["dim", "eps"]).dim);
   const eps = checkNonNegative(fn, "eps", options.eps ?? 1e-6);
   return {
-    init: ({ dtype }) => ({ params: { scale: nx.ones([dim], dtype) }, state: {}, dtype }),
+    init: ({ dtype }) => ({ params: initParams(fn, dtype, { scale: [[dim], ones] }), state: {}, dtype }),
     apply: ({ params, state, dtype }, x) => {
       checkModelInput(fn, x, dtype);
       checkLastAxis(fn, x, dim, "dim");

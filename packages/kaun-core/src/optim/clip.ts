@@ -3,12 +3,12 @@ import type { Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
 import type { Ptree } from "../ptree.js";
 import { map, tensorLeaves } from "../ptree.js";
-import { checkNonNegative, checkSameDevice, checkTensor, fail, quote } from "../util.js";
+import { checkNonNegative, checkSameDevice, checkTensor, fail } from "../util.js";
 
 function floatLeaves(fn: string, grads: Ptree): Tensor[] {
   const leaves = tensorLeaves(fn, grads).map(([path, g]) => {
-    checkTensor(fn, `leaf ${quote(path)}`, g);
-    if (!nx.isFloat(g.dtype)) throw fail(fn, `leaf ${quote(path)} is ${g.dtype} ${nx.fmtShape(g.shape)}; gradients must be float`);
+    checkTensor(fn, `leaf ${nx.fmtValue(path)}`, g);
+    if (!nx.isFloat(g.dtype)) throw fail(fn, `leaf ${nx.fmtValue(path)} is ${g.dtype} ${nx.fmtShape(g.shape)}; gradients must be float`);
     return g;
   });
   checkSameDevice(fn, leaves);

@@ -7,7 +7,7 @@ import * as nx from "@raven-ts/nx";
 import { isTracing } from "@raven-ts/nx/primitives";
 import type { Ptree } from "../ptree.js";
 import { treeCall, zerosLike } from "../ptree.js";
-import { checkBool, checkFinite, checkNonNegative, checkSameDevice, checkTensor, describe, fail, quote } from "../util.js";
+import { checkBool, checkFinite, checkNonNegative, checkSameDevice, checkTensor, describe, fail } from "../util.js";
 import { clipByGlobalNorm } from "./clip.js";
 import type { Schedule } from "./schedule.js";
 import { constant } from "./schedule.js";
@@ -110,7 +110,7 @@ export function sgd(options: SgdOptions): Optimizer {
   if (typeof options !== "object" || options === null) throw fail(fn, "options { lr } are required");
   const learningRate = lrSchedule(fn, options.lr);
   const momentum = checkNonNegative(fn, "momentum", options.momentum ?? 0);
-  const nesterov = checkBool(fn, "nesterov", options.nesterov ?? false);
+  const nesterov = checkBool(fn, "nesterov", options.nesterov, false);
   if (nesterov && momentum === 0) throw fail(fn, "nesterov needs a positive momentum");
   const clip = clipOption(fn, options.clipGlobalNorm);
   const rule: Rule =
@@ -209,7 +209,7 @@ function floatParams(fn: string, params: Ptree): [Tensor[], nx.tree.TreeDef] {
   const [leaves, def] = treeCall(fn, () => nx.tree.flatten<unknown>(params));
   const paths = nx.tree.flattenWithPaths<unknown>(params);
   leaves.forEach((p, i) => {
-    const path = quote(paths[i]?.[0] ?? "");
+    const path = nx.fmtValue(paths[i]?.[0] ?? "");
     if (!nx.isTensor(p)) throw fail(fn, `the parameter at ${path} is ${describe(p)}, not a Tensor`);
     checkTensor(fn, `the parameter at ${path}`, p);
     if (!nx.isFloat(p.dtype)) throw fail(fn, `the parameter at ${path} is ${p.dtype} ${nx.fmtShape(p.shape)}; only float parameters can be optimized`);
@@ -249,7 +249,7 @@ function checkStateShape(fn: string, o: Optimizer, tree: unknown): void {
   const count = (tree as { count?: unknown }).count;
   if (!nx.isTensor(count) || count.dtype !== "int32" || count.ndim !== 0) throw fail(fn, `state.count must be an int32 scalar tensor, got ${describe(count)}`);
   checkTensor(fn, "state.count", count);
-  for (const s of o.slots) if (!Object.prototype.hasOwnProperty.call(tree, s)) throw fail(fn, `state has no ${quote(s)} tree (the ${o.name} optimizer needs ${o.slots.join(", ")})`);
+  for (const s of o.slots) if (!Object.prototype.hasOwnProperty.call(tree, s)) throw fail(fn, `state has no ${nx.fmtValue(s)} tree (the ${o.name} optimizer needs ${o.slots.join(", ")})`);
 }
 
 /**
@@ -276,11 +276,11 @@ export function step(state: OptState, params: Ptree, grads: Ptree): [Ptree, OptS
   try {
     nx.tree.map2(
       (p: unknown, g: unknown, path: string) => {
-        if (!nx.isTensor(g)) throw fail(fn, `the gradient at ${quote(path)} is ${describe(g)}, not a Tensor`);
-        checkTensor(fn, `the gradient at ${quote(path)}`, g);
+        if (!nx.isTensor(g)) throw fail(fn, `the gradient at ${nx.fmtValue(path)} is ${describe(g)}, not a Tensor`);
+        checkTensor(fn, `the gradient at ${nx.fmtValue(path)}`, g);
         const pt = p as Tensor;
         if (g.dtype !== pt.dtype || !nx.shapesEqual(g.shape, pt.shape)) {
-          throw fail(fn, `the gradient at ${quote(path)} is ${g.dtype} ${nx.fmtShape(g.shape)} but the parameter is ${pt.dtype} ${nx.fmtShape(pt.shape)}`);
+          throw fail(fn, `the gradient at ${nx.fmtValue(path)} is ${g.dtype} ${nx.fmtShape(g.shape)} but the parameter is ${pt.dtype} ${nx.fmtShape(pt.shape)}`);
         }
         return g;
       },
