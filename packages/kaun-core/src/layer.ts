@@ -17,7 +17,7 @@ import { field } from "./layers/params.js";
 import type { Ptree } from "./ptree.js";
 import type { Key } from "./rng.js";
 import { subKeys, withKey } from "./rng.js";
-import { checkBool, checkFloatDType, checkOptions, describe, fail, isRecord, optionalOptions } from "./util.js";
+import { checkFloatDType, checkOptions, describe, fail, isRecord, optionalOptions } from "./util.js";
 
 /** The element kinds a layer consumes or produces. */
 export type ElementKind = "float" | "int32";

@@ -5,7 +5,6 @@
  * hostile header is rejected in time proportional to the bytes read before
  * the limit, and no parser recursion or huge object is ever built.
  */
-import { fmtValue } from "@raven-ts/nx";
 import { fail } from "../util.js";
 import { MAX_HEADER_DEPTH, MAX_HEADER_VALUES, MAX_METADATA_ENTRIES, MAX_TENSORS } from "./format.js";
 
