@@ -57,6 +57,7 @@ export const SIMD = {
   "f32x4.splat": 0x13,
   "f64x2.splat": 0x14,
   "i32x4.eq": 0x37, "i32x4.ne": 0x38,
+  "i8x16.narrow_i16x8_u": 0x66, "i16x8.narrow_i32x4_u": 0x86,
   "i16x8.extend_low_i8x16_u": 0x89, "i32x4.extend_low_i16x8_u": 0xa9,
   "f32x4.eq": 0x41, "f32x4.ne": 0x42, "f32x4.lt": 0x43, "f32x4.gt": 0x44, "f32x4.le": 0x45, "f32x4.ge": 0x46,
   "f64x2.eq": 0x47, "f64x2.ne": 0x48, "f64x2.lt": 0x49, "f64x2.gt": 0x4a, "f64x2.le": 0x4b, "f64x2.ge": 0x4c,
@@ -68,7 +69,7 @@ export const SIMD = {
   "f32x4.div": 0xe7, "f32x4.min": 0xe8, "f32x4.max": 0xe9, "f32x4.pmin": 0xea, "f32x4.pmax": 0xeb,
   "f64x2.abs": 0xec, "f64x2.neg": 0xed, "f64x2.sqrt": 0xef, "f64x2.add": 0xf0, "f64x2.sub": 0xf1, "f64x2.mul": 0xf2,
   "f64x2.div": 0xf3, "f64x2.min": 0xf4, "f64x2.max": 0xf5, "f64x2.pmin": 0xf6, "f64x2.pmax": 0xf7,
-  "i32x4.trunc_sat_f32x4_s": 0xf8, "f32x4.convert_i32x4_s": 0xfa,
+  "i32x4.trunc_sat_f32x4_s": 0xf8, "f32x4.convert_i32x4_s": 0xfa, "f64x2.convert_low_i32x4_s": 0xfe,
 } as const;
 export type SimdOp = keyof typeof SIMD;
 
@@ -206,6 +207,8 @@ export class Fn {
   i32Sub(): this { return this.#op(0x6b); }
   i32Mul(): this { return this.#op(0x6c); }
   i32And(): this { return this.#op(0x71); }
+  i32Or(): this { return this.#op(0x72); }
+  i32Xor(): this { return this.#op(0x73); }
   i32Shl(): this { return this.#op(0x74); }
   i32ShrS(): this { return this.#op(0x75); }
   i32ShrU(): this { return this.#op(0x76); }
@@ -252,6 +255,8 @@ export class Fn {
   /** `f32x4.extract_lane` / `f64x2.extract_lane` of lane `lane`. */
   f32x4ExtractLane(lane: number): this { return this.#simd(0x1f, lane); }
   f64x2ExtractLane(lane: number): this { return this.#simd(0x21, lane); }
+  /** `i32x4.extract_lane` of lane `lane`. */
+  i32x4ExtractLane(lane: number): this { return this.#simd(0x1b, lane); }
 
   /** The encoded body: local declarations, code, `end`. */
   encode(): number[] {

@@ -5,17 +5,19 @@
  * the pure-TypeScript kernel of {@link CpuBackend} on views of that memory,
  * its result copied into the arena.
  */
-import type { BinaryOp, DataId, ReduceOp, UnaryOp, View } from "../../backend.js";
-import type { DType, HostArray } from "../../dtype.js";
+import type { BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, UnaryOp, View } from "../../backend.js";
+import type { DType, FloatDType, HostArray } from "../../dtype.js";
 import { allocHost, itemSize } from "../../dtype.js";
-import { isContiguous, sizeOf } from "../../shape.js";
+import { contiguousStrides, isContiguous, sizeOf } from "../../shape.js";
 import { CpuBackend } from "../backend.js";
 import { recycle } from "../pool.js";
 import type { Released } from "../storage.js";
-import { arenaDataId, arenaPointerOf } from "../storage.js";
-import type { SimdBinaryOp, SimdReduceOp, SimdUnaryOp } from "./elementwise.js";
-import { SIMD_BINARY, SIMD_REDUCE, SIMD_UNARY } from "./elementwise.js";
+import { arenaDataId, arenaPointerOf, hostArrayOf } from "../storage.js";
+import type { SimdBinaryOp, SimdCompareOp, SimdUnaryOp } from "./elementwise.js";
+import { SIMD_BINARY, SIMD_COMPARE, SIMD_UNARY } from "./elementwise.js";
 import { matmulInto } from "./matmul.js";
+import type { SimdReduceOp } from "./reduce.js";
+import { SIMD_REDUCE } from "./reduce.js";
 import { RowTables } from "./rows.js";
 import type { WasmRuntime } from "./runtime.js";
 import type { ThreadPool } from "./threads.js";
@@ -30,6 +32,7 @@ function classOf(dtype: DType): ArrayClass {
 const simdBinary = new Set<string>(SIMD_BINARY);
 const simdUnary = new Set<string>(SIMD_UNARY);
 const simdReduce = new Set<string>(SIMD_REDUCE);
+const simdCompare = new Set<string>(SIMD_COMPARE);
 
 /** A float32 row kernel: `(table, rows, n, out, ...steps)`. */
 type RowKernel = (table: number, rows: number, n: number, out: number, ...steps: number[]) => void;
@@ -98,11 +101,57 @@ export class WasmCpuBackend extends CpuBackend {
     return this.#rt.kernels[name] as RowKernel;
   }
 
+  /** `#copyInto(src, dst)` copies the elements of `src` to those of `dst` (a view of the same shape and dtype on another buffer). */
+  #copyInto(src: View, dst: View): void {
+    const walk = this.#rows.walk(src.shape, [src, dst]);
+    this.#rowKernel(`copy_into_${itemSize(src.dtype)}`)(walk.table, walk.rows, walk.n, walk.steps[0] as number, walk.steps[1] as number);
+  }
+
+  /** `#filled(dtype, size, value)` is a new buffer of `size` copies of `value`. */
+  #filled(dtype: DType, size: number, value: number): DataId {
+    const { id } = this.#alloc(dtype, size);
+    hostArrayOf(id).fill(value);
+    return id;
+  }
+
+  override fill(size: number, value: number, dtype: DType): DataId {
+    return this.#filled(dtype, size, value);
+  }
+
   override copy(x: View): DataId {
-    const bytes = itemSize(x.dtype);
-    const { id, ptr } = this.#alloc(x.dtype, sizeOf(x.shape));
-    const walk = this.#rows.walk(x.shape, [x]);
-    this.#rowKernel(`copy_${bytes}`)(walk.table, walk.rows, walk.n, ptr, walk.steps[0] as number);
+    const { id } = this.#alloc(x.dtype, sizeOf(x.shape));
+    this.#copyInto(x, { data: id, dtype: x.dtype, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 });
+    return id;
+  }
+
+  override concat(xs: readonly View[], axis: number): DataId {
+    const first = xs[0] as View;
+    const shape = [...first.shape];
+    shape[axis] = xs.reduce((total, x) => total + (x.shape[axis] as number), 0);
+    const { id } = this.#alloc(first.dtype, sizeOf(shape));
+    const strides = contiguousStrides(shape);
+    let at = 0;
+    for (const x of xs) {
+      if (sizeOf(x.shape) > 0) this.#copyInto(x, { data: id, dtype: x.dtype, shape: x.shape, strides, offset: at * (strides[axis] as number) });
+      at += x.shape[axis] as number;
+    }
+    return id;
+  }
+
+  override pad(x: View, widths: readonly PadWidth[], value: number): DataId {
+    const shape = x.shape.map((n, i) => {
+      const w = widths[i] as PadWidth;
+      return w.lo + w.hi + n + Math.max(n - 1, 0) * w.interior;
+    });
+    const id = this.#filled(x.dtype, sizeOf(shape), value);
+    const outStrides = contiguousStrides(shape);
+    let offset = 0;
+    const strides = outStrides.map((s, i) => {
+      const w = widths[i] as PadWidth;
+      offset += w.lo * s;
+      return s * (w.interior + 1);
+    });
+    if (sizeOf(x.shape) > 0) this.#copyInto(x, { data: id, dtype: x.dtype, shape: x.shape, strides, offset });
     return id;
   }
 
@@ -122,6 +171,14 @@ export class WasmCpuBackend extends CpuBackend {
     return id;
   }
 
+  override compare(op: CompareOp, a: View, b: View): DataId {
+    if (a.dtype !== "float32" || !simdCompare.has(op)) return super.compare(op, a, b);
+    const { id, ptr } = this.#alloc("bool", sizeOf(a.shape));
+    const walk = this.#rows.walk(a.shape, [a, b]);
+    this.#rowKernel(`compare_${op as SimdCompareOp}_f32`)(walk.table, walk.rows, walk.n, ptr, walk.steps[0] as number, walk.steps[1] as number);
+    return id;
+  }
+
   override unary(op: UnaryOp, x: View): DataId {
     if (x.dtype !== "float32" || !simdUnary.has(op)) return super.unary(op, x);
     const { id, ptr } = this.#alloc("float32", sizeOf(x.shape));
@@ -130,19 +187,44 @@ export class WasmCpuBackend extends CpuBackend {
     return id;
   }
 
-  /** float32 reductions over trailing axes stored contiguously (softmax's case) run as row kernels. */
+  /**
+   * float32 reductions run SIMD kernels: over trailing axes stored
+   * contiguously (softmax's case), each output reduces one run of the input;
+   * when the innermost axis is kept (sums over leading axes, bias
+   * gradients), rows of the input fold into rows of the output.
+   */
   override reduce(op: ReduceOp, x: View, axes: readonly number[]): DataId {
+    if (x.dtype !== "float32" || !simdReduce.has(op) || axes.length === 0 || sizeOf(x.shape) === 0) return super.reduce(op, x, axes);
     const rank = x.shape.length;
     const lead = rank - axes.length;
-    const trailing = axes.length > 0 && axes.every((axis, i) => axis === lead + i);
-    const inner = x.shape.slice(lead);
-    const n = sizeOf(inner);
-    if (x.dtype !== "float32" || !simdReduce.has(op) || !trailing || n === 0 || !isContiguous(inner, x.strides.slice(lead))) return super.reduce(op, x, axes);
     const outer = x.shape.slice(0, lead);
-    const { id, ptr } = this.#alloc("float32", sizeOf(outer));
-    // Each output element reduces one contiguous run of n inputs; the table holds every run's start.
-    const runs = this.#rows.starts(outer, { strides: x.strides.slice(0, lead), offset: x.offset }, arenaPointerOf(x.data), 4);
-    this.#rowKernel(`reduce_${op as SimdReduceOp}_f32`)(runs.table, runs.rows, n, ptr);
+    const inner = x.shape.slice(lead);
+    if (axes.every((axis, i) => axis === lead + i) && isContiguous(inner, x.strides.slice(lead))) {
+      const { id, ptr } = this.#alloc("float32", sizeOf(outer));
+      // Each output element reduces one contiguous run of the inputs; the table holds every run's start.
+      const runs = this.#rows.starts(outer, { strides: x.strides.slice(0, lead), offset: x.offset }, arenaPointerOf(x.data), 4);
+      this.#rowKernel(`reduce_${op as SimdReduceOp}_f32`)(runs.table, runs.rows, sizeOf(inner), ptr);
+      return id;
+    }
+    const outShape = x.shape.filter((_, i) => !axes.includes(i));
+    const outStrides = contiguousStrides(outShape);
+    let kept = 0;
+    const accStrides = x.shape.map((_, i) => (axes.includes(i) ? 0 : (outStrides[kept++] as number)));
+    // The accumulators start at the identity (-0 for sums: exact, as -0 + -0 keeps the sign).
+    const id = this.#filled("float32", sizeOf(outShape), op === "sum" ? -0 : op === "max" ? -Infinity : Infinity);
+    const walk = this.#rows.walk(x.shape, [x, { data: id, dtype: "float32", shape: x.shape, strides: accStrides, offset: 0 }]);
+    if (walk.steps[1] === 0) {
+      // the innermost axis is reduced but strided: the TypeScript kernel
+      this.free(id);
+      return super.reduce(op, x, axes);
+    }
+    this.#rowKernel(`fold_${op as SimdReduceOp}_f32`)(walk.table, walk.rows, walk.n, walk.steps[0] as number, walk.steps[1] as number);
+    return id;
+  }
+
+  override randomUniform(key: readonly [number, number], size: number, dtype: FloatDType): DataId {
+    const { id, ptr } = this.#alloc(dtype, size);
+    (this.#rt.kernels[`random_${dtype === "float32" ? "f32" : "f64"}`] as RowKernel)(key[0] | 0, key[1] | 0, size, ptr, this.#rt.scratch);
     return id;
   }
 
