@@ -33,7 +33,7 @@ import { isIdentity } from "./codegen/strided.js";
 import { fill, iota, upload } from "./ops/creation.js";
 import { BINARY, COMPARE, UNARY, WHERE, castExpr } from "./ops/elementwise.js";
 import { gather, scatterAdd } from "./ops/indexing.js";
-import { concat, pad } from "./ops/layout.js";
+import { concat, pad, updateSlice } from "./ops/layout.js";
 import { runMap, stridedOf } from "./ops/map.js";
 import { matmul } from "./ops/matmul.js";
 import { randomUniform } from "./ops/random.js";
@@ -205,6 +205,10 @@ export class GpujsBackend implements Backend {
 
   concat(xs: readonly View[], axis: number): DataId {
     return this.#add(concat(this.#runner, this.#table, xs, axis));
+  }
+
+  updateSlice(x: View, update: View, starts: readonly number[], _inPlace: boolean): DataId {
+    return this.#add(updateSlice(this.#runner, this.#table, x, update, starts));
   }
 
   randomUniform(key: readonly [number, number], size: number, _dtype: FloatDType): DataId {

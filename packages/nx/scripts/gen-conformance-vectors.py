@@ -1426,6 +1426,53 @@ for seed, shape, prob in [(11, [20], 0.3), (12, [4, 4], 0.5)]:
     RANDOM_CASES.append(dict(id=f"random.bernoulli.seed={seed}.p={prob}", kind="bernoulli", seed=seed, dtype="bool", shape=shape, p=prob,
                              expected=(u < np.float32(prob)).reshape(shape)))
 
+# --- dynamicUpdateSlice -----------------------------------------------------------
+# Its own generator, so that adding these cases changes no other case's values.
+urng = np.random.default_rng(20261201)
+
+
+def urnd(d: str, shape) -> np.ndarray:
+    if d in ("float32", "float64"):
+        return urng.uniform(-3.0, 3.0, tuple(shape)).astype(NP[d])
+    if d == "int32":
+        return urng.integers(-20, 21, tuple(shape)).astype(np.int32)
+    if d == "uint8":
+        return urng.integers(0, 21, tuple(shape)).astype(np.uint8)
+    return urng.random(tuple(shape)) < 0.5
+
+
+def update_slice(x: np.ndarray, u: np.ndarray, starts) -> np.ndarray:
+    out = np.array(x, copy=True)
+    clamped = [min(max(s, 0), n - m) for s, n, m in zip(starts, x.shape, u.shape)]
+    out[tuple(slice(s, s + m) for s, m in zip(clamped, u.shape))] = u
+    return out
+
+
+for name, d, xs, us, starts, donate, xview, uview in [
+    ("float32.block", "float32", (4, 5), (2, 3), [1, 2], False, [], []),
+    ("float32.donated", "float32", (4, 5), (2, 3), [2, 0], True, [], []),
+    ("float32.donated-view", "float32", (5, 4), (1, 4), [3, 0], True, [tr(1, 0)], [tr(1, 0)]),
+    ("float32.clamped-high", "float32", (3, 6), (2, 2), [5, 9], False, [], []),
+    ("float32.clamped-negative", "float32", (3, 6), (1, 4), [-2, -1], False, [], []),
+    ("float32.views", "float32", (6, 4), (3, 2), [0, 1], False, [fl(0), sl(rg(None, None, 2))], [tr(1, 0)]),
+    ("float32.broadcast-update", "float32", (2, 3, 4), (2, 1, 4), [0, 2, 0], True, [], [sl(None, rg(0, 1)), bc(2, 1, 4)]),
+    ("float32.whole", "float32", (2, 3), (2, 3), [0, 0], True, [], []),
+    ("float32.empty-update", "float32", (2, 3), (2, 0), [1, 1], False, [], []),
+    ("float32.rank3.kv-step", "float32", (2, 3, 8, 4), (2, 3, 1, 4), [0, 0, 5, 0], True, [], []),
+    ("float64.block", "float64", (3, 3), (2, 2), [1, 1], False, [], []),
+    ("int32.block", "int32", (5,), (2,), [4], True, [], []),
+    ("uint8.block", "uint8", (2, 4), (1, 2), [1, 3], False, [], []),
+    ("bool.block", "bool", (3, 3), (3, 1), [0, 2], False, [tr(1, 0)], []),
+    ("rank0", "float32", (), (), [], True, [], []),
+]:
+    xbase, ubase = urnd(d, xs), urnd(d, us)
+    x = apply_view(xbase, xview)
+    u = apply_view(ubase, uview)
+    params = {"starts": starts}
+    if donate:
+        params["donate"] = True
+    case(f"dynamicUpdateSlice.{name}", "dynamicUpdateSlice", [T(xbase, *xview), T(ubase, *uview)], update_slice(x, u, starts), params)
+
 # ---------------------------------------------------------------------------
 # Emit
 

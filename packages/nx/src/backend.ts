@@ -252,6 +252,24 @@ export interface Backend {
   concat(xs: readonly View[], axis: number): DataId;
 
   /**
+   * `updateSlice(x, update, starts, inPlace)` is `x` with the block `update`
+   * written at `starts`: element `i` of `update` replaces element
+   * `starts + i` of `x`, every other element is `x`'s; the output has
+   * `x`'s shape and dtype, in C order.
+   * Frontend guarantees: `x` and `update` have one dtype and rank, and
+   * `0 <= starts[a] <= x.shape[a] - update.shape[a]` on every axis. When
+   * `inPlace` is true, `x` views its whole buffer in C order (offset 0,
+   * contiguous strides, as many elements as the buffer holds), `update`
+   * lives in another buffer, no other tensor views `x`'s buffer, and the
+   * frontend never reads `x` again.
+   * Backend must: return a fresh buffer when `inPlace` is false; when it is
+   * true, it may instead write `update` into `x.data` and return `x.data`
+   * itself (the frontend then keeps that buffer for the result), which is
+   * how a preallocated cache is updated without copying.
+   */
+  updateSlice(x: View, update: View, starts: readonly number[], inPlace: boolean): DataId;
+
+  /**
    * `randomUniform(key, size, dtype)` is `size` floats in `[0, 1)` from the
    * threefry2x32 stream of `key` (two uint32 words): block `b` is
    * `threefry2x32(key, [b, 0])`. float32 element `i` is `(w >>> 8) / 2^24`

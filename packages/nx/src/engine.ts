@@ -27,7 +27,7 @@ const DEFAULT_BACKEND = "cpu";
 const BACKEND_METHODS: { readonly [K in Exclude<keyof Backend, "name" | "capabilities">]: true } = {
   upload: true, read: true, readAsync: true, free: true, memory: true, fill: true, iota: true, unary: true, binary: true, compare: true,
   where: true, reduce: true, argReduce: true, scan: true, cast: true, copy: true, matmul: true, gather: true, scatterAdd: true, pad: true,
-  concat: true, randomUniform: true,
+  concat: true, updateSlice: true, randomUniform: true,
 };
 
 /** The dtypes the frontend itself computes in, which every backend must store. */
@@ -170,6 +170,11 @@ export class Storage {
     readonly data: DataId,
     readonly bytes: number,
   ) {}
+
+  /** The number of live tensors viewing this buffer. */
+  get refs(): number {
+    return this.#refs;
+  }
 
   retain(): void {
     this.#refs++;

@@ -41,6 +41,8 @@ export { tril, triu } from "./ops/triangle.js";
 export { matmul } from "./ops/linalg.js";
 export type { OneHotOptions, TakeAlongAxisOptions, TakeOptions } from "./ops/indexing.js";
 export { oneHot, take, takeAlongAxis } from "./ops/indexing.js";
+export type { DynamicUpdateSliceOptions } from "./ops/update.js";
+export { dynamicUpdateSlice } from "./ops/update.js";
 export { cast, dispose, toBackend } from "./ops/memory.js";
 export { keep, runOp, tidy } from "./scope.js";
 

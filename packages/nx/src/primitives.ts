@@ -35,6 +35,12 @@ export type PrimitiveParams = { readonly [K in UnaryOp | BinaryOp | CompareOp]: 
   readonly scatterAdd: { readonly axis: number; readonly shape: readonly number[] };
   readonly pad: { readonly widths: readonly PadWidth[]; readonly value: number };
   readonly concat: { readonly axis: number };
+  /**
+   * `x` with `update` written at `starts`; inputs `[x, update]`. `donate`:
+   * the caller gives `x` up, so its buffer may hold the result when nothing
+   * else views it (see `dynamicUpdateSlice`).
+   */
+  readonly updateSlice: { readonly starts: readonly number[]; readonly donate: boolean };
   /** Same size, new shape; a view when the strides allow, a copy otherwise. */
   readonly reshape: { readonly shape: readonly number[] };
   /** A view with axes permuted: output axis `i` is input axis `perm[i]`. */
@@ -123,6 +129,24 @@ export function reshapeStrides(shape: readonly number[], strides: readonly numbe
     oi = oj;
   }
   return out;
+}
+
+/**
+ * `reusable(x, update)` is true when `x`'s buffer may hold the result of
+ * writing `update` into it: `x` views the whole buffer in C order, no other
+ * tensor views it, `update` lives elsewhere, and no tracer is installed (a
+ * tape could still need `x`'s values).
+ */
+function reusable(x: Tensor, update: Tensor): boolean {
+  const storage = x.storage;
+  return (
+    tracers.length === 0 &&
+    storage.refs === 1 &&
+    storage !== update.storage &&
+    x.offset === 0 &&
+    x.isContiguous &&
+    sizeOf(x.shape) * itemSize(x.dtype) === storage.bytes
+  );
 }
 
 /** How a primitive executes; `fn` is the name an error uses when no public op is in progress. */
@@ -256,6 +280,15 @@ const IMPLS: { readonly [P in Primitive]: Impl<P> } = {
     const shape = [...first.shape];
     shape[axis] = xs.reduce((s, t) => s + (t.shape[axis] as number), 0);
     return fresh(fn, first, first.dtype, shape, (b) => b.concat(xs.map((t) => t.view()), axis));
+  },
+  updateSlice: ([a, u], { starts, donate }, fn) => {
+    const x = a as Tensor;
+    const update = u as Tensor;
+    if (!donate || !reusable(x, update)) return fresh(fn, x, x.dtype, x.shape, (b) => b.updateSlice(x.view(), update.view(), starts, false));
+    const storage = x.storage;
+    const data = x.backend.updateSlice(x.view(), update.view(), starts, true);
+    if (data === storage.data) return new Tensor(storage, x.dtype, x.shape, x.strides, 0);
+    return new Tensor(new Storage(x.backend, data, storage.bytes), x.dtype, x.shape, contiguousStrides(x.shape), 0);
   },
   reshape: ([a], { shape }, fn) => {
     const x = a as Tensor;

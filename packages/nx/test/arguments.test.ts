@@ -124,6 +124,18 @@ const BAD_CALLS: Readonly<Record<string, Calls>> = {
   matmul: [() => nx.matmul(x, bad(null)), () => nx.matmul(bad("a"), x), () => nx.matmul(x, bad([[1]]))],
   take: [() => nx.take(x, bad([0])), () => nx.take(x, idx, bad({ axis: "0" })), () => nx.take(x, idx, bad(null)), () => nx.take(bad(null), idx)],
   takeAlongAxis: [() => nx.takeAlongAxis(x, idx, bad(null)), () => nx.takeAlongAxis(x, idx, bad({})), () => nx.takeAlongAxis(x, idx, bad({ axis: "0" }))],
+  dynamicUpdateSlice: [
+    () => nx.dynamicUpdateSlice(x, v, [0]),
+    () => nx.dynamicUpdateSlice(x, bad(null), [0, 0]),
+    () => nx.dynamicUpdateSlice(bad([1]), x, [0, 0]),
+    () => nx.dynamicUpdateSlice(x, x, bad("0,0")),
+    () => nx.dynamicUpdateSlice(x, x, bad([0, "1"])),
+    () => nx.dynamicUpdateSlice(x, x, [0, 0.5]),
+    () => nx.dynamicUpdateSlice(x, x, bad(null)),
+    () => nx.dynamicUpdateSlice(x, x, [0, 0], bad({ donate: "yes" })),
+    () => nx.dynamicUpdateSlice(x, x, [0, 0], bad({ inPlace: true })),
+    () => nx.dynamicUpdateSlice(x, x, [0, 0], bad(null)),
+  ],
   oneHot: [() => nx.oneHot(idx, bad("3")), () => nx.oneHot(idx, 3, bad({ dtype: 1 })), () => nx.oneHot(idx, 3, bad(null)), () => nx.oneHot(bad([0]), 3), () => nx.oneHot(idx, 3, bad({ depth: 3 }))],
   // memory
   cast: [() => nx.cast(x, bad(null)), () => nx.cast(x, bad(1)), () => nx.cast(bad(1), "int32")],

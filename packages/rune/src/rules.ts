@@ -215,6 +215,19 @@ const concatRule: VjpRule<"concat"> = (g, node) => {
   });
 };
 
+/**
+ * `updateSlice` → for `x`, the cotangent with the written block zeroed (`x`
+ * there was overwritten); for `update`, the cotangent's block at `starts`.
+ */
+const updateSliceRule: VjpRule<"updateSlice"> = (g, node) => {
+  const update = input(node, 1);
+  const { starts } = node.params;
+  return [
+    node.needs[0] ? nx.dynamicUpdateSlice(g, nx.zerosLike(update), [...starts]) : undefined,
+    node.needs[1] ? nx.slice(g, update.shape.map((n, i) => ({ start: starts[i] as number, stop: (starts[i] as number) + n }))) : undefined,
+  ];
+};
+
 /** `broadcastTo` → sum over the broadcast axes, then reshape to the input's shape. */
 const broadcastRule: VjpRule<"broadcastTo"> = (g, node) => {
   if (!node.needs[0]) return [undefined];
@@ -331,6 +344,7 @@ export const VJP: VjpTable = {
   scatterAdd: (g, node) => [node.needs[0] ? bind("gather", [g, input(node, 1)], { axis: node.params.axis }) : undefined, undefined],
   pad: padRule,
   concat: concatRule,
+  updateSlice: updateSliceRule,
   reshape: (g, node) => [node.needs[0] ? nx.reshape(g, input(node, 0).shape) : undefined],
   transpose: (g, node) => {
     const { perm } = node.params;

@@ -1,4 +1,4 @@
-/** Layout primitives that move elements: `pad` and `concat`. */
+/** Layout primitives that move elements: `pad`, `concat` and `updateSlice`. */
 import type { PadWidth, View } from "@raven-ts/nx";
 import type { KernelSpec } from "../codegen/kernel.js";
 import { contiguousStrides, sizeOf } from "@raven-ts/nx";
@@ -95,4 +95,24 @@ function concatParts(runner: KernelRunner, parts: readonly Part[], outShape: rea
   });
   const spec: KernelSpec = { family: "concat", buffers: parts.map((_, j) => `x${j}`), body };
   return runner.run(spec, sizeOf(outShape), parts.map((p) => p.buffer));
+}
+
+/**
+ * `updateSlice(runner, table, x, update, starts)`: see `Backend.updateSlice`.
+ * Always a fresh buffer (a kernel writes its whole output), read from
+ * `update` inside the block and from `x` elsewhere.
+ */
+export function updateSlice(runner: KernelRunner, table: BufferTable, x: View, update: View, starts: readonly number[]): DeviceBuffer {
+  const size = sizeOf(x.shape);
+  if (sizeOf(update.shape) === 0 || x.shape.length === 0) {
+    return runMap(runner, table, "copy", [sizeOf(update.shape) === 0 ? x : update], "v0");
+  }
+  let body = coordsCode(x.shape, "o", "c");
+  const inside = x.shape.map((_, k) => `c${k} >= ${lit(starts[k] as number)} && c${k} < ${lit((starts[k] as number) + (update.shape[k] as number))}`);
+  const fromUpdate = x.shape.map((_, k) => `(c${k} - ${lit(starts[k] as number)}) * ${lit(update.strides[k] as number)}`);
+  const fromX = x.shape.map((_, k) => `c${k} * ${lit(x.strides[k] as number)}`);
+  body += `if (${inside.join(" && ")}) { return x1[${[lit(update.offset), ...fromUpdate].join(" + ")}]; }\n`;
+  body += `return x0[${[lit(x.offset), ...fromX].join(" + ")}];`;
+  const spec: KernelSpec = { family: "updateSlice", buffers: ["x0", "x1"], body };
+  return runner.run(spec, size, [table.get(x.data), table.get(update.data)]);
 }

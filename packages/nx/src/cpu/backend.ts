@@ -14,11 +14,11 @@ import { cast } from "./cast.js";
 import { compare } from "./compare.js";
 import { gather, scatterAdd } from "./gather.js";
 import { matmul } from "./matmul.js";
-import { concat, pad, toHost } from "./movement.js";
+import { concat, pad, toHost, writeBlock } from "./movement.js";
 import { reduce } from "./reduce.js";
 import { scan } from "./scan.js";
 import type { Released } from "./storage.js";
-import { byteSizeOf, release, toDataId } from "./storage.js";
+import { byteSizeOf, hostArrayOf, release, toDataId } from "./storage.js";
 import { unary } from "./unary.js";
 import { where } from "./where.js";
 
@@ -165,6 +165,12 @@ export class CpuBackend implements Backend {
 
   concat(xs: readonly View[], axis: number): DataId {
     return this.#own(concat(xs, axis));
+  }
+
+  updateSlice(x: View, update: View, starts: readonly number[], inPlace: boolean): DataId {
+    const out = inPlace ? x.data : this.copy(x);
+    writeBlock(hostArrayOf(out), x.shape, update, starts);
+    return out;
   }
 
   randomUniform(key: readonly [number, number], size: number, dtype: FloatDType): DataId {

@@ -1,5 +1,6 @@
 /**
- * Data movement: strided copies (behind `read`, `copy` and `cast`), `pad` and `concat`.
+ * Data movement: strided copies (behind `read`, `copy` and `cast`), `pad`,
+ * `concat` and the block write of `updateSlice`.
  */
 import type { PadWidth, View } from "../backend.js";
 import type { DType, HostArray } from "../dtype.js";
@@ -76,4 +77,16 @@ export function concat(xs: readonly View[], axis: number): HostArray {
     at += x.shape[axis] as number;
   }
   return out;
+}
+
+/**
+ * `writeBlock(out, shape, update, starts)` writes the elements of `update`
+ * into the C-order array `out` of `shape`, at `starts` (the block must fit).
+ */
+export function writeBlock(out: HostArray, shape: readonly number[], update: View, starts: readonly number[]): void {
+  if (sizeOf(update.shape) === 0) return;
+  const strides = contiguousStrides(shape);
+  let offset = 0;
+  starts.forEach((s, a) => (offset += s * (strides[a] as number)));
+  copyStrided(hostArrayOf(update.data), update, out, { strides, offset }, update.shape);
 }

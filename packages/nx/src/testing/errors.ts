@@ -137,6 +137,12 @@ const CASES: readonly ErrorCase[] = [
   ["matmul.batch", "nx.matmul", () => { const a = f32([2, 3, 4]); const b = f32([3, 4, 5]); return () => nx.matmul(a, b); }],
   ["matmul.disposed", "nx.matmul", () => { const a = disposed(); const b = f32([2]); return () => nx.matmul(a, b); }],
   // indexing
+  ["dynamicUpdateSlice.dtype", "nx.dynamicUpdateSlice", () => { const x = f32([3, 4]); const u = nx.zeros([1, 1], "int32"); return () => nx.dynamicUpdateSlice(x, u, [0, 0]); }],
+  ["dynamicUpdateSlice.rank", "nx.dynamicUpdateSlice", () => { const x = f32([3, 4]); const u = f32([4]); return () => nx.dynamicUpdateSlice(x, u, [0]); }],
+  ["dynamicUpdateSlice.too-long", "nx.dynamicUpdateSlice", () => { const x = f32([3, 4]); const u = f32([4, 1]); return () => nx.dynamicUpdateSlice(x, u, [0, 0]); }],
+  ["dynamicUpdateSlice.starts-length", "nx.dynamicUpdateSlice", () => { const x = f32([3, 4]); const u = f32([1, 1]); return () => nx.dynamicUpdateSlice(x, u, [0]); }],
+  ["dynamicUpdateSlice.starts-fraction", "nx.dynamicUpdateSlice", () => { const x = f32([3, 4]); const u = f32([1, 1]); return () => nx.dynamicUpdateSlice(x, u, [0, 1.5]); }],
+  ["dynamicUpdateSlice.disposed-donated", "nx.dynamicUpdateSlice", () => { const x = disposed(); const u = f32([1]); return () => nx.dynamicUpdateSlice(x, u, [0], { donate: true }); }],
   ["take.float-indices", "nx.take", () => { const x = f32([3]); const i = f32([1]); return () => nx.take(x, i); }],
   ["take.bool-indices", "nx.take", () => { const x = f32([3]); const i = nx.ones([1], "bool"); return () => nx.take(x, i); }],
   ["take.axis-range", "nx.take", () => { const x = f32([3]); const i = i32([0]); return () => nx.take(x, i, { axis: 1 }); }],

@@ -201,6 +201,7 @@ const RUNNERS: { readonly [K in VectorOp]: Runner } = {
   matmul: (a) => nx.matmul(tensorAt(a, 0), tensorAt(a, 1)),
   take: (a, p) => nx.take(tensorAt(a, 0), tensorAt(a, 1), { axis: p.axis }),
   takeAlongAxis: (a, p) => nx.takeAlongAxis(tensorAt(a, 0), tensorAt(a, 1), { axis: need(p.axis, "axis") }),
+  dynamicUpdateSlice: (a, p) => nx.dynamicUpdateSlice(tensorAt(a, 0), tensorAt(a, 1), need(p.starts, "starts"), { donate: p.donate }),
   oneHot: (a, p) => nx.oneHot(tensorAt(a, 0), need(p.depth, "depth"), { dtype: p.dtype }),
   arange: (_, p) => {
     const n = need(p.args, "args").length;
@@ -247,11 +248,11 @@ export function runCase(c: VectorCase, tolerances: Readonly<Record<FloatDType, T
     const m = tensorMismatch(out as Tensor, c.expected as HostVec, tolerances, c.scale);
     if (m) problems.push(m);
   }
-  // The inputs must be untouched.
+  // The inputs must be untouched (except a donated first argument, which the op consumes).
   c.args.forEach((a, i) => {
     const src = argSource(a);
     const t = args[i];
-    if (!src || !(t instanceof Tensor)) return;
+    if (!src || !(t instanceof Tensor) || (i === 0 && c.params?.donate === true)) return;
     const base = upload(src);
     let viewed = base;
     for (const step of ("t" in a || "ramp" in a ? a.view : undefined) ?? []) viewed = applyView(viewed, step);

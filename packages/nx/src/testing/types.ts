@@ -57,6 +57,10 @@ export interface VectorParams {
   readonly widths?: number | readonly number[] | readonly (readonly number[])[] | readonly { readonly lo: number; readonly hi: number; readonly interior: number }[];
   readonly value?: number | boolean;
   readonly spec?: readonly SliceIndex[];
+  /** The block position of a `dynamicUpdateSlice` case. */
+  readonly starts?: readonly number[];
+  /** Whether a `dynamicUpdateSlice` case donates its first argument. */
+  readonly donate?: boolean;
   readonly sections?: number | readonly number[];
   readonly depth?: number;
   /** Positional numeric arguments of creation ops (`arange`, `linspace`, `eye`). */
@@ -76,7 +80,7 @@ export type VectorOp =
   | "argmax" | "argmin" | "cumsum" | "cumprod" | "cast"
   | "identity" | "contiguous" | "reshape" | "transpose" | "expandDims" | "squeeze" | "broadcastTo" | "slice" | "flip"
   | "tile" | "repeat" | "tril" | "triu" | "pad" | "concatenate" | "stack" | "split"
-  | "matmul" | "take" | "takeAlongAxis" | "oneHot"
+  | "matmul" | "take" | "takeAlongAxis" | "oneHot" | "dynamicUpdateSlice"
   | "arange" | "linspace" | "eye" | "full" | "zeros" | "ones" | "fullLike" | "zerosLike" | "onesLike"
   | "prim.pad" | "prim.scatterAdd" | "prim.reduce";
 

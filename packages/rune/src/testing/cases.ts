@@ -306,6 +306,12 @@ const structuralCases: GradientCase[] = [
     f: (xs) => nx.concatenate([x0(xs), x0(xs, 1), x0(xs, 2)], { axis: 1 }),
   },
   {
+    name: "dynamicUpdateSlice (a block of x overwritten, starts clamped)",
+    prims: ["updateSlice"],
+    inputs: [{ shape: [4, 5], layout: "transposed" }, { shape: [2, 3], layout: "sliced" }],
+    f: (xs) => nx.mul(nx.dynamicUpdateSlice(x0(xs), x0(xs, 1), [1, 9]), x0(xs)),
+  },
+  {
     name: "stack and split (derived)",
     prims: ["concat", "reshape", "slice"],
     inputs: [{ shape: [2, 3], layout: "transposed" }, { shape: [2, 3] }],

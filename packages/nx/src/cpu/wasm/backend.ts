@@ -138,6 +138,16 @@ export class WasmCpuBackend extends CpuBackend {
     return id;
   }
 
+  override updateSlice(x: View, update: View, starts: readonly number[], inPlace: boolean): DataId {
+    const out = inPlace ? x.data : this.copy(x);
+    if (sizeOf(update.shape) === 0) return out;
+    const strides = contiguousStrides(x.shape);
+    let offset = 0;
+    starts.forEach((s, a) => (offset += s * (strides[a] as number)));
+    this.#copyInto(update, { data: out, dtype: update.dtype, shape: update.shape, strides, offset });
+    return out;
+  }
+
   override pad(x: View, widths: readonly PadWidth[], value: number): DataId {
     const shape = x.shape.map((n, i) => {
       const w = widths[i] as PadWidth;
