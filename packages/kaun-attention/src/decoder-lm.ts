@@ -5,7 +5,7 @@ import { Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
 import { checkBool, checkNonNegative, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, checkVars, describe, fail, field, optionalOptions, param } from "@raven-ts/kaun-core/internal";
 import { checkCacheOf, consume, emptyCaches, type KvCache } from "./mha.js";
 import { pick } from "./config.js";
-import { blockConfig, decodeBlock, normLayer, transformerBlock, type ActivationKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
+import { blockConfig, checkBlockSizes, decodeBlock, normLayer, transformerBlock, type ActivationKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
 
 /** Options of {@link decoderLM}. */
 export interface DecoderLMOptions {
@@ -200,6 +200,16 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     return checked;
   };
 
+  /**
+   * `checkSizes(where, batch, t, seqK, dtype, backend)` checks that the
+   * largest tensors of a decode pass (each block's, and the logits) fit the
+   * backend, before the first block consumes its cache.
+   */
+  const checkSizes = (where: string, batch: number, t: number, seqK: number, dtype: Vars["dtype"], backend: nx.Backend): void => {
+    checkBlockSizes(where, block, batch, t, seqK, dtype, backend);
+    nx.checkAllocation(`kaun.${where}`, [batch, t, vocabSize], dtype, backend);
+  };
+
   /** `checkVarsOf(where, vars)` checks `vars` and that its params and state hold every sub-layer's entry, naming `where`. */
   const checkVarsOf = (where: string, vars: unknown): Vars => {
     const v = checkVars(where, vars, "vars");
@@ -211,7 +221,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
   };
 
   /** The pass of `decode` on checked arguments: nothing consumed, no scope of its own. */
-  const step = (where: string, vars: Vars, tokens: Tensor, caches: readonly KvCache[]): [Tensor, KvCache[]] => {
+  const step = (where: string, vars: Vars, tokens: Tensor, caches: readonly KvCache[], donate: boolean): [Tensor, KvCache[]] => {
     const args = { params: vars.params, state: vars.state, dtype: vars.dtype, training: false };
     const [logits, , outputs] = lm.applyWith(args, tokens, {
       blocks: (sub, h) => {
@@ -220,7 +230,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
         }
         let y = h;
         const next = blocks.map((b, i) => {
-          const [out, c] = decodeBlock(where, b, { params: (sub.params as Ptree[])[i] as Ptree, state: (sub.state as Ptree[])[i] as Ptree, dtype: vars.dtype }, y, caches[i] as KvCache, undefined);
+          const [out, c] = decodeBlock(where, b, { params: (sub.params as Ptree[])[i] as Ptree, state: (sub.state as Ptree[])[i] as Ptree, dtype: vars.dtype }, y, caches[i] as KvCache, undefined, donate);
           y = out;
           return c;
         });
@@ -241,8 +251,10 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
       const v = checkVarsOf(where, vars);
       const keep = checkBool(where, "keepCache", optionalOptions(where, decodeOptions, ["keepCache"]).keepCache, false);
       const t = checkTokens(where, "tokens", tokens);
-      const checked = checkCaches(where, caches, t.shape[0] as number, t.shape[1] as number, v.dtype);
-      const result = nx.tidy(() => step(where, v, t, checked));
+      const [batch, n] = t.shape as [number, number];
+      const checked = checkCaches(where, caches, batch, n, v.dtype);
+      checkSizes(where, batch, n, Math.max(...checked.map((c) => c.length)) + n, v.dtype, t.backend);
+      const result = nx.tidy(() => step(where, v, t, checked, !keep));
       if (!keep) checked.forEach(consume);
       return result;
     },
@@ -263,7 +275,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
         let input = p;
         for (let i = 0; i < maxNewTokens; i++) {
           const [next, nextCaches] = nx.tidy(() => {
-            const [logits, cs] = step(where, v, input, caches);
+            const [logits, cs] = step(where, v, input, caches, true);
             const last = nx.squeeze(nx.slice(logits, [null, { start: -1 }]), 1); // [batch, vocab]
             const scores = temperature === 0 ? last : nx.sub(nx.div(last, temperature), nx.log(nx.neg(nx.log(nx.random.uniform(nx.random.foldIn(key as nx.random.Key, i), last.shape, last.dtype as "float32", { minval: 1e-12 })))));
             return [nx.reshape(nx.argmax(scores, { axis: -1 }), [batch, 1]), cs] as const;

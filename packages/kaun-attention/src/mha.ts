@@ -28,7 +28,9 @@ import { rope } from "./rope.js";
 
 /**
  * A key/value cache for autoregressive decoding: the (RoPE-rotated) keys and
- * the values of every position decoded so far, per key/value head.
+ * the values of every position decoded so far, per key/value head, in
+ * buffers preallocated for `maxLength` positions; `decode` writes each new
+ * position in place and attends over the first `length` positions only.
  *
  * Ownership: `decode` **consumes** the cache it is given. Once it succeeds,
  * the tensors of that cache are disposed and the returned cache (which the
@@ -39,9 +41,9 @@ import { rope } from "./rope.js";
  * the caller disposes it when done.
  */
 export interface KvCache {
-  /** Keys `[batch, numKvHeads, length, headDim]`. */
+  /** Keys `[batch, numKvHeads, maxLength, headDim]`; positions from `length` on are unused (zeros until written). */
   readonly k: Tensor;
-  /** Values `[batch, numKvHeads, length, headDim]`. */
+  /** Values `[batch, numKvHeads, maxLength, headDim]`; positions from `length` on are unused. */
   readonly v: Tensor;
   /** The number of positions held (the next token's position). */
   readonly length: number;
@@ -86,9 +88,12 @@ export interface MultiHeadAttentionLayer extends Layer<"float", "float"> {
    */
   attentionWeights(vars: Vars, x: Tensor, options?: AttentionCallOptions): Tensor;
   /**
-   * `initCache({ batch, maxLength, dtype? })` is an empty cache for {@link decode}.
+   * `initCache({ batch, maxLength, dtype? })` is an empty cache for
+   * {@link decode}: zero-filled key and value buffers of
+   * `[batch, numKvHeads, maxLength, headDim]` on the current backend.
    * @throws InvalidArgumentError when the options are missing, `batch` or
-   * `maxLength` is not a positive integer, or `dtype` is not a float dtype.
+   * `maxLength` is not a positive integer, `dtype` is not a float dtype, or
+   * the buffers are more than the backend holds.
    */
   initCache(options: CacheOptions): KvCache;
   /**
@@ -102,14 +107,18 @@ export interface MultiHeadAttentionLayer extends Layer<"float", "float"> {
    * mask in `ctx` must cover every key position: `[batch, cache.length + t]`.
    * Decoding is inference: no dropout.
    *
-   * `cache` is consumed: on success its tensors are disposed (the returned
-   * cache replaces it), unless `keepCache` is true; on error it is left as it
-   * was. The output and the new cache are the caller's; every other tensor
-   * is released. `keepCache` defaults to false.
+   * `cache` is consumed: its tensors are disposed (the returned cache
+   * replaces it, its buffers written in place: one step costs its own
+   * positions, not a copy of the cache), unless `keepCache` is true, when
+   * the cache given stays as it was and the new one is a copy; a call
+   * rejected by its checks leaves the cache as it was. The output and the
+   * new cache are the caller's; every other tensor is released. `keepCache`
+   * defaults to false.
    * @throws InvalidArgumentError as `apply`; when `cache` is not a live
    * cache of this layer (made by its `initCache` and not yet consumed) for
    * `x`'s batch and the model's dtype; or when the cache is full
-   * (`cache.length + t > cache.maxLength`).
+   * (`cache.length + t > cache.maxLength`); or when the attention scores
+   * `[batch, numHeads, t, cache.length + t]` are more than the backend holds.
    */
   decode(vars: Vars, x: Tensor, cache: KvCache, options?: AttentionCallOptions): [Tensor, KvCache];
 }
@@ -139,6 +148,19 @@ interface Operands {
 }
 
 /**
+ * The caches `initCache` and `decode` made, by their key tensor: the value
+ * tensor and the number of positions they hold. A cache is only trusted as
+ * made (its `length` cannot be checked against preallocated buffers).
+ */
+const madeCaches = new WeakMap<Tensor, { readonly v: Tensor; readonly length: number }>();
+
+/** `made(cache)` records a cache `initCache` or `decode` made, and returns it. */
+function made(cache: KvCache): KvCache {
+  madeCaches.set(cache.k, { v: cache.v, length: cache.length });
+  return cache;
+}
+
+/**
  * `checkCache(fn, cfg, cache, batch, seqQ, dtype)` returns `cache` when it is
  * a live cache of a layer with `cfg`'s heads, for `batch` sequences in
  * `dtype`, with room for `seqQ` more positions.
@@ -152,14 +174,17 @@ function checkCache(fn: string, cfg: AttentionConfig, cache: unknown, batch: num
   const maxLength = checkPositiveInt(fn, "cache.maxLength", cache.maxLength);
   if (length > maxLength) throw fail(fn, `cache.length ${length} exceeds cache.maxLength ${maxLength}`);
   if (k.ndim === 4 && k.shape[0] !== batch) throw fail(fn, `the cache serves batch ${k.shape[0] as number}, but x has batch ${batch}`);
-  const expected = [batch, cfg.numKvHeads, length, cfg.headDim];
+  const expected = [batch, cfg.numKvHeads, maxLength, cfg.headDim];
   if (!nx.shapesEqual(k.shape, expected) || !nx.shapesEqual(v.shape, expected)) {
     throw fail(
       fn,
-      `cache.k ${nx.fmtShape(k.shape)} and cache.v ${nx.fmtShape(v.shape)} must be [batch, numKvHeads, length, headDim] = ${nx.fmtShape(expected)}; was the cache made by another layer's initCache?`,
+      `cache.k ${nx.fmtShape(k.shape)} and cache.v ${nx.fmtShape(v.shape)} must be [batch, numKvHeads, maxLength, headDim] = ${nx.fmtShape(expected)}; was the cache made by another layer's initCache?`,
     );
   }
   if (k.dtype !== dtype || v.dtype !== dtype) throw fail(fn, `the cache holds ${k.dtype}, but the model dtype is ${dtype}`);
+  const record = madeCaches.get(k);
+  if (record === undefined || record.v !== v) throw fail(fn, "cache.k and cache.v were not made together by initCache or decode; pass the cache initCache or the last decode returned");
+  if (record.length !== length) throw fail(fn, `cache.length ${length} is not the ${record.length} positions the cache holds; pass the cache initCache or the last decode returned`);
   if (length + seqQ > maxLength) throw fail(fn, `the KV cache is full: it holds ${length} of ${maxLength} positions and cannot take ${seqQ} more`);
   return { k, v, length, maxLength };
 }
@@ -193,7 +218,19 @@ function operands(fn: string, cfg: AttentionConfig, params: Ptree, dtype: FloatD
   const offset = c?.length ?? 0;
   const mask = paddingMask(fn, ctx, batch, offset + seqQ);
   checkSameDevice(fn, [input, ...Object.values(p), mask, c?.k, c?.v]);
+  checkScores(fn, cfg, batch, seqQ, offset + seqQ, dtype, input.backend);
   return { batch, seqQ, x: input, params: p, mask, cache: c };
+}
+
+/**
+ * `checkScores(fn, cfg, batch, seqQ, seqK, dtype, backend)` checks, before
+ * anything is allocated, that the attention scores `[batch, numHeads, seqQ, seqK]`
+ * (the largest tensor of a pass) fit `backend`, so that a pass too large is
+ * rejected before a decode consumes its cache. Internal.
+ * @throws InvalidArgumentError naming `kaun.<fn>` otherwise.
+ */
+export function checkScores(fn: string, cfg: AttentionConfig, batch: number, seqQ: number, seqK: number, dtype: FloatDType, backend: nx.Backend): void {
+  nx.checkAllocation(`kaun.${fn}`, [batch, cfg.numHeads, seqQ, seqK], dtype, backend);
 }
 
 /** What one forward pass computes. */
@@ -207,15 +244,18 @@ interface Forward {
 }
 
 /**
- * `forward(cfg, ops, dropout)` is the one attention computation behind
- * `apply`, `attentionWeights` and `decode`, on checked operands (it
+ * `forward(cfg, ops, dropout, donate)` is the one attention computation
+ * behind `apply`, `attentionWeights` and `decode`, on checked operands (it
  * allocates; callers run it inside `nx.tidy`). Queries are laid out
  * `[batch, numKvHeads, groups, seqQ, headDim]` so that query head
  * `h = kv * groups + g` reads key/value head `kv` by broadcasting, without
  * copying keys and values per group. The causal mask comes from
- * `Fn.attentionWeights` with the queries' offset (the cache length).
+ * `Fn.attentionWeights` with the queries' offset (the cache length). When
+ * decoding, the new keys and values are written into the cache at its
+ * length (in place when `donate`: the cache given is consumed), and
+ * attention reads the filled prefix as a view.
  */
-function forward(cfg: AttentionConfig, ops: Operands, dropout: boolean): Forward {
+function forward(cfg: AttentionConfig, ops: Operands, dropout: boolean, donate = false): Forward {
   const { batch, seqQ, x, params: p, cache } = ops;
   const { numHeads, numKvHeads, headDim } = cfg;
   const groups = numHeads / numKvHeads;
@@ -231,9 +271,16 @@ function forward(cfg: AttentionConfig, ops: Operands, dropout: boolean): Forward
   }
   let nextCache: KvCache | undefined;
   if (cache !== undefined) {
-    k = offset === 0 ? nx.contiguous(k) : nx.concatenate([cache.k, k], { axis: 2 });
-    v = offset === 0 ? nx.contiguous(v) : nx.concatenate([cache.v, v], { axis: 2 });
-    nextCache = { k, v, length: seqK, maxLength: cache.maxLength };
+    const at = [0, 0, offset, 0];
+    nextCache = made({
+      k: nx.dynamicUpdateSlice(cache.k, k, at, { donate }),
+      v: nx.dynamicUpdateSlice(cache.v, v, at, { donate }),
+      length: seqK,
+      maxLength: cache.maxLength,
+    });
+    const prefix = [null, null, { stop: seqK }];
+    k = nx.slice(nextCache.k, prefix);
+    v = nx.slice(nextCache.v, prefix);
   }
   const keep = ops.mask === undefined ? undefined : nx.reshape(ops.mask, [batch, 1, 1, 1, seqK]);
   const weights = Fn.attentionWeights(q, nx.expandDims(k, 2), {
@@ -258,28 +305,29 @@ export function emptyCaches(fn: string, layers: readonly MultiHeadAttentionLayer
   const batch = checkPositiveInt(fn, "batch", o.batch);
   const maxLength = checkPositiveInt(fn, "maxLength", o.maxLength);
   const dtype = checkFloatDType(fn, o.dtype ?? "float32");
-  return layers.map(({ config }) => {
-    const empty = (): Tensor => nx.zeros([batch, config.numKvHeads, 0, config.headDim], dtype);
-    return { k: empty(), v: empty(), length: 0, maxLength };
-  });
+  const shapes = layers.map(({ config }) => [batch, config.numKvHeads, maxLength, config.headDim]);
+  // Every buffer must fit before the first is made.
+  for (const shape of shapes) nx.checkAllocation(`kaun.${fn}`, shape, dtype);
+  return shapes.map((shape) => made({ k: nx.zeros(shape, dtype), v: nx.zeros(shape, dtype), length: 0, maxLength }));
 }
 
-/** `consume(cache)` disposes the tensors of a cache that `decode` has replaced. */
+/** `consume(cache)` disposes the tensors of a cache that `decode` has replaced (a no-op for tensors the decode already consumed in place). */
 export function consume(cache: KvCache): void {
   cache.k.dispose();
   cache.v.dispose();
 }
 
 /**
- * `decodeStep(fn, layer, vars, x, cache, ctx)` is `layer.decode` without
- * consuming `cache` and without its own `tidy` scope: the building block of
- * the decode methods of blocks and models, which check every cache first and
- * consume them all once the whole pass succeeded. Internal.
+ * `decodeStep(fn, layer, vars, x, cache, ctx, donate)` is `layer.decode`
+ * without its own `tidy` scope, consuming `cache` (its buffers written in
+ * place) only when `donate`: the building block of the decode methods of
+ * blocks and models, which check every cache and every size first, so that
+ * a rejected call consumes nothing. Internal.
  * @throws InvalidArgumentError naming `fn`, as `decode`.
  */
-export function decodeStep(fn: string, layer: MultiHeadAttentionLayer, vars: Vars, x: Tensor, cache: KvCache, ctx: Context | undefined): [Tensor, KvCache] {
+export function decodeStep(fn: string, layer: MultiHeadAttentionLayer, vars: Vars, x: Tensor, cache: KvCache, ctx: Context | undefined, donate: boolean): [Tensor, KvCache] {
   const ops = operands(fn, layer.config, vars.params, vars.dtype, x, ctx, cache);
-  const { out, cache: next } = forward(layer.config, ops, false);
+  const { out, cache: next } = forward(layer.config, ops, false, donate);
   return [out, next as KvCache];
 }
 
@@ -368,7 +416,7 @@ export function multiHeadAttention(options: MultiHeadAttentionOptions): MultiHea
       const v = checkVars(fn, vars, "vars");
       const o = optionalOptions(fn, options, CALL_KEYS);
       const keep = checkBool(fn, "keepCache", o.keepCache, false);
-      const result = nx.tidy(() => decodeStep(fn, layer, v, x, cache, o.ctx));
+      const result = nx.tidy(() => decodeStep(fn, layer, v, x, cache, o.ctx, !keep));
       if (!keep) consume(cache);
       return result;
     },

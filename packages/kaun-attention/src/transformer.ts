@@ -4,7 +4,7 @@ import type { FloatDType, Tensor } from "@raven-ts/nx";
 import { Fn, Layer, type Context, type Ptree, type Vars } from "@raven-ts/kaun-core";
 import { checkBool, checkModelInput, checkNonNegative, checkOneOf, checkOptions, checkPositiveInt, checkVars, fail, field, optionalOptions } from "@raven-ts/kaun-core/internal";
 import { ATTENTION_KEYS, attentionConfig, pick, type AttentionConfig, type MultiHeadAttentionOptions } from "./config.js";
-import { CALL_KEYS, checkCacheOf, consume, decodeStep, emptyCaches, multiHeadAttention, type AttentionCallOptions, type CacheOptions, type KvCache, type MultiHeadAttentionLayer } from "./mha.js";
+import { CALL_KEYS, checkCacheOf, checkScores, consume, decodeStep, emptyCaches, multiHeadAttention, type AttentionCallOptions, type CacheOptions, type KvCache, type MultiHeadAttentionLayer } from "./mha.js";
 
 /** The normalization a block applies before each sub-layer. */
 export type NormKind = "rmsNorm" | "layerNorm";
@@ -83,20 +83,32 @@ export function blockConfig(fn: string, options: TransformerBlockOptions): Trans
   return { ...attention, mlpDim, norm, normEps, activation };
 }
 
-/** The block `decode` of {@link transformerBlock} computes, unconsumed and unscoped: see {@link decodeBlock}. */
-type BlockStep = (fn: string, vars: Vars, x: Tensor, cache: KvCache, ctx: Context | undefined) => [Tensor, KvCache];
+/** The block `decode` of {@link transformerBlock} computes, unscoped: see {@link decodeBlock}. */
+type BlockStep = (fn: string, vars: Vars, x: Tensor, cache: KvCache, ctx: Context | undefined, donate: boolean) => [Tensor, KvCache];
 
 const steps = new WeakMap<TransformerBlockLayer, BlockStep>();
 
 /**
- * `decodeBlock(fn, block, vars, x, cache, ctx)` is `block.decode` without
- * consuming `cache` and without its own `tidy` scope, for a model that
- * decodes several blocks and consumes their caches once the whole pass
- * succeeded. Internal.
+ * `decodeBlock(fn, block, vars, x, cache, ctx, donate)` is `block.decode`
+ * without its own `tidy` scope, consuming `cache` (written in place) only
+ * when `donate`, for a model that decodes several blocks after checking
+ * every cache and size (see {@link checkBlockSizes}). Internal.
  * @throws InvalidArgumentError naming `fn`, as `block.decode`.
  */
-export function decodeBlock(fn: string, block: TransformerBlockLayer, vars: Vars, x: Tensor, cache: KvCache, ctx: Context | undefined): [Tensor, KvCache] {
-  return (steps.get(block) as BlockStep)(fn, vars, x, cache, ctx);
+export function decodeBlock(fn: string, block: TransformerBlockLayer, vars: Vars, x: Tensor, cache: KvCache, ctx: Context | undefined, donate: boolean): [Tensor, KvCache] {
+  return (steps.get(block) as BlockStep)(fn, vars, x, cache, ctx, donate);
+}
+
+/**
+ * `checkBlockSizes(fn, config, batch, seqQ, seqK, dtype, backend)` checks,
+ * before anything is allocated, that the largest tensors of a block's pass
+ * (the attention scores and the MLP's hidden activations) fit `backend`, so
+ * that a decode too large is rejected before it consumes a cache. Internal.
+ * @throws InvalidArgumentError naming `kaun.<fn>` otherwise.
+ */
+export function checkBlockSizes(fn: string, config: TransformerBlockConfig, batch: number, seqQ: number, seqK: number, dtype: FloatDType, backend: nx.Backend): void {
+  checkScores(fn, config, batch, seqQ, seqK, dtype, backend);
+  nx.checkAllocation(`kaun.${fn}`, [batch, seqQ, config.mlpDim], dtype, backend);
 }
 
 /**
@@ -149,9 +161,9 @@ export function transformerBlock(options: TransformerBlockOptions): TransformerB
     },
     { name: fn },
   );
-  const step: BlockStep = (stepFn, vars, x, cache, ctx) => {
+  const step: BlockStep = (stepFn, vars, x, cache, ctx, donate) => {
     const [y, , outputs] = block.applyWith({ params: vars.params, state: vars.state, dtype: vars.dtype, training: false, ctx }, x, {
-      attn: (sub, h) => decodeStep(stepFn, attention, sub, h, cache, ctx) as unknown as [Tensor, Ptree],
+      attn: (sub, h) => decodeStep(stepFn, attention, sub, h, cache, ctx, donate) as unknown as [Tensor, Ptree],
     });
     return [y, outputs.attn as unknown as KvCache];
   };
@@ -172,8 +184,10 @@ export function transformerBlock(options: TransformerBlockOptions): TransformerB
       const keep = checkBool(dfn, "keepCache", o.keepCache, false);
       const ctx = o.ctx;
       const input = checkBlockInput(dfn, x, v.dtype);
-      checkCacheOf(dfn, attention, cache, input.shape[0] as number, input.shape[1] as number, v.dtype);
-      const result = nx.tidy(() => step(dfn, v, input, cache, ctx));
+      const [batch, t] = input.shape as [number, number];
+      const checked = checkCacheOf(dfn, attention, cache, batch, t, v.dtype);
+      checkBlockSizes(dfn, config, batch, t, checked.length + t, v.dtype, input.backend);
+      const result = nx.tidy(() => step(dfn, v, input, cache, ctx, !keep));
       if (!keep) consume(cache);
       return result;
     },

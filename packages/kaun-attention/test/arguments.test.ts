@@ -23,6 +23,7 @@ const mha1 = multiHeadAttention({ embedDim: 8, numHeads: 4, numKvHeads: 1, isCau
 const foreign = mha1.decode(Rng.run(2, () => Layer.init(mha1)), x, mha1.initCache({ batch: 2, maxLength: 8 }))[1];
 const cache = attn.decode(vars, x, attn.initCache({ batch: 2, maxLength: 8 }))[1];
 const cache64 = attn.initCache({ batch: 2, maxLength: 8, dtype: "float64" });
+const spare = attn.initCache({ batch: 2, maxLength: 8 });
 const wrongMask = Context.empty.set(attentionMaskKey, nx.ones([2, 2], "int32"));
 const shortMask = Context.empty.set(attentionMaskKey, nx.ones([2, 3], "bool"));
 const narrow = nx.ones([1, 2, 4]);
@@ -68,9 +69,10 @@ const cases: Case[] = [
   ["decode(vars, x, {})", () => attn.decode(vars, x, bad({})), "kaun.multiHeadAttention.decode", "cache must be a KvCache"],
   ["decode(null, x, cache)", () => attn.decode(bad(null), x, cache), "kaun.multiHeadAttention.decode", "vars must be an object { params, state, dtype }, got null"],
   ["decode(vars, x, cache, null)", () => attn.decode(vars, x, cache, bad(null)), "kaun.multiHeadAttention.decode", "options must be an object"],
-  ["decode: a cache of a layer with other numKvHeads", () => attn.decode(vars, x, foreign), "kaun.multiHeadAttention.decode", "cache.k [2,1,3,2] and cache.v [2,1,3,2] must be [batch, numKvHeads, length, headDim] = [2,2,3,2]"],
+  ["decode: a cache of a layer with other numKvHeads", () => attn.decode(vars, x, foreign), "kaun.multiHeadAttention.decode", "cache.k [2,1,8,2] and cache.v [2,1,8,2] must be [batch, numKvHeads, maxLength, headDim] = [2,2,8,2]"],
   ["decode: a float64 cache for a float32 model", () => attn.decode(vars, x, cache64), "kaun.multiHeadAttention.decode", "the cache holds float64, but the model dtype is float32"],
-  ["decode: a cache with a forged length", () => attn.decode(vars, x, { ...cache, length: 2 }), "kaun.multiHeadAttention.decode", "= [2,2,2,2]"],
+  ["decode: a cache with a forged length", () => attn.decode(vars, x, { ...cache, length: 2 }), "kaun.multiHeadAttention.decode", "cache.length 2 is not the 3 positions the cache holds"],
+  ["decode: a cache of mixed tensors", () => attn.decode(vars, x, { ...cache, v: spare.v }), "kaun.multiHeadAttention.decode", "cache.k and cache.v were not made together"],
   ["decode(..., { keepCache: 1 })", () => attn.decode(vars, x, cache, { keepCache: bad(1) }), "kaun.multiHeadAttention.decode", "keepCache must be a boolean, got 1"],
   ["decoderLM.decode(..., null)", () => lm.decode(lvars, tokens, lcaches, bad(null)), "kaun.decoderLM.decode", "options must be an object"],
   ["decode: a disposed input", () => attn.decode(vars, gone, cache), "kaun.multiHeadAttention.decode", "input (float32 [2,3,8]) was disposed"],
@@ -93,7 +95,7 @@ const cases: Case[] = [
   ["transformerBlock.decode(vars, x, null)", () => block.decode(bvars, x, bad(null)), "kaun.transformerBlock.decode", "cache must be a KvCache"],
   ["transformerBlock.decode: bad vars", () => block.decode(bad({ params: {}, state: {}, dtype: "float32" }), x, bcache), "kaun.transformerBlock.decode", 'params has no entry "attn_norm"'],
   ["transformerBlock.decode: a disposed input", () => block.decode(bvars, gone, bcache), "kaun.transformerBlock.decode", "input (float32 [2,3,8]) was disposed"],
-  ["transformerBlock.decode: the attention's cache of another layer", () => block.decode(bvars, x, foreign), "kaun.transformerBlock.decode", "must be [batch, numKvHeads, length, headDim] = [2,2,3,4]"],
+  ["transformerBlock.decode: the attention's cache of another layer", () => block.decode(bvars, x, foreign), "kaun.transformerBlock.decode", "must be [batch, numKvHeads, maxLength, headDim] = [2,2,8,4]"],
   // decoderLM
   ["decoderLM(null)", () => decoderLM(bad(null)), "kaun.decoderLM", "options { vocabSize, embedDim, numLayers, numHeads } are required, got null"],
   ["decoderLM({ isCausal: false }): not a decoderLM option", () => decoderLM(bad({ vocabSize: 4, embedDim: 8, numLayers: 1, numHeads: 2, isCausal: false })), "kaun.decoderLM", 'unknown option "isCausal"'],

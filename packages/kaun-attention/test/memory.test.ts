@@ -87,6 +87,35 @@ describe("ownership: decode consumes its cache, and only on success", () => {
     expect(bc.k.isDisposed).toBe(false);
   });
 
+  it("a step writes its positions into the cache's buffers (no new buffer), with the values of a functional update", () => {
+    const buffers = (): number => nx.memory().backends.cpu?.buffers ?? 0;
+    const keys = (c: { k: nx.Tensor }): number[] => nx.tidy(() => Array.from(c.k.dataSync()));
+    const [, c1] = attn.decode(vars, x, attn.initCache({ batch: 1, maxLength: 8 }));
+    const before = keys(c1);
+    const token = nx.random.normal(nx.random.key(4), [1, 1, 8]);
+    // keepCache: a functional update leaves c1 as it was
+    const [o1, copy] = attn.decode(vars, token, c1, { keepCache: true });
+    expect(keys(c1)).toEqual(before);
+    const start = buffers();
+    const [o2, c2] = attn.decode(vars, token, c1);
+    expect(buffers()).toBe(start + 1); // the output only: the new cache took over c1's buffers
+    expect(Array.from(o2.dataSync())).toEqual(Array.from(o1.dataSync()));
+    expect(keys(c2)).toEqual(keys(copy));
+    expect(keys(c2).slice(0, 3 * 4)).toEqual(before.slice(0, 3 * 4));
+    nx.dispose([o1, o2, copy.k, copy.v, token, c2.k, c2.v]);
+  });
+
+  it("a decode whose attention scores are more than the backend holds is rejected before anything is consumed", () => {
+    const wide = multiHeadAttention({ embedDim: 8, numHeads: 4, isCausal: true });
+    const wvars = Rng.run(5, () => Layer.init(wide, { dtype: "float32" }));
+    const cache = wide.initCache({ batch: 1, maxLength: 8200 });
+    const long = nx.zeros([1, 8193, 8]); // scores [1, 4, 8193, 8193]: more than 2^28 elements
+    const [n] = created(() => expect(() => wide.decode(wvars, long, cache)).toThrow("kaun.multiHeadAttention.decode: a tensor of shape [1,4,8193,8193]"));
+    expect(n).toBe(0);
+    expect(cache.k.isDisposed).toBe(false);
+    nx.dispose([long, cache.k, cache.v]);
+  });
+
   it("decoderLM.decode checks every cache before consuming any", () => {
     const lm = decoderLM({ vocabSize: 5, embedDim: 8, numLayers: 2, numHeads: 2 });
     const lvars = Rng.run(4, () => Layer.init(lm, { dtype: "float32" }));
@@ -94,7 +123,7 @@ describe("ownership: decode consumes its cache, and only on success", () => {
     const other = decoderLM({ vocabSize: 5, embedDim: 8, numLayers: 2, numHeads: 2, numKvHeads: 1 }).initCache({ batch: 1, maxLength: 4 });
     const mixed = [good[0], other[1]] as typeof good;
     const tokens = nx.tensor([[1, 2]], { dtype: "int32" });
-    const [n] = created(() => expect(() => lm.decode(lvars, tokens, mixed)).toThrow(/^kaun\.decoderLM\.decode: cache\.k \[1,1,0,4\] and cache\.v \[1,1,0,4\] must be \[batch, numKvHeads, length, headDim\] = \[1,2,0,4\]/));
+    const [n] = created(() => expect(() => lm.decode(lvars, tokens, mixed)).toThrow(/^kaun\.decoderLM\.decode: cache\.k \[1,1,4,4\] and cache\.v \[1,1,4,4\] must be \[batch, numKvHeads, maxLength, headDim\] = \[1,2,4,4\]/));
     expect(n).toBe(0);
     expect(good[0]?.k.isDisposed).toBe(false);
     expect(() => lm.decode(lvars, tokens, [good[0], good[0]] as typeof good)).toThrow("kaun.decoderLM.decode: caches holds the same cache twice");
