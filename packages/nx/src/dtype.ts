@@ -49,6 +49,14 @@ export function checkDType(fn: string, v: unknown): DType {
   return v;
 }
 
+/** The constructor of a typed array viewing a byte range of a buffer. */
+export type HostArrayView = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => HostArray;
+
+/** `hostArrayClass(dtype)` is the typed-array class that stores `dtype` (as {@link allocHost} makes it), to view memory with. */
+export function hostArrayClass(dtype: DType): HostArrayView {
+  return CTORS[dtype] as unknown as HostArrayView;
+}
+
 /** `allocHost(dtype, n)` is a zero-filled host array of `n` elements of `dtype`. */
 export function allocHost<D extends DType>(dtype: D, n: number): HostArrayFor[D] {
   return new CTORS[dtype](n) as HostArrayFor[D];

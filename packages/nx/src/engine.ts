@@ -153,6 +153,28 @@ export function runNamed<T>(fn: string, body: () => T): T {
   }
 }
 
+/**
+ * `runNamedScoped(fn, body, settle)` is `runNamed(fn, () => runScoped(body, settle))`
+ * in one frame (every public op runs this way). Internal.
+ */
+export function runNamedScoped<T>(fn: string, body: () => T, settle: (scope: Set<Disposable>, result: T | undefined) => void): T {
+  opNames.push(fn);
+  const scope = new Set<Disposable>();
+  scopes.push(scope);
+  let result: T | undefined;
+  try {
+    result = body();
+    return result;
+  } finally {
+    scopes.pop();
+    try {
+      settle(scope, result);
+    } finally {
+      opNames.pop();
+    }
+  }
+}
+
 /** `userOp(fallback)` is the outermost public op in progress, or `fallback` when none is. Internal. */
 export function userOp(fallback: string): string {
   return opNames[0] ?? fallback;
@@ -161,27 +183,68 @@ export function userOp(fallback: string): string {
 // ---------------------------------------------------------------------------
 // Storage and live accounting
 
-/** A backend buffer shared by every tensor that views it; freed when its last view goes. */
-export class Storage {
-  #refs = 0;
+/**
+ * What releasing a buffer needs, kept apart from its {@link Storage} so that
+ * the finalizer can release a storage the garbage collector reclaimed.
+ */
+interface StorageState {
+  readonly backend: Backend;
+  readonly data: DataId;
+  readonly bytes: number;
+  /** Live tensors viewing the buffer. */
+  refs: number;
+}
 
-  constructor(
-    readonly backend: Backend,
-    readonly data: DataId,
-    readonly bytes: number,
-  ) {}
+/**
+ * Releases the buffers of storages the garbage collector reclaimed with
+ * tensors still counted on them (tensors that were never disposed): one
+ * registration per buffer, not per tensor, since every tensor viewing a
+ * buffer holds its storage. Those tensors leave the live counts then.
+ */
+const finalizer = new FinalizationRegistry<StorageState>((state) => {
+  if (state.refs === 0) return;
+  const c = liveOf(state.backend);
+  c.tensors -= state.refs;
+  c.bytes -= state.refs * state.bytes;
+  state.refs = 0;
+  state.backend.free(state.data);
+});
+
+/** A backend buffer shared by every tensor that views it; freed when its last view goes (or, for forgotten tensors, when the garbage collector reclaims the storage). */
+export class Storage {
+  readonly #state: StorageState;
+
+  constructor(backend: Backend, data: DataId, bytes: number) {
+    this.#state = { backend, data, bytes, refs: 0 };
+    finalizer.register(this, this.#state, this.#state);
+  }
+
+  get backend(): Backend {
+    return this.#state.backend;
+  }
+
+  get data(): DataId {
+    return this.#state.data;
+  }
+
+  get bytes(): number {
+    return this.#state.bytes;
+  }
 
   /** The number of live tensors viewing this buffer. */
   get refs(): number {
-    return this.#refs;
+    return this.#state.refs;
   }
 
   retain(): void {
-    this.#refs++;
+    this.#state.refs++;
   }
 
   release(): void {
-    if (--this.#refs === 0) this.backend.free(this.data);
+    const state = this.#state;
+    if (--state.refs !== 0) return;
+    finalizer.unregister(state);
+    state.backend.free(state.data);
   }
 }
 
@@ -209,7 +272,7 @@ export function trackCreate(storage: Storage): void {
   c.bytes += storage.bytes;
 }
 
-/** Records the end of a tensor view over `storage`. Internal: called by dispose and the finalizer. */
+/** Records the end of a tensor view over `storage`. Internal: called by `Tensor.dispose`. */
 export function trackRelease(storage: Storage): void {
   const c = liveOf(storage.backend);
   c.tensors--;

@@ -5,12 +5,12 @@
  * soon as it returns, which GPU backends rely on.
  */
 import type { Disposable } from "./engine.js";
-import { runNamed, runScoped, trackInScope } from "./engine.js";
+import { runNamedScoped, runScoped, trackInScope } from "./engine.js";
 import { InvalidArgumentError, fmtValue } from "./errors.js";
 import { checkTensor } from "./ops/operands.js";
 import { checkFunction } from "./options.js";
-import { isHeld } from "./primitives.js";
-import type { Tensor } from "./tensor.js";
+import { isHeld, isTracing } from "./primitives.js";
+import { Tensor } from "./tensor.js";
 import type { Tree } from "./pytree.js";
 import { leaves } from "./pytree.js";
 
@@ -27,10 +27,20 @@ const keptForever = new WeakSet<Tensor>();
  */
 /** Hands the tensors of `scope` in `value` (and those a tape holds) to the enclosing scope and disposes the rest. */
 function settle(scope: Set<Disposable>, value: unknown): void {
+  if (scope.size === 0) return;
+  const tracing = isTracing();
+  // A single tensor (what most ops return) needs no walk of the result.
+  if (value instanceof Tensor) {
+    for (const t of scope) {
+      if (t === value || (tracing && isHeld(t as Tensor))) trackInScope(t);
+      else if (!keptForever.has(t as Tensor)) t.dispose();
+    }
+    return;
+  }
   // On a throw, `value` is undefined: everything the scope created is released.
   const kept = new Set<unknown>(value instanceof Promise ? [] : leaves(value as Tree<unknown>));
   for (const t of scope) {
-    if (kept.has(t) || isHeld(t as Tensor)) trackInScope(t);
+    if (kept.has(t) || (tracing && isHeld(t as Tensor))) trackInScope(t);
     else if (!keptForever.has(t as Tensor)) t.dispose();
   }
 }
@@ -67,5 +77,5 @@ export function keep<T extends Tensor>(x: T): T {
 export function runOp<T>(fn: string, body: () => T): T {
   if (typeof fn !== "string" || fn.length === 0) throw new InvalidArgumentError("nx.runOp", `fn must be the name of the public function, got ${fmtValue(fn)}`);
   checkFunction("nx.runOp", "body", body);
-  return runNamed(fn, () => runScoped(body, settle));
+  return runNamedScoped(fn, body, settle);
 }

@@ -65,6 +65,8 @@ export function checkShape(fn: string, shape: unknown, name = "shape"): number[]
  * @throws InvalidArgumentError naming `fn` and the shapes when two sizes differ and neither is 1.
  */
 export function broadcastShapes(fn: string, ...shapes: (readonly number[])[]): number[] {
+  const first = shapes[0];
+  if (first !== undefined && shapes.every((s) => shapesEqual(s, first))) return [...first];
   const rank = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(rank).fill(1);
   for (const s of shapes) {
@@ -121,5 +123,8 @@ export function broadcastsTo(from: readonly number[], to: readonly number[]): bo
 
 /** `shapesEqual(a, b)` is true when `a` and `b` have the same rank and sizes. */
 export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

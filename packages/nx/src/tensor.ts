@@ -15,7 +15,10 @@ import { isContiguous, sizeOf } from "./shape.js";
 /** A nested JS array of numbers (or booleans for `bool`), as `arraySync()` returns. */
 export type NestedArray = number | boolean | NestedArray[];
 
-const finalizer = new FinalizationRegistry<Storage>((storage) => trackRelease(storage));
+/** `frozen(a)` is `a` itself when it is already frozen (another tensor's shape, say), else a frozen copy. */
+function frozen(a: readonly number[]): readonly number[] {
+  return Object.isFrozen(a) ? a : Object.freeze([...a]);
+}
 
 let nextId = 1;
 
@@ -29,24 +32,23 @@ export class Tensor {
   /** Element offset of index `[0, ..., 0]` in the storage. */
   readonly offset: number;
   readonly #storage: Storage;
+  /** The number of elements (1 for a scalar). */
+  readonly size: number;
   #disposed = false;
+  /** What `view()` returns, made on first use (everything in it is fixed for the tensor's life). */
+  #view: View | undefined;
 
   /** Internal: use the creation ops (`nx.tensor`, `nx.zeros`, ...). */
   constructor(storage: Storage, dtype: DType, shape: readonly number[], strides: readonly number[], offset: number) {
     this.id = nextId++;
     this.#storage = storage;
     this.dtype = dtype;
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze([...strides]);
+    this.shape = frozen(shape);
+    this.strides = frozen(strides);
+    this.size = sizeOf(shape);
     this.offset = offset;
     trackCreate(storage);
-    finalizer.register(this, storage, this);
     trackInScope(this);
-  }
-
-  /** The number of elements (1 for a scalar). */
-  get size(): number {
-    return sizeOf(this.shape);
   }
 
   /** The rank: the number of axes. */
@@ -81,7 +83,8 @@ export class Tensor {
    */
   view(fn = "nx"): View {
     this.assertLive(fn);
-    return { data: this.#storage.data, dtype: this.dtype, shape: this.shape, strides: this.strides, offset: this.offset };
+    this.#view ??= Object.freeze({ data: this.#storage.data, dtype: this.dtype, shape: this.shape, strides: this.strides, offset: this.offset });
+    return this.#view;
   }
 
   /** @throws InvalidArgumentError naming `fn` when the tensor was disposed. */
@@ -123,7 +126,6 @@ export class Tensor {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    finalizer.unregister(this);
     trackRelease(this.#storage);
   }
 

@@ -279,7 +279,22 @@ describe("the arena", () => {
     expect(arena.freeBytes).toBe(1024);
     arena.free(c, 64);
     arena.free(a, 100);
-    expect([arena.top, arena.freeBytes]).toEqual([64, 0]);
+    // everything below the top is free; asked for all of it, the freed blocks merge into one at the start
+    expect(arena.freeBytes).toBe(1280 - 64);
+    expect(arena.alloc(1216)).toBe(64);
+    expect(arena.top).toBe(1280);
+  });
+
+  it("reuses a small block of the same size first, and merges waiting small blocks before growing", () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 });
+    const arena = new Arena(memory, 64);
+    const blocks = Array.from({ length: 8 }, () => arena.alloc(256));
+    for (const b of blocks) arena.free(b, 256);
+    expect(arena.alloc(200)).toBe(blocks[7]);
+    const capacity = arena.capacity;
+    // 7 free blocks of 256 bytes wait unmerged; a 1,792-byte block is found by merging them, without growing
+    expect(arena.alloc(1792)).toBe(blocks[0]);
+    expect(arena.capacity).toBe(capacity);
   });
 
   it("grows the memory when no free block fits", () => {

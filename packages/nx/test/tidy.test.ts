@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import * as nx from "../src/index.js";
 
@@ -68,6 +70,42 @@ describe("public ops release their intermediates", () => {
       const out = f();
       expect(nx.memory().numTensors - before, name).toBe(Array.isArray(out) ? out.length : 1);
       nx.dispose(out);
+    }
+  });
+});
+
+describe("the finalizer", () => {
+  it("releases the buffers of forgotten tensors and their views after garbage collection, and their counts", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const backend = nx.cpuBackend({ threads: 1 });
+    const previous = nx.getBackend();
+    nx.setBackend(backend);
+    const settle = async (): Promise<void> => {
+      for (let i = 0; i < 5; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    try {
+      await settle(); // tensors earlier tests forgot
+      const before = nx.memory();
+      (() => {
+        for (let i = 0; i < 50; i++) {
+          const x = nx.add(nx.ones([64]), i); // never disposed
+          nx.reshape(nx.transpose(nx.reshape(x, [8, 8])), [64]); // views of it, never disposed
+        }
+      })();
+      expect(nx.memory().numTensors).toBeGreaterThan(before.numTensors);
+      for (let i = 0; i < 20 && nx.memory().numTensors > before.numTensors; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(nx.memory().numTensors).toBe(before.numTensors);
+      expect(nx.memory().backends.cpu?.buffers).toBe(before.backends.cpu?.buffers);
+      expect(nx.memory().backends.cpu?.tensorBytes).toBe(before.backends.cpu?.tensorBytes);
+    } finally {
+      nx.setBackend(previous);
     }
   });
 });

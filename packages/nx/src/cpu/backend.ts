@@ -72,7 +72,7 @@ export class CpuBackend implements Backend {
 
   /** `discard(buffer)` disposes of a freed buffer's storage: here, large arrays are recycled. */
   protected discard(buffer: Released): void {
-    recycle(buffer.array);
+    if (buffer.array !== undefined) recycle(buffer.array);
   }
 
   upload(data: HostArray, _dtype: DType): DataId {

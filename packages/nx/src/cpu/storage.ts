@@ -1,16 +1,21 @@
 /**
  * The CPU backend's storage: each `DataId` it hands out is an object holding
  * the typed array (of `dtype.ts`'s `allocHost` class) that stores the buffer.
- * With the WebAssembly kernels, that array is a view on the WebAssembly
- * memory at a block of the {@link Arena}; otherwise it is an ordinary array.
+ * With the WebAssembly kernels, the buffer is a block of the {@link Arena} in
+ * the WebAssembly memory, and its typed-array view is made only when a
+ * TypeScript kernel or a read asks for it (the SIMD kernels address the
+ * block directly); otherwise it is an ordinary array.
  */
 import type { DataId } from "../backend.js";
-import type { HostArray } from "../dtype.js";
+import type { HostArray, HostArrayView } from "../dtype.js";
 import type { Arena } from "./wasm/arena.js";
 
 /** What a CPU `DataId` really is. `live` turns false when the buffer is freed. */
 interface CpuBuffer {
-  array: HostArray;
+  /** The typed array holding the elements; for an arena block, a view made on first use. */
+  array: HostArray | undefined;
+  /** The class of `array`. */
+  readonly view: HostArrayView;
   live: boolean;
   /** The arena holding the buffer, or `undefined` for an ordinary array. */
   readonly arena: Arena | undefined;
@@ -24,26 +29,26 @@ interface CpuBuffer {
 
 /** `toDataId(array)` is a new opaque handle on `array`, which the CPU backend then owns. */
 export function toDataId(array: HostArray): DataId {
-  const buffer: CpuBuffer = { array, live: true, arena: undefined, ptr: 0, bytes: array.byteLength, generation: 0 };
+  const buffer: CpuBuffer = { array, view: array.constructor as HostArrayView, live: true, arena: undefined, ptr: 0, bytes: array.byteLength, generation: 0 };
   return buffer as unknown as DataId;
 }
 
-/** `arenaDataId(arena, ptr, array)` is a new handle on the block at `ptr` of `arena`, viewed as `array`. */
-export function arenaDataId(arena: Arena, ptr: number, array: HostArray): DataId {
-  const buffer: CpuBuffer = { array, live: true, arena, ptr, bytes: array.byteLength, generation: arena.generation };
+/** `arenaDataId(arena, ptr, bytes, view)` is a new handle on the `bytes`-byte block at `ptr` of `arena`, read through typed arrays of class `view`. */
+export function arenaDataId(arena: Arena, ptr: number, bytes: number, view: HostArrayView): DataId {
+  const buffer: CpuBuffer = { array: undefined, view, live: true, arena, ptr, bytes, generation: arena.generation };
   return buffer as unknown as DataId;
 }
 
-/** `hostArrayOf(id)` is the typed array behind a handle (a view made anew if the arena's memory has grown since). */
+/** `hostArrayOf(id)` is the typed array behind a handle (for an arena block, a view made on first use, and anew if the memory has grown since). */
 export function hostArrayOf(id: DataId): HostArray {
   const buffer = id as unknown as CpuBuffer;
   const arena = buffer.arena;
-  if (arena !== undefined && buffer.generation !== arena.generation) {
-    const Class = buffer.array.constructor as new (b: ArrayBufferLike, at: number, n: number) => HostArray;
-    buffer.array = new Class(arena.memory.buffer, buffer.ptr, buffer.bytes / buffer.array.BYTES_PER_ELEMENT);
+  if (arena !== undefined && (buffer.array === undefined || buffer.generation !== arena.generation)) {
+    const View = buffer.view;
+    buffer.array = new View(arena.memory.buffer, buffer.ptr, buffer.bytes / (View as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT);
     buffer.generation = arena.generation;
   }
-  return buffer.array;
+  return buffer.array as HostArray;
 }
 
 /** `arenaPointerOf(id)` is the byte address of an arena buffer in its memory, or -1 for an ordinary array. */
@@ -57,9 +62,9 @@ export function byteSizeOf(id: DataId): number {
   return (id as unknown as CpuBuffer).bytes;
 }
 
-/** What {@link release} gives back: the buffer's array (as last viewed), its arena block if any, and its byte size. */
+/** What {@link release} gives back: the buffer's array (as last viewed; none for an arena block never viewed), its arena block if any, and its byte size. */
 export interface Released {
-  readonly array: HostArray;
+  readonly array: HostArray | undefined;
   readonly arena: Arena | undefined;
   readonly ptr: number;
   readonly bytes: number;

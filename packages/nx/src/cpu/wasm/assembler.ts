@@ -223,6 +223,8 @@ export class Fn {
   v128Load(offset = 0): this { return this.#simd(0x00, 4, ...unsignedLeb(offset)); }
   v128Load32Splat(offset = 0): this { return this.#simd(0x09, 2, ...unsignedLeb(offset)); }
   v128Load64Splat(offset = 0): this { return this.#simd(0x0a, 3, ...unsignedLeb(offset)); }
+  /** `v128.load32_zero`: one 32-bit value into lane 0, the other lanes zero. */
+  v128Load32Zero(offset = 0): this { return this.#simd(0x5c, 2, ...unsignedLeb(offset)); }
   v128Store(offset = 0): this { return this.#simd(0x0b, 4, ...unsignedLeb(offset)); }
   v128Const(bytes: readonly number[]): this { return this.#simd(0x0c, ...bytes); }
   v128Zero(): this { return this.v128Const(new Array<number>(16).fill(0)); }

@@ -6,8 +6,8 @@
  * its result copied into the arena.
  */
 import type { BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, UnaryOp, View } from "../../backend.js";
-import type { DType, FloatDType, HostArray } from "../../dtype.js";
-import { allocHost, itemSize } from "../../dtype.js";
+import type { DType, FloatDType, HostArray, HostArrayView } from "../../dtype.js";
+import { hostArrayClass, itemSize } from "../../dtype.js";
 import { contiguousStrides, isContiguous, sizeOf } from "../../shape.js";
 import { CpuBackend } from "../backend.js";
 import { recycle } from "../pool.js";
@@ -22,12 +22,6 @@ import { RowTables } from "./rows.js";
 import type { WasmRuntime } from "./runtime.js";
 import type { ThreadPool } from "./threads.js";
 
-/** The typed-array class of each dtype (as `allocHost` chooses it). */
-type ArrayClass = new (buffer: ArrayBufferLike, at: number, n: number) => HostArray;
-
-function classOf(dtype: DType): ArrayClass {
-  return allocHost(dtype, 0).constructor as ArrayClass;
-}
 
 const simdBinary = new Set<string>(SIMD_BINARY);
 const simdUnary = new Set<string>(SIMD_UNARY);
@@ -74,17 +68,16 @@ export class WasmCpuBackend extends CpuBackend {
     const arena = this.#rt.arena;
     const bytes = n * itemSize(dtype);
     const ptr = arena.alloc(bytes);
-    const array = new (classOf(dtype))(arena.memory.buffer, ptr, n);
-    return { id: this.counted(arenaDataId(arena, ptr, array)), ptr };
+    return { id: this.counted(arenaDataId(arena, ptr, bytes, hostArrayClass(dtype))), ptr };
   }
 
   protected override store(array: HostArray): DataId {
     const arena = this.#rt.arena;
     const ptr = arena.alloc(array.byteLength);
-    const view = new (array.constructor as ArrayClass)(arena.memory.buffer, ptr, array.length);
-    view.set(array as never);
+    const View = array.constructor as HostArrayView;
+    new View(arena.memory.buffer, ptr, array.length).set(array as never);
     recycle(array);
-    return arenaDataId(arena, ptr, view);
+    return arenaDataId(arena, ptr, array.byteLength, View);
   }
 
   protected override discard(buffer: Released): void {
@@ -93,7 +86,7 @@ export class WasmCpuBackend extends CpuBackend {
 
   override upload(data: HostArray, dtype: DType): DataId {
     const { id, ptr } = this.#alloc(dtype, data.length);
-    new (data.constructor as ArrayClass)(this.#rt.memory.buffer, ptr, data.length).set(data as never);
+    new (hostArrayClass(dtype))(this.#rt.memory.buffer, ptr, data.length).set(data as never);
     return id;
   }
 

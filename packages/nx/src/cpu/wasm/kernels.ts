@@ -4,6 +4,7 @@
  */
 import type { ModuleBuilder } from "./assembler.js";
 import { emitCopies } from "./copy.js";
+import { emitDots } from "./dots.js";
 import { emitElementwise } from "./elementwise.js";
 import { emitGemm, F32_LANES, F64_LANES, GEMM_SHAPES, gemmScratchBytes } from "./gemm.js";
 import { emitRandomKernels, RANDOM_SCRATCH_BYTES } from "./random.js";
@@ -16,6 +17,7 @@ export const SCRATCH_BYTES = Math.max(gemmScratchBytes(F32_LANES, GEMM_SHAPES.f3
 export function emitKernels(mod: ModuleBuilder, fma: boolean): void {
   emitGemm(mod, F32_LANES, GEMM_SHAPES.f32, fma);
   emitGemm(mod, F64_LANES, GEMM_SHAPES.f64, fma);
+  emitDots(mod);
   emitCopies(mod);
   emitElementwise(mod);
   emitReductions(mod);

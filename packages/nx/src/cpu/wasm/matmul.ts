@@ -16,6 +16,8 @@ const MIN_THREADED_WORK = 1 << 20;
 const ARGC = 9;
 /** Products with fewer rows than this read a row-major `B` in place rather than packing it (packing would cost about `1/m` of the product). */
 const DIRECT_MAX_ROWS = 16;
+/** float32 products with at most this many rows and a `B` stored transposed run as dot products in place (decoding's `q · kᵀ`). */
+const DOTS_MAX_ROWS = 4;
 
 /**
  * `matmulInto(rt, pool, a, b, out)` writes `a @ b` (float32 or float64
@@ -59,6 +61,11 @@ export function matmulInto(rt: WasmRuntime, pool: ThreadPool | undefined, a: Vie
   if (m < DIRECT_MAX_ROWS && csb === 1 && n % nr === 0 && !large) {
     const direct = rt.kernels[`gemm_${lanes.name}_direct`] as (...args: number[]) => void;
     for (let e = 0; e < batch; e++) direct(aBase + (aAt[e] as number) * es, rsa, csa, bBase + (bAt[e] as number) * es, rsb, out + e * m * n * es, n, m, n, k, rt.scratch);
+    return;
+  }
+  if (a.dtype === "float32" && m <= DOTS_MAX_ROWS && rsb === 1 && csa === 1 && !large) {
+    const dots = rt.kernels.gemm_f32_dots as (...args: number[]) => void;
+    for (let e = 0; e < batch; e++) dots(aBase + (aAt[e] as number) * es, rsa, bBase + (bAt[e] as number) * es, csb, out + e * m * n * es, m, n, k);
     return;
   }
   // Workers wake while B is packed.

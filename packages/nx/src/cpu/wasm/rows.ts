@@ -6,6 +6,7 @@
  */
 import type { View } from "../../backend.js";
 import { itemSize } from "../../dtype.js";
+import { isContiguous, sizeOf } from "../../shape.js";
 import { arenaPointerOf } from "../storage.js";
 import type { Layout } from "../strided.js";
 import { rowCursor } from "../strided.js";
@@ -30,17 +31,36 @@ export interface RowWalk {
 export class RowTables {
   #at = 0;
   #bytes = 0;
+  /** An Int32Array over the whole memory, and the arena generation it was made in (growth replaces the buffer). */
+  #heap: Int32Array | undefined;
+  #generation = -1;
 
   constructor(readonly arena: Arena) {}
 
-  /** `walk(shape, views)` is the row walk of `shape` over the strided `views` (arena buffers). */
+  /**
+   * `walk(shape, views)` is the row walk of `shape` over the strided `views`
+   * (arena buffers). When every view is C-contiguous or a single broadcast
+   * element (the common case of small ops), the walk is one row of every
+   * element, without a cursor.
+   */
   walk(shape: readonly number[], views: readonly View[]): RowWalk {
+    const n = sizeOf(shape);
+    if (n > 0 && views.every((v) => isContiguous(shape, v.strides) || v.strides.every((st) => st === 0))) {
+      const words = this.#table(views.length);
+      const steps: number[] = [];
+      views.forEach((v, k) => {
+        const flat = isContiguous(shape, v.strides);
+        words[this.#at / 4 + k] = arenaPointerOf(v.data) + v.offset * itemSize(v.dtype);
+        steps.push(flat ? 1 : 0);
+      });
+      return { table: this.#at, rows: 1, n, steps };
+    }
     const bases = views.map((v) => arenaPointerOf(v.data));
     const cursor = rowCursor(shape, views);
     const count = views.length;
     const sizes = views.map((v) => itemSize(v.dtype));
     const words = this.#table(cursor.rows * count);
-    for (let r = 0, w = 0; r < cursor.rows; r++, cursor.next()) {
+    for (let r = 0, w = this.#at / 4; r < cursor.rows; r++, cursor.next()) {
       for (let k = 0; k < count; k++) words[w++] = (bases[k] as number) + cursor.start(k) * (sizes[k] as number);
     }
     const steps: number[] = [];
@@ -58,13 +78,13 @@ export class RowTables {
     const count = cursor.rows * cursor.length;
     const words = this.#table(count);
     const step = cursor.step(0) * itemBytes;
-    for (let r = 0, w = 0; r < cursor.rows; r++, cursor.next()) {
+    for (let r = 0, w = this.#at / 4; r < cursor.rows; r++, cursor.next()) {
       for (let j = 0, p = base + cursor.start(0) * itemBytes; j < cursor.length; j++, p += step) words[w++] = p;
     }
     return { table: this.#at, rows: count, n: 1, steps: [1] };
   }
 
-  /** `#table(entries)` is the scratch table with room for `entries` i32 values. */
+  /** `#table(entries)` makes room for `entries` i32 values at the scratch table (`#at`) and returns a view of the whole memory to write them in. */
   #table(entries: number): Int32Array {
     const need = Math.max(1, entries) * 4;
     if (need > this.#bytes) {
@@ -72,6 +92,10 @@ export class RowTables {
       this.#bytes = Math.max(need, 2 * this.#bytes);
       this.#at = this.arena.alloc(this.#bytes);
     }
-    return new Int32Array(this.arena.memory.buffer, this.#at, entries);
+    if (this.#heap === undefined || this.#generation !== this.arena.generation) {
+      this.#heap = new Int32Array(this.arena.memory.buffer);
+      this.#generation = this.arena.generation;
+    }
+    return this.#heap;
   }
 }
