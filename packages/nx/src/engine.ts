@@ -193,6 +193,8 @@ interface StorageState {
   readonly bytes: number;
   /** Live tensors viewing the buffer. */
   refs: number;
+  /** Whether the finalizer watches the storage. */
+  watched: boolean;
 }
 
 /**
@@ -200,6 +202,12 @@ interface StorageState {
  * tensors still counted on them (tensors that were never disposed): one
  * registration per buffer, not per tensor, since every tensor viewing a
  * buffer holds its storage. Those tensors leave the live counts then.
+ *
+ * A storage is registered only once one of its tensors is outside every
+ * scope (`tidy`, or a public op in progress): while a scope holds a tensor
+ * it cannot be collected, and the scope disposes it or hands it on. So the
+ * intermediates of an op, created and disposed inside it, never pay for a
+ * registration.
  */
 const finalizer = new FinalizationRegistry<StorageState>((state) => {
   if (state.refs === 0) return;
@@ -215,8 +223,15 @@ export class Storage {
   readonly #state: StorageState;
 
   constructor(backend: Backend, data: DataId, bytes: number) {
-    this.#state = { backend, data, bytes, refs: 0 };
-    finalizer.register(this, this.#state, this.#state);
+    this.#state = { backend, data, bytes, refs: 0, watched: false };
+  }
+
+  /** `watch()` has the finalizer release the buffer if this storage is collected with tensors still counted on it (see `finalizer`). */
+  watch(): void {
+    const state = this.#state;
+    if (state.watched || state.refs === 0) return;
+    state.watched = true;
+    finalizer.register(this, state, state);
   }
 
   get backend(): Backend {
@@ -243,7 +258,7 @@ export class Storage {
   release(): void {
     const state = this.#state;
     if (--state.refs !== 0) return;
-    finalizer.unregister(state);
+    if (state.watched) finalizer.unregister(state);
     state.backend.free(state.data);
   }
 }
@@ -332,9 +347,12 @@ export interface Disposable {
 
 const scopes: Set<Disposable>[] = [];
 
-/** Adds a freshly created tensor to the innermost `tidy` scope. Internal. */
-export function trackInScope(t: Disposable): void {
-  scopes[scopes.length - 1]?.add(t);
+/** Adds a tensor to the innermost scope (`tidy` or a public op) and returns true, or returns false when no scope is open. Internal. */
+export function trackInScope(t: Disposable): boolean {
+  const scope = scopes[scopes.length - 1];
+  if (scope === undefined) return false;
+  scope.add(t);
+  return true;
 }
 
 /**

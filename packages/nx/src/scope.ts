@@ -25,23 +25,22 @@ const keptForever = new WeakSet<Tensor>();
  * throws, the tensors it created are disposed and the error propagates.
  * @throws InvalidArgumentError when `fn` is not a function, or returns a Promise (tensors would be disposed before it settles).
  */
-/** Hands the tensors of `scope` in `value` (and those a tape holds) to the enclosing scope and disposes the rest. */
+/**
+ * Hands the tensors of `scope` in `value` (and those a tape holds) to the
+ * enclosing scope and disposes the rest (except those `keep` exempts); a
+ * tensor that leaves the last scope alive comes under the finalizer.
+ */
 function settle(scope: Set<Disposable>, value: unknown): void {
   if (scope.size === 0) return;
   const tracing = isTracing();
   // A single tensor (what most ops return) needs no walk of the result.
-  if (value instanceof Tensor) {
-    for (const t of scope) {
-      if (t === value || (tracing && isHeld(t as Tensor))) trackInScope(t);
-      else if (!keptForever.has(t as Tensor)) t.dispose();
-    }
-    return;
-  }
-  // On a throw, `value` is undefined: everything the scope created is released.
-  const kept = new Set<unknown>(value instanceof Promise ? [] : leaves(value as Tree<unknown>));
+  const single = value instanceof Tensor;
+  const kept = single ? undefined : new Set<unknown>(value instanceof Promise ? [] : leaves(value as Tree<unknown>));
   for (const t of scope) {
-    if (kept.has(t) || (tracing && isHeld(t as Tensor))) trackInScope(t);
-    else if (!keptForever.has(t as Tensor)) t.dispose();
+    if ((single ? t === value : (kept as Set<unknown>).has(t)) || (tracing && isHeld(t as Tensor))) {
+      if (!trackInScope(t)) (t as Tensor).escapeScopes();
+    } else if (keptForever.has(t as Tensor)) (t as Tensor).escapeScopes();
+    else t.dispose();
   }
 }
 

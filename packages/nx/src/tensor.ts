@@ -15,9 +15,42 @@ import { isContiguous, sizeOf } from "./shape.js";
 /** A nested JS array of numbers (or booleans for `bool`), as `arraySync()` returns. */
 export type NestedArray = number | boolean | NestedArray[];
 
-/** `frozen(a)` is `a` itself when it is already frozen (another tensor's shape, say), else a frozen copy. */
+/** A node of {@link frozen}'s trie: the frozen array of the path so far, and the next entries. */
+interface InternNode {
+  array?: readonly number[];
+  next?: Map<number, InternNode>;
+}
+
+const interned = new Map<number, InternNode>();
+let internedNodes = 0;
+/** Past this many nodes, new arrays are frozen copies, not interned (the trie stays small). */
+const MAX_INTERNED_NODES = 1 << 16;
+
+/**
+ * `frozen(a)` is a frozen array equal to `a`: shapes and strides recur from
+ * op to op, so one frozen array per distinct value is kept (a trie keyed by
+ * length, then entries) and shared by every tensor with that value, instead
+ * of freezing a copy per tensor.
+ */
 function frozen(a: readonly number[]): readonly number[] {
-  return Object.isFrozen(a) ? a : Object.freeze([...a]);
+  let node: InternNode | undefined = interned.get(a.length);
+  if (node === undefined) {
+    node = {};
+    interned.set(a.length, node);
+  }
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i] as number;
+    let next: InternNode | undefined = node.next?.get(d);
+    if (next === undefined) {
+      if (internedNodes >= MAX_INTERNED_NODES) return Object.freeze([...a]);
+      internedNodes++;
+      next = {};
+      (node.next ??= new Map()).set(d, next);
+    }
+    node = next;
+  }
+  node.array ??= Object.freeze([...a]);
+  return node.array;
 }
 
 let nextId = 1;
@@ -48,7 +81,12 @@ export class Tensor {
     this.size = sizeOf(shape);
     this.offset = offset;
     trackCreate(storage);
-    trackInScope(this);
+    if (!trackInScope(this)) storage.watch();
+  }
+
+  /** Internal: the tensor leaves every scope alive, so the finalizer must cover it from now on. */
+  escapeScopes(): void {
+    if (!this.#disposed) this.#storage.watch();
   }
 
   /** The rank: the number of axes. */

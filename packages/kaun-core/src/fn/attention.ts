@@ -82,7 +82,8 @@ function weightsOf(q: Tensor, k: Tensor, plan: WeightsPlan): Tensor {
   // No keys: every row is empty (and so is every row's output); nothing to normalise.
   if (seqK === 0) return scores;
   let keep: Tensor | undefined = plan.mask === undefined ? undefined : plan.mask.dtype === "bool" ? plan.mask : nx.notEqual(plan.mask, 0);
-  if (plan.causalOffset !== undefined) {
+  // The causal mask keeps every key when the first query sits at or after the last key (a decode step): no mask then.
+  if (plan.causalOffset !== undefined && plan.causalOffset < seqK - 1) {
     // keep[i, j] = j <= offset + i.
     const causal = nx.lessEqual(nx.reshape(nx.arange(seqK), [1, seqK]), nx.reshape(nx.arange(plan.causalOffset, plan.causalOffset + seqQ), [seqQ, 1]));
     keep = keep === undefined ? causal : nx.logicalAnd(keep, causal);
