@@ -55,6 +55,21 @@ describe("sort and argsort", () => {
     }
   });
 
+  it("sorts long lanes read through strides (transposed and flipped views)", () => {
+    const rand = seededUniform(12);
+    const n = 700;
+    const values = Array.from({ length: 3 * n }, () => Math.round(rand() * 40) / 4);
+    const base = nx.tensor(values, { shape: [n, 3] });
+    for (const dtype of ["float32", "int32", "float64"] as const) {
+      const x = nx.flip(nx.cast(base, dtype), 0); // lanes along axis 0, stride -3
+      const got = nx.argsort(x, { axis: 0, descending: dtype === "int32" }).arraySync() as number[][];
+      for (let col = 0; col < 3; col++) {
+        const lane = Array.from({ length: n }, (_, i) => (dtype === "int32" ? Math.trunc(values[(n - 1 - i) * 3 + col] as number) : (values[(n - 1 - i) * 3 + col] as number)));
+        expect(got.map((row) => row[col])).toEqual(referenceOrder(lane, dtype === "int32"));
+      }
+    }
+  });
+
   it("sort keeps -0 where it was (values, not keys, are written)", () => {
     const s = [...nx.sort(nx.tensor([0, -0, -1, 0, -0])).dataSync()];
     expect(s.map((v) => Object.is(v, -0))).toEqual([false, false, true, false, true]);

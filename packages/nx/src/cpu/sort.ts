@@ -1,21 +1,58 @@
 /**
  * `sort`: stable sorting along one axis (the values, or their indices).
  *
- * Each lane is sorted on its own: its values are copied into a float64 key
- * array (negated for a descending sort, which keeps equal keys in their
- * original order), NaNs are set aside in order (they go last ascending and
- * first descending), and the rest is sorted by a bottom-up merge sort of
- * indices, which is stable by construction and never calls a comparator.
+ * Each lane is sorted on its own, stably, with NaN above every number (last
+ * ascending, first descending) and `-0` equal to `0`:
+ * - lanes of float32, int32, uint8 or bool of at least {@link RADIX_MIN}
+ *   elements by an LSD radix sort of order-preserving 32-bit keys (11 bits
+ *   per pass, passes whose digit is constant skipped): linear time, stable by
+ *   construction, no comparisons;
+ * - shorter lanes and float64 by a bottom-up merge sort of indices on float64
+ *   keys (negated for a descending sort, NaNs set aside in order).
  */
 import type { SortOp, View } from "../backend.js";
-import type { HostArray } from "../dtype.js";
+import type { DType, HostArray } from "../dtype.js";
 import { contiguousStrides, sizeOf } from "../shape.js";
 import { allocZeroed } from "./pool.js";
 import { hostArrayOf } from "./storage.js";
 import { rowCursor } from "./strided.js";
 
+/** Lanes shorter than this are merge-sorted (the radix sort's bucket passes cost more there). */
+const RADIX_MIN = 256;
+/** Bits of the key one radix pass orders. */
+const DIGIT_BITS = 11;
+const DIGIT_MASK = (1 << DIGIT_BITS) - 1;
 /** Runs of this length are sorted by insertion before merging. */
 const RUN = 16;
+/** Scratch arrays for lanes up to this length (3 MiB) are kept between calls: decoding sorts vocabulary-sized lanes every step. */
+const KEPT_SCRATCH = 1 << 17;
+
+/** Per-lane working arrays: keys and indices, and a second set a pass writes into. */
+interface Scratch {
+  keys: Uint32Array;
+  order: Int32Array;
+  keys2: Uint32Array;
+  order2: Int32Array;
+  floats: Float64Array;
+  readonly counts: Int32Array;
+}
+
+let kept: Scratch | undefined;
+
+/** `scratch(n)` is working arrays for lanes of `n` elements: the kept ones when large enough, else new ones (kept when `n` allows). */
+function scratch(n: number): Scratch {
+  if (kept !== undefined && kept.order.length >= n) return kept;
+  const s: Scratch = {
+    keys: new Uint32Array(n),
+    order: new Int32Array(n),
+    keys2: new Uint32Array(n),
+    order2: new Int32Array(n),
+    floats: new Float64Array(n),
+    counts: new Int32Array(1 << DIGIT_BITS),
+  };
+  if (n <= KEPT_SCRATCH) kept = s;
+  return s;
+}
 
 /**
  * `sortIndices(keys, order, tmp, n)` sorts `order[0..n)` (indices into
@@ -42,14 +79,14 @@ function sortIndices(keys: Float64Array, order: Int32Array, tmp: Int32Array, n: 
     for (let lo = 0; lo < n; lo += 2 * width) {
       const mid = Math.min(lo + width, n);
       const hi = Math.min(lo + 2 * width, n);
-      let i = lo;
-      let j = mid;
-      let o = lo;
       // Already in order: copy the pair of runs as they are.
       if (mid >= hi || (keys[src[mid - 1] as number] as number) <= (keys[src[mid] as number] as number)) {
         dst.set(src.subarray(lo, hi), lo);
         continue;
       }
+      let i = lo;
+      let j = mid;
+      let o = lo;
       while (i < mid && j < hi) {
         const a = src[i] as number;
         const b = src[j] as number;
@@ -72,33 +109,89 @@ function sortIndices(keys: Float64Array, order: Int32Array, tmp: Int32Array, n: 
   if (src !== order) order.set(src.subarray(0, n));
 }
 
-/**
- * `sortLane(src, p, step, n, descending, keys, order, tmp)` writes to
- * `order[0..n)` the positions along one lane (`n` values of `src` from `p`
- * by `step`) in sorted order: stable, NaN above every number.
- */
-function sortLane(src: HostArray, p: number, step: number, n: number, descending: boolean, keys: Float64Array, order: Int32Array, tmp: Int32Array): void {
-  // Numbers go to the front of `order` (their keys negated when descending), NaNs to `tmp` in order.
+/** `mergeLane(src, p, step, n, descending, s)` writes to `s.order[0..n)` the sorted positions of one lane, by merge sort on float64 keys. */
+function mergeLane(src: HostArray, p: number, step: number, n: number, descending: boolean, s: Scratch): void {
+  // Numbers go to the front of `order` (their keys negated when descending), NaNs to `order2` in order.
+  const { floats: keys, order, order2: nanList } = s;
   let count = 0;
   let nans = 0;
-  for (let i = 0, s = p; i < n; i++, s += step) {
-    const v = src[s] as number;
-    if (v !== v) tmp[nans++] = i;
+  for (let i = 0, at = p; i < n; i++, at += step) {
+    const v = src[at] as number;
+    if (v !== v) nanList[nans++] = i;
     else {
       keys[i] = descending ? -v : v;
       order[count++] = i;
     }
   }
-  if (nans === 0) {
-    sortIndices(keys, order, tmp, n);
-    return;
-  }
-  const nanList = tmp.slice(0, nans);
-  sortIndices(keys, order, tmp, count);
+  // The NaNs are copied out before order2 becomes the merge's scratch.
+  const nanIndices = nans === 0 ? undefined : nanList.slice(0, nans);
+  sortIndices(keys, order, s.order2, count);
+  if (nanIndices === undefined) return;
   if (descending) {
     order.copyWithin(nans, 0, count);
-    order.set(nanList, 0);
-  } else order.set(nanList, count);
+    order.set(nanIndices, 0);
+  } else order.set(nanIndices, count);
+}
+
+/**
+ * `radixKeys(dtype, src, p, step, n, descending, keys)` writes the
+ * order-preserving unsigned 32-bit key of each element of one lane: float32
+ * bit patterns with the sign folded (`-0` as `0`, every NaN above +Infinity),
+ * int32 with its sign bit flipped, uint8 and bool as they are; complemented
+ * for a descending sort.
+ */
+function radixKeys(dtype: DType, src: HostArray, p: number, step: number, n: number, descending: boolean, keys: Uint32Array): void {
+  const flip = descending ? 0xffffffff : 0;
+  if (dtype === "float32") {
+    const bits = new Uint32Array(src.buffer, src.byteOffset, src.length);
+    for (let i = 0, at = p; i < n; i++, at += step) {
+      const b = bits[at] as number;
+      let k: number;
+      if ((b & 0x7fffffff) > 0x7f800000) k = 0xffffffff;
+      else if (b === 0x80000000) k = 0x80000000;
+      else k = b & 0x80000000 ? ~b : b | 0x80000000;
+      keys[i] = (k ^ flip) >>> 0;
+    }
+  } else if (dtype === "int32") {
+    for (let i = 0, at = p; i < n; i++, at += step) keys[i] = ((src[at] as number) ^ 0x80000000 ^ flip) >>> 0;
+  } else {
+    for (let i = 0, at = p; i < n; i++, at += step) keys[i] = ((src[at] as number) ^ flip) >>> 0;
+  }
+}
+
+/** `radixLane(dtype, src, p, step, n, descending, s)` writes to `s.order[0..n)` the sorted positions of one lane, by LSD radix sort (stable). */
+function radixLane(dtype: DType, src: HostArray, p: number, step: number, n: number, descending: boolean, s: Scratch): void {
+  radixKeys(dtype, src, p, step, n, descending, s.keys);
+  for (let i = 0; i < n; i++) s.order[i] = i;
+  const counts = s.counts;
+  for (let shift = 0; shift < 32; shift += DIGIT_BITS) {
+    const { keys, order, keys2, order2 } = s;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) {
+      const d = ((keys[i] as number) >>> shift) & DIGIT_MASK;
+      counts[d] = (counts[d] as number) + 1;
+    }
+    // Every key has the same digit here: this pass would not move anything.
+    if (counts[((keys[0] as number) >>> shift) & DIGIT_MASK] === n) continue;
+    let sum = 0;
+    for (let d = 0; d <= DIGIT_MASK; d++) {
+      const c = counts[d] as number;
+      counts[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = keys[i] as number;
+      const d = (k >>> shift) & DIGIT_MASK;
+      const at = counts[d] as number;
+      counts[d] = at + 1;
+      keys2[at] = k;
+      order2[at] = order[i] as number;
+    }
+    s.keys = keys2;
+    s.keys2 = keys;
+    s.order = order2;
+    s.order2 = order;
+  }
 }
 
 /**
@@ -111,12 +204,11 @@ export function sort(op: SortOp, x: View, axis: number, descending: boolean): Ho
   const out = op === "argsort" ? new Int32Array(size) : allocZeroed(x.dtype, size);
   const n = x.shape[axis] as number;
   if (size === 0) return out;
-  const keys = new Float64Array(n);
-  const order = new Int32Array(n);
-  const tmp = new Int32Array(n);
+  const s = scratch(n);
+  const radix = n >= RADIX_MIN && x.dtype !== "float64";
   const lineIn = x.strides[axis] as number;
   const lineOut = contiguousStrides(x.shape)[axis] as number;
-  const others = (s: readonly number[]): number[] => s.filter((_, i) => i !== axis);
+  const others = (st: readonly number[]): number[] => st.filter((_, i) => i !== axis);
   const src = hostArrayOf(x.data);
   const cursor = rowCursor(others(x.shape), [
     { strides: others(x.strides), offset: x.offset },
@@ -126,7 +218,9 @@ export function sort(op: SortOp, x: View, axis: number, descending: boolean): Ho
   const so = cursor.step(1);
   for (let r = 0; r < cursor.rows; r++, cursor.next()) {
     for (let j = 0, p = cursor.start(0), q = cursor.start(1); j < cursor.length; j++, p += si, q += so) {
-      sortLane(src, p, lineIn, n, descending, keys, order, tmp);
+      if (radix) radixLane(x.dtype, src, p, lineIn, n, descending, s);
+      else mergeLane(src, p, lineIn, n, descending, s);
+      const order = s.order;
       if (op === "argsort") for (let i = 0, b = q; i < n; i++, b += lineOut) out[b] = order[i] as number;
       else for (let i = 0, b = q; i < n; i++, b += lineOut) out[b] = src[p + (order[i] as number) * lineIn] as number;
     }

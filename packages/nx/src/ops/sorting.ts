@@ -6,10 +6,11 @@
 import { checkFits } from "../capacity.js";
 import { InvalidArgumentError, fmtShape } from "../errors.js";
 import { checkBool, checkInteger, checkOptions } from "../options.js";
-import { bind } from "../primitives.js";
+import { bind, isTracing } from "../primitives.js";
 import { runOp } from "../scope.js";
 import { normalizeAxis } from "../shape.js";
 import type { Tensor } from "../tensor.js";
+import { takeAlongAxis } from "./indexing.js";
 import { checkTensor } from "./operands.js";
 
 /** Options of `sort` and `argsort`. */
@@ -99,6 +100,10 @@ export function topk(x: Tensor, k: number, options?: TopkOptions): [Tensor, Tens
       if (k === n) return t;
       return bind("copy", [bind("slice", [t], { starts: x.shape.map(() => 0), steps: x.shape.map(() => 1), shape: x.shape.map((d, i) => (i === axis ? k : d)) })], {});
     };
-    return [first(bind("sort", [x], params)), first(bind("argsort", [x], params))];
+    const indices = first(bind("argsort", [x], params));
+    // Under a tape the values come from the `sort` primitive, whose gradient is a gather; otherwise
+    // (sampling) gathering them through the indices saves a second sort. Both give the same values.
+    const values = isTracing() ? first(bind("sort", [x], params)) : takeAlongAxis(x, indices, { axis });
+    return [values, indices];
   });
 }

@@ -4,7 +4,7 @@
  */
 import { checkFits } from "../capacity.js";
 import type { FloatDType } from "../dtype.js";
-import { hostFrom, isFloat } from "../dtype.js";
+import { allocHost, isFloat } from "../dtype.js";
 import { InvalidArgumentError, fmtShape } from "../errors.js";
 import { fromHost } from "../ops/creation.js";
 import { add } from "../ops/elementwise.js";
@@ -74,10 +74,11 @@ export function categorical(key: Key, logits: Tensor, options?: CategoricalOptio
     checkFits(fn, logits.backend, noiseShape, dtype);
     checkFits(fn, logits.backend, shape, "int32");
     const size = sizeOf(noiseShape);
-    const g = new Float64Array(size);
-    uniformFromStream(k.words, size, g);
-    for (let i = 0; i < size; i++) g[i] = -Math.log(-Math.log((g[i] as number) + HALF_STEP));
-    const noise = fromHost(fn, hostFrom(dtype, g), dtype, noiseShape, logits.backend);
+    const u = new Float64Array(size);
+    uniformFromStream(k.words, size, u);
+    const g = allocHost(dtype, size);
+    for (let i = 0; i < size; i++) g[i] = -Math.log(-Math.log((u[i] as number) + HALF_STEP));
+    const noise = fromHost(fn, g, dtype, noiseShape, logits.backend);
     const aligned = bind("reshape", [castTo(logits, dtype)], { shape: [...new Array<number>(lead).fill(1), ...logits.shape] });
     return bind("argmax", [add(noise, aligned)], { axis: lead + axis });
   });
