@@ -179,8 +179,8 @@ export class GpujsBackend implements Backend {
     return this.#add(scan(this.#runner, this.#table, op, x, axis, stored(x.dtype)));
   }
 
-  sort(op: SortOp, x: View, axis: number, descending: boolean): DataId {
-    return this.#add(sort(this.#runner, this.#table, op, x, axis, descending));
+  sort(op: SortOp, x: View, axis: number, descending: boolean, k: number): DataId {
+    return this.#add(sort(this.#runner, this.#table, op, x, axis, descending, k));
   }
 
   cast(x: View, dtype: DType): DataId {

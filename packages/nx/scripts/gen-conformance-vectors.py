@@ -1593,6 +1593,14 @@ xks = arr([[1.0, math.nan, 5.0, math.inf, 5.0, -math.inf, math.nan]], "float64")
 case("topk.special.float64", "topk", [T(xks)], ref_topk(xks, 4), {"k": 4})
 lk = dict(dtype="float32", shape=[4, 500], mul=7919, add=3, mod=97, scale=0.25, offset=-12.0)
 case("topk.long500.k=5", "topk", [Arg("ramp", ramp=lk)], ref_topk(ramp_values(lk), 5), {"k": 5})
+# k neither a power of two nor a divisor of the lane (top-k passes truncate uneven runs), ties and NaNs
+lk2 = dict(dtype="float32", shape=[777, 3], mul=7919, add=1, mod=53, scale=0.5, offset=-13.0)
+xk2 = ramp_values(lk2)
+xk2n = xk2.copy()
+xk2n[::50, 1] = np.nan
+for k in (37, 300, 776):
+    case(f"topk.long777.k={k}.axis=0", "topk", [Arg("ramp", ramp=lk2)], ref_topk(xk2, k, 0), {"k": k, "axis": 0})
+case("topk.long777.nan.transposed", "topk", [T(xk2n, tr(1, 0))], ref_topk(xk2n.T, 21), {"k": 21})
 
 # --- all / any --------------------------------------------------------------------
 

@@ -118,15 +118,18 @@ export type ArgReduceOp = "argmax" | "argmin";
 export type ScanOp = "cumsum" | "cumprod";
 
 /**
- * Sorting along one axis.
- * Frontend guarantees: `axis` in range (the axis may be empty); `x` of any dtype.
+ * Sorting along one axis, or its first `k` elements (top-k).
+ * Frontend guarantees: `axis` in range (the axis may be empty); `x` of any
+ * dtype; `0 <= k <= n` with `n` the size of `axis` (`k = n` for a full sort).
  * Backend must: order each lane along `axis` by value, ascending, or
  * descending when asked; **stable** in both directions (equal values keep
  * their original relative order, `-0` equals `0`); NaN compares above every
- * number (last ascending, first descending; NaNs keep their original order).
- * `sort` outputs the ordered values (`x.dtype`); `argsort` outputs the int32
- * indices along `axis` of those values (`x[..., argsort[..., j], ...]` is
- * `sort[..., j, ...]`). Same shape as `x`.
+ * number (last ascending, first descending; NaNs keep their original order);
+ * and output the first `k` elements of each ordered lane: the shape of `x`
+ * with `axis` of size `k`. `sort` outputs the values (`x.dtype`); `argsort`
+ * the int32 indices along `axis` of those values
+ * (`x[..., argsort[..., j], ...]` is `sort[..., j, ...]`). A backend may use
+ * `k` to do less than a full sort.
  */
 export type SortOp = "sort" | "argsort";
 
@@ -231,7 +234,7 @@ export interface Backend {
   reduce(op: ReduceOp, x: View, axes: readonly number[]): DataId;
   argReduce(op: ArgReduceOp, x: View, axis: number): DataId;
   scan(op: ScanOp, x: View, axis: number): DataId;
-  sort(op: SortOp, x: View, axis: number, descending: boolean): DataId;
+  sort(op: SortOp, x: View, axis: number, descending: boolean, k: number): DataId;
 
   /**
    * `cast(x, dtype)` converts each element as `castScalar` does: integers

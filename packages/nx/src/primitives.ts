@@ -22,8 +22,8 @@ type NoParams = Readonly<Record<never, never>>;
 export type PrimitiveParams = { readonly [K in UnaryOp | BinaryOp | CompareOp]: NoParams } & {
   readonly [K in ReduceOp]: { readonly axes: readonly number[] };
 } & { readonly [K in ArgReduceOp | ScanOp]: { readonly axis: number } } & {
-  /** `sort` (the ordered values) and `argsort` (their int32 indices) along `axis`, stable, NaN above every number. */
-  readonly [K in SortOp]: { readonly axis: number; readonly descending: boolean };
+  /** `sort` (the ordered values) and `argsort` (their int32 indices): the first `k` of each lane along `axis`, stable, NaN above every number. */
+  readonly [K in SortOp]: { readonly axis: number; readonly descending: boolean; readonly k: number };
 } & {
   /** `where(cond, a, b)`: all three already broadcast to one shape; `a`, `b` one dtype. */
   readonly where: NoParams;
@@ -174,9 +174,10 @@ function scanImpl(op: ScanOp): Impl<ScanOp> {
 }
 
 function sortImpl(op: SortOp): Impl<SortOp> {
-  return ([a], { axis, descending }, fn) => {
+  return ([a], { axis, descending, k }, fn) => {
     const x = a as Tensor;
-    return fresh(fn, x, op === "argsort" ? "int32" : x.dtype, x.shape, (b) => b.sort(op, x.view(), axis, descending));
+    const shape = x.shape.map((d, i) => (i === axis ? k : d));
+    return fresh(fn, x, op === "argsort" ? "int32" : x.dtype, shape, (b) => b.sort(op, x.view(), axis, descending, k));
   };
 }
 

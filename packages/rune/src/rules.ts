@@ -263,15 +263,19 @@ const atan2Rule = binary<"atan2">(
 );
 
 /**
- * `sort` along `axis`: output position `p` of a lane holds input position
- * `perm[p]` (`perm = argsort(x)`), so the cotangent flows back by the inverse
- * permutation, `dx = takeAlongAxis(g, argsort(perm))`: gathers only.
+ * `sort` (the first `k` of each lane along `axis`): output position `p` of a
+ * lane holds input position `perm[p]` (`perm = argsort(x)`), so the
+ * cotangent, padded with zeros to the whole lane, flows back by the inverse
+ * permutation: `dx = takeAlongAxis(pad(g), argsort(perm))`, gathers only.
  */
 const sortRule: VjpRule<"sort"> = (g, node) => {
   if (!node.needs[0]) return [undefined];
-  const { axis, descending } = node.params;
-  const perm = nx.argsort(input(node, 0), { axis, descending });
-  return [nx.takeAlongAxis(g, nx.argsort(perm, { axis }), { axis })];
+  const x = input(node, 0);
+  const { axis, descending, k } = node.params;
+  const n = x.shape[axis] as number;
+  const perm = nx.argsort(x, { axis, descending });
+  const full = k === n ? g : nx.pad(g, g.shape.map((_, i) => (i === axis ? ([0, n - k] as const) : ([0, 0] as const))));
+  return [nx.takeAlongAxis(full, nx.argsort(perm, { axis }), { axis })];
 };
 
 // ---------------------------------------------------------------------------

@@ -120,8 +120,8 @@ export class CpuBackend implements Backend {
     return this.#own(scan(op, x, axis));
   }
 
-  sort(op: SortOp, x: View, axis: number, descending: boolean): DataId {
-    return this.#own(sort(op, x, axis, descending));
+  sort(op: SortOp, x: View, axis: number, descending: boolean, k: number): DataId {
+    return this.#own(sort(op, x, axis, descending, k));
   }
 
   cast(x: View, dtype: DType): DataId {

@@ -195,24 +195,26 @@ function radixLane(dtype: DType, src: HostArray, p: number, step: number, n: num
 }
 
 /**
- * `sort(op, x, axis, descending)` is a fresh C-order array of `x`'s shape
- * holding, along `axis`, the values of each lane in sorted order (`sort`, in
- * `x.dtype`) or their int32 indices (`argsort`); see `SortOp` for the order.
+ * `sort(op, x, axis, descending, k)` is a fresh C-order array of `x`'s shape
+ * with `axis` of size `k`, holding along `axis` the first `k` values of each
+ * lane in sorted order (`sort`, in `x.dtype`) or their int32 indices
+ * (`argsort`); see `SortOp` for the order.
  */
-export function sort(op: SortOp, x: View, axis: number, descending: boolean): HostArray {
-  const size = sizeOf(x.shape);
+export function sort(op: SortOp, x: View, axis: number, descending: boolean, k: number): HostArray {
+  const outShape = x.shape.map((d, i) => (i === axis ? k : d));
+  const size = sizeOf(outShape);
   const out = op === "argsort" ? new Int32Array(size) : allocZeroed(x.dtype, size);
   const n = x.shape[axis] as number;
   if (size === 0) return out;
   const s = scratch(n);
   const radix = n >= RADIX_MIN && x.dtype !== "float64";
   const lineIn = x.strides[axis] as number;
-  const lineOut = contiguousStrides(x.shape)[axis] as number;
+  const lineOut = contiguousStrides(outShape)[axis] as number;
   const others = (st: readonly number[]): number[] => st.filter((_, i) => i !== axis);
   const src = hostArrayOf(x.data);
   const cursor = rowCursor(others(x.shape), [
     { strides: others(x.strides), offset: x.offset },
-    { strides: others(contiguousStrides(x.shape)), offset: 0 },
+    { strides: others(contiguousStrides(outShape)), offset: 0 },
   ]);
   const si = cursor.step(0);
   const so = cursor.step(1);
@@ -221,8 +223,8 @@ export function sort(op: SortOp, x: View, axis: number, descending: boolean): Ho
       if (radix) radixLane(x.dtype, src, p, lineIn, n, descending, s);
       else mergeLane(src, p, lineIn, n, descending, s);
       const order = s.order;
-      if (op === "argsort") for (let i = 0, b = q; i < n; i++, b += lineOut) out[b] = order[i] as number;
-      else for (let i = 0, b = q; i < n; i++, b += lineOut) out[b] = src[p + (order[i] as number) * lineIn] as number;
+      if (op === "argsort") for (let i = 0, b = q; i < k; i++, b += lineOut) out[b] = order[i] as number;
+      else for (let i = 0, b = q; i < k; i++, b += lineOut) out[b] = src[p + (order[i] as number) * lineIn] as number;
     }
   }
   return out;

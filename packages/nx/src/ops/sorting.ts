@@ -3,7 +3,6 @@
  * (equal values keep their original order, in both directions) and place NaN
  * above every number, as numpy does for an ascending sort.
  */
-import { checkFits } from "../capacity.js";
 import { InvalidArgumentError, fmtShape } from "../errors.js";
 import { checkBool, checkInteger, checkOptions } from "../options.js";
 import { bind, isTracing } from "../primitives.js";
@@ -44,7 +43,7 @@ export function sort(x: Tensor, options?: SortOptions): Tensor {
   const fn = "nx.sort";
   return runOp(fn, () => {
     const { axis, descending } = sortArgs(fn, x, options);
-    return bind("sort", [x], { axis, descending });
+    return bind("sort", [x], { axis, descending, k: x.shape[axis] as number });
   });
 }
 
@@ -61,7 +60,7 @@ export function argsort(x: Tensor, options?: SortOptions): Tensor {
   const fn = "nx.argsort";
   return runOp(fn, () => {
     const { axis, descending } = sortArgs(fn, x, options);
-    return bind("argsort", [x], { axis, descending });
+    return bind("argsort", [x], { axis, descending, k: x.shape[axis] as number });
   });
 }
 
@@ -93,17 +92,11 @@ export function topk(x: Tensor, k: number, options?: TopkOptions): [Tensor, Tens
     const n = x.shape[axis] as number;
     checkInteger(fn, "k", k, 0);
     if (k > n) throw new InvalidArgumentError(fn, `k = ${k} exceeds the size ${n} of axis ${axis} (shape ${fmtShape(x.shape)})`);
-    checkFits(fn, x.backend, x.shape, "int32");
-    const params = { axis, descending: true };
-    // The first k of each lane, copied when shorter, so the results do not hold the whole sorted lanes.
-    const first = (t: Tensor): Tensor => {
-      if (k === n) return t;
-      return bind("copy", [bind("slice", [t], { starts: x.shape.map(() => 0), steps: x.shape.map(() => 1), shape: x.shape.map((d, i) => (i === axis ? k : d)) })], {});
-    };
-    const indices = first(bind("argsort", [x], params));
+    const params = { axis, descending: true, k };
+    const indices = bind("argsort", [x], params);
     // Under a tape the values come from the `sort` primitive, whose gradient is a gather; otherwise
     // (sampling) gathering them through the indices saves a second sort. Both give the same values.
-    const values = isTracing() ? first(bind("sort", [x], params)) : takeAlongAxis(x, indices, { axis });
+    const values = isTracing() ? bind("sort", [x], params) : takeAlongAxis(x, indices, { axis });
     return [values, indices];
   });
 }
