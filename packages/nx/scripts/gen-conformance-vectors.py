@@ -1763,15 +1763,16 @@ for seed, shape, d, axis in [(3, (5, 3), "float32", 0), (4, (2, 6), "int32", 1),
 
 
 def ref_categorical(key, logits, axis, shape):
-    """argmax(logits + g) with g = -log(-log(u + 2^-54)) for u the float64 stream of `key`, g rounded to the logits' float dtype."""
+    """argmax(logits + g) with g = -log(-log(u + half a bin)) for u the uniform stream of `key` in the logits' float dtype, g rounded to it."""
     d = dname(logits) if is_float(dname(logits)) else "float32"
     batch = [n for i, n in enumerate(logits.shape) if i != axis % logits.ndim]
     lead = len(shape) - len(batch)
     ax = axis % logits.ndim
     noise_shape = list(shape[:lead + ax]) + [logits.shape[ax]] + list(shape[lead + ax:])
     size = int(np.prod(noise_shape, dtype=np.int64))
-    u = uniform_stream(key, size, "float64")
-    g = np.array([-math.log(-math.log(v + 2.0**-54)) for v in u], np.float64).astype(NP[d]).reshape(noise_shape)
+    u = uniform_stream(key, size, d).astype(np.float64)
+    half = 2.0**-25 if d == "float32" else 2.0**-54
+    g = np.array([-math.log(-math.log(v + half)) for v in u], np.float64).astype(NP[d]).reshape(noise_shape)
     total = g + cast(logits, d).reshape([1] * lead + list(logits.shape))
     return np.argmax(total, axis=lead + ax).astype(np.int32)
 

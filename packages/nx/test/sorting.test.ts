@@ -96,6 +96,29 @@ describe("topk", () => {
     expect(i.dtype).toBe("int32");
   });
 
+  it("equals the first k of the stable descending order for every k, dtype and input order", () => {
+    const rand = seededUniform(13);
+    const n = 2000;
+    const inputs: Record<string, number[]> = {
+      ties: Array.from({ length: n }, () => (rand() < 0.02 ? Number.NaN : Math.floor(rand() * 30))),
+      ascending: Array.from({ length: n }, (_, i) => Math.floor(i / 3)),
+      descending: Array.from({ length: n }, (_, i) => Math.floor((n - i) / 3)),
+    };
+    for (const dtype of ["float32", "int32", "uint8", "float64"] as const) {
+      for (const [name, raw] of Object.entries(inputs)) {
+        const values = raw.map((v) => (dtype === "float32" || dtype === "float64" ? v : Number.isNaN(v) ? 0 : dtype === "uint8" ? v % 256 : v));
+        const x = nx.tensor(values, { dtype });
+        const want = referenceOrder(values.map((v) => (dtype === "float32" ? Math.fround(v) : v)), true);
+        for (const k of [1, 7, 64, 128, 129, 250, 251, n]) {
+          const [v, i] = nx.topk(x, k);
+          expect([...i.dataSync()], `${dtype} ${name} k=${k}`).toEqual(want.slice(0, k));
+          expect([...v.dataSync()]).toEqual(want.slice(0, k).map((j) => (dtype === "float32" ? Math.fround(values[j] as number) : values[j])));
+          nx.dispose([v, i]);
+        }
+      }
+    }
+  });
+
   it("counts NaN as the largest value (as PyTorch)", () => {
     const [v, i] = nx.topk(nx.tensor([1, Number.NaN, 3]), 2);
     expect([...v.dataSync()]).toEqual([Number.NaN, 3]);

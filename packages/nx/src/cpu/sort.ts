@@ -8,7 +8,10 @@
  *   per pass, passes whose digit is constant skipped): linear time, stable by
  *   construction, no comparisons;
  * - shorter lanes and float64 by a bottom-up merge sort of indices on float64
- *   keys (negated for a descending sort, NaNs set aside in order).
+ *   keys (negated for a descending sort, NaNs set aside in order);
+ * - a top-k of those 32-bit dtypes with `k` at most {@link SELECT_MAX_K} and
+ *   an eighth of the lane by selection: a max-heap of the `k` best (key,
+ *   index) pairs over one pass (`O(n log k)`), then the `k` sorted.
  */
 import type { SortOp, View } from "../backend.js";
 import type { DType, HostArray } from "../dtype.js";
@@ -22,6 +25,8 @@ const RADIX_MIN = 256;
 /** Bits of the key one radix pass orders. */
 const DIGIT_BITS = 11;
 const DIGIT_MASK = (1 << DIGIT_BITS) - 1;
+/** A top-k selects (instead of sorting the whole lane) up to this `k`, when `k` is at most an eighth of the lane. */
+const SELECT_MAX_K = 128;
 /** Runs of this length are sorted by insertion before merging. */
 const RUN = 16;
 /** Scratch arrays for lanes up to this length (3 MiB) are kept between calls: decoding sorts vocabulary-sized lanes every step. */
@@ -195,6 +200,51 @@ function radixLane(dtype: DType, src: HostArray, p: number, step: number, n: num
 }
 
 /**
+ * `selectLane(dtype, src, p, step, n, k, descending, s)` writes to
+ * `s.order[0..k)` the positions of the first `k` elements of one lane's
+ * sorted order (`1 <= k < n`): a max-heap of the `k` best keys seen so far
+ * (ties: the lower index is better), its root replaced whenever a later
+ * element beats it, then the `k` kept sorted by insertion.
+ */
+function selectLane(dtype: DType, src: HostArray, p: number, step: number, n: number, k: number, descending: boolean, s: Scratch): void {
+  radixKeys(dtype, src, p, step, n, descending, s.keys);
+  const { keys, order2: heap, order } = s;
+  const worse = (a: number, b: number): boolean => (keys[a] as number) > (keys[b] as number) || ((keys[a] as number) === (keys[b] as number) && a > b);
+  const siftDown = (from: number): void => {
+    let i = from;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= k) return;
+      const r = l + 1;
+      const c = r < k && worse(heap[r] as number, heap[l] as number) ? r : l;
+      if (!worse(heap[c] as number, heap[i] as number)) return;
+      const t = heap[i] as number;
+      heap[i] = heap[c] as number;
+      heap[c] = t;
+      i = c;
+    }
+  };
+  for (let i = 0; i < k; i++) heap[i] = i;
+  for (let i = (k >> 1) - 1; i >= 0; i--) siftDown(i);
+  for (let i = k; i < n; i++) {
+    // A later index loses ties, so only a strictly smaller key enters.
+    if ((keys[i] as number) < (keys[heap[0] as number] as number)) {
+      heap[0] = i;
+      siftDown(0);
+    }
+  }
+  for (let i = 0; i < k; i++) {
+    const v = heap[i] as number;
+    let j = i - 1;
+    while (j >= 0 && worse(order[j] as number, v)) {
+      order[j + 1] = order[j] as number;
+      j--;
+    }
+    order[j + 1] = v;
+  }
+}
+
+/**
  * `sort(op, x, axis, descending, k)` is a fresh C-order array of `x`'s shape
  * with `axis` of size `k`, holding along `axis` the first `k` values of each
  * lane in sorted order (`sort`, in `x.dtype`) or their int32 indices
@@ -207,7 +257,9 @@ export function sort(op: SortOp, x: View, axis: number, descending: boolean, k: 
   const n = x.shape[axis] as number;
   if (size === 0) return out;
   const s = scratch(n);
-  const radix = n >= RADIX_MIN && x.dtype !== "float64";
+  const keyed = x.dtype !== "float64";
+  const select = keyed && k <= SELECT_MAX_K && 8 * k <= n;
+  const radix = keyed && n >= RADIX_MIN;
   const lineIn = x.strides[axis] as number;
   const lineOut = contiguousStrides(outShape)[axis] as number;
   const others = (st: readonly number[]): number[] => st.filter((_, i) => i !== axis);
@@ -220,7 +272,8 @@ export function sort(op: SortOp, x: View, axis: number, descending: boolean, k: 
   const so = cursor.step(1);
   for (let r = 0; r < cursor.rows; r++, cursor.next()) {
     for (let j = 0, p = cursor.start(0), q = cursor.start(1); j < cursor.length; j++, p += si, q += so) {
-      if (radix) radixLane(x.dtype, src, p, lineIn, n, descending, s);
+      if (select) selectLane(x.dtype, src, p, lineIn, n, k, descending, s);
+      else if (radix) radixLane(x.dtype, src, p, lineIn, n, descending, s);
       else mergeLane(src, p, lineIn, n, descending, s);
       const order = s.order;
       if (op === "argsort") for (let i = 0, b = q; i < k; i++, b += lineOut) out[b] = order[i] as number;

@@ -18,8 +18,8 @@ import type { Key } from "./key.js";
 import { checkKey } from "./key.js";
 import { uniformFromStream } from "./threefry.js";
 
-/** Half the spacing of the float64 stream: moves its values from `[0, 1)` to the open interval `(0, 1)`. */
-const HALF_STEP = 2 ** -54;
+/** Half the spacing of each dtype's uniform stream: moves its values from `[0, 1)` to the open interval `(0, 1)`. */
+const HALF_STEP: Readonly<Record<FloatDType, number>> = { float32: 2 ** -25, float64: 2 ** -54 };
 
 /** Options of {@link categorical}. */
 export interface CategoricalOptions {
@@ -38,11 +38,12 @@ export interface CategoricalOptions {
  * category indices, each drawn independently with probability
  * `softmax(logits, axis)`: as JAX's `categorical`, the index of the maximum
  * of `logits + g` along `axis`, for independent standard Gumbel noise
- * `g = -log(-log(u))`. The noise is computed on the host in float64 from
- * the float64 stream of `key` (`u` the stream's values moved to the middle
- * of their 2^-53 bins, so strictly inside (0, 1)), rounded to the logits'
- * float dtype (integer logits are read as float32) and added on the logits'
- * backend, so every backend draws the same samples. A `-Infinity` logit is
+ * `g = -log(-log(u))`. The noise is drawn in the logits' float dtype (integer
+ * logits are read as float32), as JAX draws it: `u` is the `randomUniform`
+ * stream of `key` in that dtype moved to the middle of its bins (2^-24
+ * apart in float32, 2^-53 in float64), so strictly inside (0, 1); `g` is
+ * computed on the host in float64, rounded to the dtype and added on the
+ * logits' backend, so every backend draws the same samples. A `-Infinity` logit is
  * never drawn (unless all of its lane are); a NaN logit always wins (as
  * `argmax`).
  * `options.axis` defaults to -1; `options.shape` to the batch shape
@@ -74,10 +75,10 @@ export function categorical(key: Key, logits: Tensor, options?: CategoricalOptio
     checkFits(fn, logits.backend, noiseShape, dtype);
     checkFits(fn, logits.backend, shape, "int32");
     const size = sizeOf(noiseShape);
-    const u = new Float64Array(size);
-    uniformFromStream(k.words, size, u);
     const g = allocHost(dtype, size);
-    for (let i = 0; i < size; i++) g[i] = -Math.log(-Math.log((u[i] as number) + HALF_STEP));
+    uniformFromStream(k.words, size, g);
+    const half = HALF_STEP[dtype];
+    for (let i = 0; i < size; i++) g[i] = -Math.log(-Math.log((g[i] as number) + half));
     const noise = fromHost(fn, g, dtype, noiseShape, logits.backend);
     const aligned = bind("reshape", [castTo(logits, dtype)], { shape: [...new Array<number>(lead).fill(1), ...logits.shape] });
     return bind("argmax", [add(noise, aligned)], { axis: lead + axis });
