@@ -1522,13 +1522,14 @@ def ref_sort(x: np.ndarray, axis, descending=False):
     return np.take_along_axis(x, ref_argsort(x, axis, descending).astype(np.int64), axis)
 
 
-def sort_params(axis, descending):
-    p = {}
-    if axis != -1:
-        p["axis"] = axis
-    if descending:
-        p["descending"] = True
+def given(**options):
+    """The options of a case that differ from the op's defaults (None and False omitted), or None when none do."""
+    p = {k: v for k, v in options.items() if v is not None and v is not False}
     return p or None
+
+
+def sort_params(axis, descending):
+    return given(axis=None if axis == -1 else axis, descending=descending)
 
 
 SORT_SPECIAL = [3.0, 1.0, math.nan, 2.0, 1.0, -0.0, 0.0, math.nan, 5.0, -math.inf, math.inf, 1.0, -2.5, 0.0, -0.0, math.inf]
@@ -1616,12 +1617,8 @@ for op in ("all", "any"):
         x.reshape(-1)[0] = 1 if d != "bool" else True  # not all zero: every axis mixes zeros and nonzeros
         for axes in (None, 0, 1, -1, [0, 2], []):
             for keepdims in ([False, True] if axes in (None, 1) else [False]):
-                params = {}
-                if axes is not None:
-                    params["axes"] = axes
-                if keepdims:
-                    params["keepdims"] = True
-                case(f"reduce.{op}.{d}.axes={axes_id(axes)}{'.keepdims' if keepdims else ''}", op, [T(x)], ref_logical(op, x, axes, keepdims), params or None)
+                case(f"reduce.{op}.{d}.axes={axes_id(axes)}{'.keepdims' if keepdims else ''}", op, [T(x)], ref_logical(op, x, axes, keepdims),
+                     given(axes=axes, keepdims=keepdims))
     xn = arr([[math.nan, 0.0], [-0.0, 0.0], [1e-30, math.inf]], "float32")
     case(f"reduce.{op}.special.axes=1", op, [T(xn)], ref_logical(op, xn, 1), {"axes": 1})
     case(f"reduce.{op}.empty", op, [T(np.zeros((0, 3), np.float32))], ref_logical(op, np.zeros((0, 3), np.float32), None))
