@@ -1,5 +1,6 @@
 import type { TrainState } from "@raven-ts/kaun-core";
 import type { DecoderLMLayer } from "../src/index.js";
+import type { TinyLMConfig } from "./char-lm.mjs";
 
 /** The training text and its character vocabulary (sorted). */
 export interface Corpus {
@@ -11,12 +12,15 @@ export interface Corpus {
 /** What `trainCharLM` returns. */
 export interface TrainResult {
   readonly model: DecoderLMLayer;
+  readonly config: TinyLMConfig;
   readonly state: TrainState;
   readonly losses: number[];
   readonly corpus: Corpus;
   /** The unigram entropy of the text, in nats per character. */
   readonly entropy: number;
   readonly tokensPerSecond: number;
+  /** The training settings (recorded in the checkpoint). */
+  readonly training: Readonly<Record<string, unknown>>;
 }
 
 export function loadCorpus(): Corpus;
@@ -33,3 +37,4 @@ export function sample(
   prompt: string,
   options?: { readonly length?: number; readonly temperature?: number; readonly seed?: number },
 ): string;
+export function saveCharLM(result: Pick<TrainResult, "state" | "config" | "corpus" | "training">, path: string): Promise<void>;
