@@ -84,7 +84,7 @@ describe.skipIf(!available)("gpujs in headless Chromium (SwiftShader)", () => {
     const workerScript: string = await bundle(fileURLToPath(new URL("./browser/worker.ts", import.meta.url)));
     const reports: WorkerModeReport[] = await page.evaluate(
       (source) =>
-        new Promise((resolve, reject) => {
+        new Promise<WorkerModeReport[]>((resolve, reject) => {
           const worker = new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));
           worker.onmessage = (e: MessageEvent) => {
             worker.terminate();

@@ -19,7 +19,8 @@ export interface WorkerModeReport {
 const reports: WorkerModeReport[] = [];
 for (const requested of ["auto", "webgl2", "webgl"] as const) {
   try {
-    const backend = nx.setBackend(gpujsBackend({ mode: requested, name: `gpujs-${requested}` }));
+    const backend = gpujsBackend({ mode: requested, name: `gpujs-${requested}` });
+    nx.setBackend(backend);
     // [[1,2,3],[4,5,6]] @ [[1,0],[0,1],[1,1]] = [[4,5],[10,11]]
     const y = nx.matmul(nx.tensor([[1, 2, 3], [4, 5, 6]]), nx.tensor([[1, 0], [0, 1], [1, 1]]));
     reports.push({ requested, mode: backend.mode, values: Array.from(y.dataSync()), fallbacks: backend.stats().fallbacks });
