@@ -32,6 +32,8 @@ export interface TextBatch {
 export function charVocab(text: string): string[];
 export function encode(vocab: readonly string[], text: string): Int32Array;
 export function decodeIds(vocab: readonly string[], ids: ArrayLike<number>): string;
+/** The unigram (character-frequency) entropy of `ids`, in nats: the loss of a model that ignores context. */
+export function unigramEntropy(ids: Int32Array, vocabSize: number): number;
 export function tinyLMConfig(vocabSize: number): TinyLMConfig;
 export function tinyLMTrainer(
   config: DecoderLMOptions,

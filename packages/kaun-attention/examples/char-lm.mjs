@@ -61,6 +61,15 @@ export function decodeIds(vocab, ids) {
   return Array.from(ids, (id) => vocab[id] ?? "\uFFFD").join("");
 }
 
+/** `unigramEntropy(ids, vocabSize)` is the unigram (character-frequency) entropy of `ids`, in nats: the loss of a model that ignores context. */
+export function unigramEntropy(ids, vocabSize) {
+  const counts = new Float64Array(vocabSize);
+  for (const id of ids) counts[id] += 1;
+  let h = 0;
+  for (const c of counts) if (c > 0) h -= (c / ids.length) * Math.log(c / ids.length);
+  return h;
+}
+
 /** `tinyLMConfig(vocabSize)` is the demo model's full `decoderLM` options for a vocabulary of `vocabSize`. */
 export function tinyLMConfig(vocabSize) {
   return { vocabSize, ...TINY_LM };
@@ -79,7 +88,7 @@ export function tinyLMTrainer(config, { steps, peakLr = TRAINING.peakLr, warmupS
 
 /**
  * `batches(ids, { batch, seqLen, seed })` is an endless stream of batches of
- * `batch` random windows of `seqLen + 1` tokens: `{ x, loss, dispose }` with
+ * `batch` random windows of `seqLen + 1` tokens (the same on every backend): `{ x, loss, dispose }` with
  * inputs `x` `[batch, seqLen]` and the next-token cross-entropy as `loss`.
  * Call `dispose()` once a batch is used.
  */
@@ -88,7 +97,10 @@ export function* batches(ids, { batch, seqLen, seed }) {
   for (;;) {
     const [next, sub] = nx.random.split(key);
     key = next;
-    const starts = nx.tidy(() => nx.random.randint(sub, [batch], 0, ids.length - seqLen - 1).dataSync());
+    // Window starts from uniform draws: the threefry stream is bit-exact on every backend (gpu.js included),
+    // so every backend trains on the same batches.
+    const range = ids.length - seqLen - 1;
+    const starts = nx.tidy(() => Array.from(nx.random.uniform(sub, [batch], "float32").dataSync(), (u) => Math.floor(u * range)));
     const x = new Int32Array(batch * seqLen);
     const y = new Int32Array(batch * seqLen);
     starts.forEach((s, b) => {

@@ -7,7 +7,9 @@ import { fileURLToPath } from "node:url";
 import * as nx from "@raven-ts/nx";
 import { Rng, Train } from "@raven-ts/kaun-core";
 import { Checkpoint } from "@raven-ts/kaun-core/node";
-import { TRAINING, batches, charVocab, checkpointMetadata, decodeIds, encode, tinyLMConfig, tinyLMTrainer } from "./char-lm.mjs";
+import { TRAINING, batches, charVocab, checkpointMetadata, decodeIds, encode, tinyLMConfig, tinyLMTrainer, unigramEntropy } from "./char-lm.mjs";
+
+export { unigramEntropy };
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -16,15 +18,6 @@ export function loadCorpus() {
   const text = readFileSync(resolve(here, "data/sonnets.txt"), "utf8");
   const chars = charVocab(text);
   return { text, chars, ids: encode(chars, text) };
-}
-
-/** The unigram (character-frequency) entropy of `ids`, in nats: the loss of a model that ignores context. */
-export function unigramEntropy(ids, vocabSize) {
-  const counts = new Float64Array(vocabSize);
-  for (const id of ids) counts[id] += 1;
-  let h = 0;
-  for (const c of counts) if (c > 0) h -= (c / ids.length) * Math.log(c / ids.length);
-  return h;
 }
 
 /**
