@@ -14,8 +14,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # - its tests need an X display: xvfb, and xauth for xvfb-run (only a
 #   Recommends of xvfb, and installs here skip those); the package's `test`
 #   script re-runs vitest under `xvfb-run -a` when DISPLAY is unset;
-# - the browser tests drive Debian's chromium (/usr/bin/chromium) with
-#   playwright-core (never `playwright install`).
+# - the browser tests (backend-gpujs, and the playground's end-to-end tests)
+#   drive Debian's chromium (/usr/bin/chromium) with playwright-core (never
+#   `playwright install`).
+# tooling/consumer-tests installs packed tarballs with npm from the registry.
 APT_PACKAGES=(libxi-dev libxext-dev libx11-dev pkg-config libgl1-mesa-dev xvfb xauth chromium)
 
 # turbo: full task logs, each task's output in one block (readable CI logs).

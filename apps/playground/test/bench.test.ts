@@ -1,0 +1,60 @@
+/**
+ * The Bench panel in headless Chromium: every backend of the picker is timed
+ * on matmul 256, matmul 512 and an MHA forward pass (or reported as
+ * unavailable, with the reason), and the page names the device, the
+ * browser, the GL renderer and each backend's mode.
+ */
+import { describe, expect, it } from "vitest";
+import { screenshot, useApp } from "./support/app.js";
+import { hasChromium } from "./support/browser.js";
+
+const available = hasChromium() || Boolean(process.env.CI);
+
+interface Row {
+  backend: string;
+  cells: string[];
+}
+
+describe.skipIf(!available)("benchmarks", () => {
+  const app = useApp("bench");
+
+  it("names the device, the browser and the GL renderer", async () => {
+    const device = (await app.session.page.textContent("#bench-device")) ?? "";
+    expect(device).toMatch(/logical cores/);
+    expect(device).toMatch(/Chromium \d+|HeadlessChrome \d+|Chrome \d+/);
+    expect(device).toContain("SwiftShader");
+    expect(device).toContain("cross-origin isolated (SharedArrayBuffer available)");
+  });
+
+  it("times every backend on every case and draws the bars", async () => {
+    const { page } = app.session;
+    await page.click("#bench-run");
+    await page.waitForSelector('#bench-table tbody[data-state="done"]', { timeout: 300_000 });
+    expect(await page.isHidden("#bench-error")).toBe(true);
+    const rows: Row[] = await page.$$eval("#bench-table tbody tr", (trs) =>
+      trs.map((tr) => ({ backend: (tr as HTMLElement).dataset.backend ?? "", cells: [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "") })),
+    );
+    expect(rows.map((r) => `${r.backend} ${r.cells[3] ?? ""}`)).toEqual(
+      ["cpu", "gpujs-webgl2", "gpujs-webgl", "gpujs-webasm"].flatMap((b) => ["matmul 256", "matmul 512", "MHA forward"].map((c) => `${b} ${c}`)),
+    );
+    const byBackend = (id: string): Row[] => rows.filter((r) => r.backend === id);
+    for (const id of ["cpu", "gpujs-webgl2", "gpujs-webgl"]) {
+      for (const row of byBackend(id)) {
+        expect(row.cells[2]).toBe("Web Worker");
+        expect(Number(row.cells[4])).toBeGreaterThan(0);
+        expect(Number(row.cells[5])).toBeGreaterThan(0);
+      }
+    }
+    expect(byBackend("cpu")[0]?.cells.slice(0, 2)).toEqual(["nx CPU", "TypeScript kernels"]);
+    expect(byBackend("gpujs-webgl2")[0]?.cells.slice(0, 2)).toEqual(["gpu.js WebGL2", "webgl2"]);
+    expect(byBackend("gpujs-webgl")[0]?.cells.slice(0, 2)).toEqual(["gpu.js WebGL", "webgl"]);
+    // The bars: a dataset per backend that ran.
+    const datasets = await page.evaluate(() => document.querySelectorAll("#bench-table tbody tr td.num").length);
+    expect(datasets).toBeGreaterThanOrEqual(18);
+    await screenshot(page, "bench");
+  });
+
+  it("logged no page errors and no console errors", () => {
+    expect(app.session.problems).toEqual([]);
+  });
+});
