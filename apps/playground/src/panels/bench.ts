@@ -21,6 +21,8 @@ export function mountBench(client: EngineClient): void {
   const body = one(byId("bench-table", HTMLTableElement), "tbody", HTMLTableSectionElement);
   const errors = new ErrorBox(byId("bench-error", HTMLElement));
   const chart = benchChart(byId("bench-chart", HTMLCanvasElement), CASES);
+  const chartBox = byId("bench-chart-box", HTMLElement);
+  const empty = byId("bench-empty", HTMLElement);
 
   for (const [label, value] of deviceFacts()) {
     const dt = document.createElement("dt");
@@ -73,6 +75,8 @@ export function mountBench(client: EngineClient): void {
     if (event.event !== "bench") return;
     rows.push(event.row);
     addRow(event.row);
+    chartBox.hidden = false;
+    empty.hidden = true;
     progress.max = event.total;
     progress.value = event.done;
     chart.show(rows);

@@ -43,6 +43,8 @@ export function mountTrain(client: EngineClient): void {
   let selected = backend.value;
   let training = false;
   let busy = false;
+  /** What a long action is doing, shown while it runs. */
+  let doing: string | undefined;
   let model: ModelInfo | undefined;
 
   const render = (): void => {
@@ -54,7 +56,9 @@ export function mountTrain(client: EngineClient): void {
     steps.disabled = training;
     const where = client.placement;
     placement.textContent =
-      where.where === "worker"
+      doing !== undefined
+        ? doing
+        : where.where === "worker"
         ? "Training runs in a Web Worker, off the main thread."
         : `Training runs on the main thread, yielding between steps (the page may pause during each step), because the Web Worker could not use this backend: ${where.reason ?? ""}`;
     if (model !== undefined) {
@@ -88,13 +92,15 @@ export function mountTrain(client: EngineClient): void {
   });
 
   /** Runs a user action with the buttons locked, showing its error. */
-  const act = async <T>(fn: () => Promise<T>, context?: string): Promise<T | undefined> => {
+  const act = async <T>(fn: () => Promise<T>, context?: string, what?: string): Promise<T | undefined> => {
     busy = true;
+    doing = what;
     render();
     try {
       return await errors.guard(fn, context);
     } finally {
       busy = false;
+      doing = undefined;
       render();
     }
   };
@@ -137,7 +143,7 @@ export function mountTrain(client: EngineClient): void {
         backend.value = selected;
         throw e;
       }
-    }, `Could not switch to ${BACKENDS.find((b) => b.id === wanted)?.label ?? wanted}`);
+    }, `Could not switch to ${BACKENDS.find((b) => b.id === wanted)?.label ?? wanted}`, `Starting ${BACKENDS.find((b) => b.id === wanted)?.label ?? wanted} and moving the weights to it…`);
   });
   downloadButton.addEventListener("click", () => {
     void act(async () => {
