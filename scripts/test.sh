@@ -7,7 +7,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 # Debian packages the test suites need (installed when missing and running as
-# root), all for @raven-ts/backend-gpujs:
+# root). For interop/torch (@raven-ts/interop-torch): python3-torch, PyTorch
+# for Debian's /usr/bin/python3 (its tests fail under CI without it). For
+# @raven-ts/backend-gpujs:
 # - gl@8.1.6 (gpu.js's optional dependency, behind the `headlessgl` mode)
 #   builds from source at install time: libxi-dev libxext-dev libx11-dev
 #   pkg-config libgl1-mesa-dev (python3, make and g++ are on the machine);
@@ -18,7 +20,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 #   drive Debian's chromium (/usr/bin/chromium) with playwright-core (never
 #   `playwright install`).
 # tooling/consumer-tests installs packed tarballs with npm from the registry.
-APT_PACKAGES=(libxi-dev libxext-dev libx11-dev pkg-config libgl1-mesa-dev xvfb xauth chromium)
+APT_PACKAGES=(python3-torch libxi-dev libxext-dev libx11-dev pkg-config libgl1-mesa-dev xvfb xauth chromium)
 
 # turbo: full task logs, each task's output in one block (readable CI logs).
 TURBO_FLAGS=(--output-logs=full --log-order=grouped)
@@ -64,5 +66,10 @@ sed 's/\x1b\[[0-9;]*m//g' "$test_log" | awk '
   END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }'
 rm -f "$test_log"
 [ "$test_status" -eq 0 ] || exit "$test_status"
+
+# The hand-off to PyTorch and back, as users run it (`pnpm interop`), with
+# fewer steps than its defaults to keep CI short.
+section "pnpm interop (raven-ts -> PyTorch DDP -> raven-ts)"
+pnpm interop --raven-steps 10 --torch-steps 100
 
 section "all checks passed"

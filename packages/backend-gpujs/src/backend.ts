@@ -8,6 +8,7 @@
 import type {
   ArgReduceOp,
   Backend,
+  BackendCapabilities,
   BackendMemory,
   BinaryOp,
   CompareOp,
@@ -21,11 +22,10 @@ import type {
   UnaryOp,
   View,
 } from "@raven-ts/nx";
-import type { StoredDType } from "./dtypes.js";
-import { checkDType, fromFloat32, toFloat32 } from "./dtypes.js";
+import { MAX_EXACT_INTEGER, STORED_DTYPES, fromFloat32, stored, toFloat32 } from "./dtypes.js";
 import { Engine } from "./gpu/engine.js";
 import type { EngineMode } from "./gpu/engine.js";
-import { checkSize } from "./gpu/limits.js";
+import { maxElements } from "./gpu/limits.js";
 import type { GpujsMode } from "./mode.js";
 import { resolveMode } from "./mode.js";
 import { sizeOf } from "@raven-ts/nx";
@@ -56,13 +56,22 @@ export interface GpujsBackendOptions {
   readonly name?: string;
 }
 
-const FN = "gpujs";
-
-/** The nx backend on gpu.js. Build it with {@link gpujsBackend}. */
+/**
+ * The nx backend on gpu.js. Build it with {@link gpujsBackend}. Like every
+ * backend it trusts its arguments (the nx frontend validates them against
+ * its capabilities: no float64, at most `maxElements` per buffer).
+ */
 export class GpujsBackend implements Backend {
   readonly name: string;
   /** The gpu.js mode kernels run in (`auto` already resolved). */
   readonly mode: EngineMode;
+  /**
+   * What this backend can do: float32, int32, uint8 and bool (stored as
+   * float32, so integers are exact up to 2^24 in magnitude), at most 2^24
+   * elements per buffer (less where a GL context's `MAX_TEXTURE_SIZE`² is
+   * smaller), and subnormals except on GL, which flushes them to zero.
+   */
+  readonly capabilities: BackendCapabilities;
   readonly #engine: Engine;
   readonly #table = new BufferTable();
   readonly #stats = new StatsCounter();
@@ -77,6 +86,12 @@ export class GpujsBackend implements Backend {
     this.mode = resolveMode(options.mode ?? "auto");
     this.#engine = new Engine(this.mode);
     this.#runner = new KernelRunner(this.#engine, this.#stats);
+    this.capabilities = Object.freeze({
+      dtypes: STORED_DTYPES,
+      maxElements: maxElements(this.#engine.maxTextureSize),
+      maxExactInteger: MAX_EXACT_INTEGER,
+      subnormals: !this.#engine.isGL,
+    });
   }
 
   /** `stats()` is the kernel-compile, launch and transfer counters so far (for tests and benchmarks). */
@@ -84,24 +99,17 @@ export class GpujsBackend implements Backend {
     return this.#stats.snapshot(this.mode);
   }
 
-  /** `maxElements()` is the largest buffer this backend accepts (2^24, or less where the GL texture size limits it). */
-  maxElements(): number {
-    return Math.min(2 ** 24, this.#engine.maxTextureSize ** 2);
-  }
-
   #add(b: DeviceBuffer): DataId {
     return this.#table.add(b);
   }
 
-  upload(data: HostArray, dtype: DType): DataId {
-    checkDType(`${FN}.upload`, dtype);
-    checkSize(`${FN}.upload`, data.length, this.#engine.maxTextureSize);
+  upload(data: HostArray, _dtype: DType): DataId {
     this.#stats.uploads++;
-    return this.#add(upload(this.#runner, `${FN}.upload`, toFloat32(data)));
+    return this.#add(upload(this.#runner, toFloat32(data)));
   }
 
   read(view: View): HostArray {
-    const dtype = checkDType(`${FN}.read`, view.dtype);
+    const dtype = stored(view.dtype);
     this.#stats.reads++;
     const size = sizeOf(view.shape);
     if (size === 0) return fromFloat32(new Float32Array(0), dtype);
@@ -109,7 +117,7 @@ export class GpujsBackend implements Backend {
     if (src.size === size && isIdentity(view.shape, stridedOf(view)) && src.data !== null) {
       return fromFloat32(this.#engine.toHost(src.data, size), dtype);
     }
-    const tmp = runMap(this.#runner, this.#table, `${FN}.read`, "copy", [view], "v0");
+    const tmp = runMap(this.#runner, this.#table, "copy", [view], "v0");
     try {
       return fromFloat32(this.#engine.toHost(tmp.data as NonNullable<DeviceBuffer["data"]>, size), dtype);
     } finally {
@@ -133,90 +141,74 @@ export class GpujsBackend implements Backend {
     return this.#table.memory();
   }
 
-  fill(size: number, value: number, dtype: DType): DataId {
-    checkDType(`${FN}.fill`, dtype);
-    return this.#add(fill(this.#runner, `${FN}.fill`, size, value));
+  fill(size: number, value: number, _dtype: DType): DataId {
+    return this.#add(fill(this.#runner, size, value));
   }
 
   iota(size: number, start: number, step: number, dtype: DType): DataId {
-    const d = checkDType(`${FN}.iota`, dtype);
-    return this.#add(iota(this.#runner, `${FN}.iota`, size, start, step, d));
+    return this.#add(iota(this.#runner, size, start, step, stored(dtype)));
   }
 
   unary(op: UnaryOp, x: View): DataId {
-    const d = checkDType(`${FN}.${op}`, x.dtype);
-    return this.#add(runMap(this.#runner, this.#table, `${FN}.${op}`, `unary.${op}`, [x], UNARY[op](d)));
+    return this.#add(runMap(this.#runner, this.#table, `unary.${op}`, [x], UNARY[op](stored(x.dtype))));
   }
 
   binary(op: BinaryOp, a: View, b: View): DataId {
-    const d = checkDType(`${FN}.${op}`, a.dtype);
-    return this.#add(runMap(this.#runner, this.#table, `${FN}.${op}`, `binary.${op}`, [a, b], BINARY[op](d)));
+    return this.#add(runMap(this.#runner, this.#table, `binary.${op}`, [a, b], BINARY[op](stored(a.dtype))));
   }
 
   compare(op: CompareOp, a: View, b: View): DataId {
-    checkDType(`${FN}.${op}`, a.dtype);
-    return this.#add(runMap(this.#runner, this.#table, `${FN}.${op}`, `compare.${op}`, [a, b], COMPARE[op]));
+    return this.#add(runMap(this.#runner, this.#table, `compare.${op}`, [a, b], COMPARE[op]));
   }
 
   where(cond: View, a: View, b: View): DataId {
-    checkDType(`${FN}.where`, a.dtype);
-    return this.#add(runMap(this.#runner, this.#table, `${FN}.where`, "where", [cond, a, b], WHERE));
+    return this.#add(runMap(this.#runner, this.#table, "where", [cond, a, b], WHERE));
   }
 
   reduce(op: ReduceOp, x: View, axes: readonly number[]): DataId {
-    const d = checkDType(`${FN}.${op}`, x.dtype);
-    return this.#add(reduce(this.#runner, this.#table, `${FN}.${op}`, op, x, axes, d));
+    return this.#add(reduce(this.#runner, this.#table, op, x, axes, stored(x.dtype)));
   }
 
   argReduce(op: ArgReduceOp, x: View, axis: number): DataId {
-    checkDType(`${FN}.${op}`, x.dtype);
-    return this.#add(argReduce(this.#runner, this.#table, `${FN}.${op}`, op, x, axis));
+    return this.#add(argReduce(this.#runner, this.#table, op, x, axis));
   }
 
   scan(op: ScanOp, x: View, axis: number): DataId {
-    const d = checkDType(`${FN}.${op}`, x.dtype);
-    return this.#add(scan(this.#runner, this.#table, `${FN}.${op}`, op, x, axis, d));
+    return this.#add(scan(this.#runner, this.#table, op, x, axis, stored(x.dtype)));
   }
 
   cast(x: View, dtype: DType): DataId {
-    const from = checkDType(`${FN}.cast`, x.dtype);
-    const to = checkDType(`${FN}.cast`, dtype);
-    return this.#add(runMap(this.#runner, this.#table, `${FN}.cast`, `cast.${from}.${to}`, [x], castExpr(from, to)));
+    const from = stored(x.dtype);
+    const to = stored(dtype);
+    return this.#add(runMap(this.#runner, this.#table, `cast.${from}.${to}`, [x], castExpr(from, to)));
   }
 
   copy(x: View): DataId {
-    checkDType(`${FN}.copy`, x.dtype);
-    return this.#add(runMap(this.#runner, this.#table, `${FN}.copy`, "copy", [x], "v0"));
+    return this.#add(runMap(this.#runner, this.#table, "copy", [x], "v0"));
   }
 
   matmul(a: View, b: View): DataId {
-    const d: StoredDType = checkDType(`${FN}.matmul`, a.dtype);
-    return this.#add(matmul(this.#runner, this.#table, `${FN}.matmul`, a, b, d));
+    return this.#add(matmul(this.#runner, this.#table, a, b, stored(a.dtype)));
   }
 
   gather(x: View, indices: View, axis: number): DataId {
-    checkDType(`${FN}.gather`, x.dtype);
-    return this.#add(gather(this.#runner, this.#table, `${FN}.gather`, x, indices, axis));
+    return this.#add(gather(this.#runner, this.#table, x, indices, axis));
   }
 
   scatterAdd(updates: View, indices: View, axis: number, shape: readonly number[]): DataId {
-    const d = checkDType(`${FN}.scatterAdd`, updates.dtype);
-    return this.#add(scatterAdd(this.#runner, this.#table, `${FN}.scatterAdd`, updates, indices, axis, shape, d));
+    return this.#add(scatterAdd(this.#runner, this.#table, updates, indices, axis, shape, stored(updates.dtype)));
   }
 
   pad(x: View, widths: readonly PadWidth[], value: number): DataId {
-    checkDType(`${FN}.pad`, x.dtype);
-    return this.#add(pad(this.#runner, this.#table, `${FN}.pad`, x, widths, value));
+    return this.#add(pad(this.#runner, this.#table, x, widths, value));
   }
 
   concat(xs: readonly View[], axis: number): DataId {
-    for (const x of xs) checkDType(`${FN}.concat`, x.dtype);
-    return this.#add(concat(this.#runner, this.#table, `${FN}.concat`, xs, axis));
+    return this.#add(concat(this.#runner, this.#table, xs, axis));
   }
 
-  randomUniform(key: readonly [number, number], size: number, dtype: FloatDType): DataId {
-    checkDType(`${FN}.randomUniform`, dtype);
-    return this.#add(randomUniform(this.#runner, `${FN}.randomUniform`, key, size));
+  randomUniform(key: readonly [number, number], size: number, _dtype: FloatDType): DataId {
+    return this.#add(randomUniform(this.#runner, key, size));
   }
 
   /**

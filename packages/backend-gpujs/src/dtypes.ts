@@ -1,27 +1,24 @@
 /**
  * The dtype policy of the gpujs backend. gpu.js computes in float32, so every
  * buffer stores float32 values: `float32` is native; `int32`, `uint8` and
- * `bool` are stored as float32 and are exact while |v| < 2^24 (INT32_MAX, which float32 rounds to 2^31,
- * reads back as INT32_MAX); `float64` is rejected.
+ * `bool` are stored as float32 and are exact while |v| <= 2^24 (INT32_MAX, which float32 rounds to 2^31,
+ * reads back as INT32_MAX); `float64` is not stored. The backend declares
+ * this in its capabilities, so the nx frontend never hands it a float64.
  */
 import type { DType, HostArray } from "@raven-ts/nx";
-import { InvalidArgumentError } from "@raven-ts/nx";
 
-/** The dtypes the backend stores (all but float64). */
-export type StoredDType = Exclude<DType, "float64">;
+/** The dtypes the backend stores (all but float64), as its capabilities declare them. */
+export const STORED_DTYPES = ["float32", "int32", "uint8", "bool"] as const satisfies readonly DType[];
 
-/**
- * `checkDType(fn, dtype)` returns `dtype` when the backend can hold it.
- * @throws InvalidArgumentError naming `fn` for `float64`, telling the user to cast or use the CPU backend.
- */
-export function checkDType(fn: string, dtype: DType): StoredDType {
-  if (dtype === "float64") {
-    throw new InvalidArgumentError(
-      fn,
-      "float64 is not supported by the gpujs backend (gpu.js computes in float32); cast to float32 first (nx.cast(x, \"float32\")) or use the CPU backend (nx.setBackend(\"cpu\"))",
-    );
-  }
-  return dtype;
+/** A dtype the backend stores. */
+export type StoredDType = (typeof STORED_DTYPES)[number];
+
+/** The largest integer magnitude float32 storage keeps exactly. */
+export const MAX_EXACT_INTEGER = 2 ** 24;
+
+/** `stored(dtype)` is `dtype` as a stored dtype. Frontend guarantees it is one (see the capabilities). */
+export function stored(dtype: DType): StoredDType {
+  return dtype as StoredDType;
 }
 
 /** `toFloat32(data)` is the values of a host array as float32 (integers beyond 2^24 round). */

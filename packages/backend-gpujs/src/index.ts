@@ -8,8 +8,10 @@
  * ```
  *
  * gpu.js computes in float32: `float32` is native; `int32`, `uint8` and
- * `bool` are stored as float32 and exact while |v| < 2^24; `float64` throws
- * `InvalidArgumentError`. Buffers hold at most 2^24 elements.
+ * `bool` are stored as float32 and exact while |v| <= 2^24; `float64` is not
+ * stored. Buffers hold at most 2^24 elements. The backend declares all of
+ * this in `backend.capabilities`, and nx refuses what it excludes (an
+ * `InvalidArgumentError` naming the op) before any kernel runs.
  */
 export type { GpujsBackendOptions } from "./backend.js";
 export { GpujsBackend, gpujsBackend } from "./backend.js";

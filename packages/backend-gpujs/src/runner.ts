@@ -6,7 +6,6 @@
  */
 import type { CompiledKernel, DeviceArray, Engine } from "./gpu/engine.js";
 import { argumentType, isTexture } from "./gpu/engine.js";
-import { checkSize } from "./gpu/limits.js";
 import type { KernelSpec } from "./codegen/kernel.js";
 import { assemble } from "./codegen/kernel.js";
 import type { StatsCounter } from "./stats.js";
@@ -37,15 +36,15 @@ export class KernelRunner {
   }
 
   /**
-   * `run(fn, spec, outputSize, inputs, scalars)` launches `spec` over
+   * `run(spec, outputSize, inputs, scalars)` launches `spec` over
    * `outputSize` output elements with `inputs` bound to `spec.buffers` and
    * `scalars` to `spec.scalars`, and returns the new buffer (the empty buffer
    * when `outputSize` is 0, without launching).
-   * @throws InvalidArgumentError naming `fn` when `outputSize` exceeds the size limits.
+   * Frontend guarantees: `outputSize` is within the backend's `maxElements`
+   * (the kernels' own intermediate buffers are never larger than their op's result).
    */
-  run(fn: string, spec: KernelSpec, outputSize: number, inputs: readonly DeviceBuffer[], scalars: readonly number[] = []): DeviceBuffer {
+  run(spec: KernelSpec, outputSize: number, inputs: readonly DeviceBuffer[], scalars: readonly number[] = []): DeviceBuffer {
     if (outputSize === 0) return EMPTY;
-    checkSize(fn, outputSize, this.engine.maxTextureSize);
     const args: (DeviceArray | number)[] = inputs.map((b, i) => {
       if (!isLive(b)) throw new Error(`gpujs ${spec.family}: input ${spec.buffers[i] ?? i} is empty; kernels never read empty buffers`);
       return b.data;

@@ -1,9 +1,9 @@
-// The gpujs backend's own contract: modes, the float64 policy, size limits,
+// The gpujs backend's own contract: modes, its capabilities (no float64, size limits),
 // kernel caching and statistics, memory accounting, and integer semantics
 // within the exact range. Runs in `webasm` and `cpu` (and `headlessgl` when a
 // GL context exists).
 import * as nx from "@raven-ts/nx";
-import { InvalidArgumentError } from "@raven-ts/nx";
+import { expectInvalidArgument } from "@raven-ts/nx/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EngineMode, GpujsBackend } from "../src/index.js";
 import { MAX_ELEMENTS, gpujsBackend, isModeAvailable, resolveMode } from "../src/index.js";
@@ -47,26 +47,35 @@ describe.each(MODES)("gpujs %s", (mode) => {
     expect(backend.stats().mode).toBe(mode);
   });
 
-  it("rejects float64 everywhere with a message saying to cast or use the CPU backend", () => {
-    const expectF64 = (fn: () => unknown): void => {
-      let err: unknown;
-      try {
-        fn();
-      } catch (e) {
-        err = e;
-      }
-      expect(err).toBeInstanceOf(InvalidArgumentError);
-      expect((err as Error).message).toMatch(/float64 is not supported by the gpujs backend .*cast to float32 first .*or use the CPU backend/);
-    };
-    expectF64(() => nx.tensor([1, 2], { dtype: "float64" }));
-    expectF64(() => nx.zeros([2], "float64"));
-    expectF64(() => nx.arange(0, 3, 1, { dtype: "float64" }));
-    const before = backend.memory();
+  it("declares its capabilities: no float64, 2^24 elements, integers exact to 2^24, subnormals flushed on GL", () => {
+    expect(backend.capabilities).toEqual({
+      dtypes: ["float32", "int32", "uint8", "bool"],
+      maxElements: MAX_ELEMENTS,
+      maxExactInteger: 2 ** 24,
+      subnormals: mode !== "headlessgl",
+    });
+  });
+
+  it("is never asked for float64: nx refuses it before any kernel runs, naming the op", () => {
     const one = nx.tensor([1]);
-    expectF64(() => nx.cast(one, "float64"));
-    expectF64(() => nx.random.uniform(nx.random.key(0), [2], "float64"));
+    const before = { memory: backend.memory(), runs: backend.stats().kernelRuns, uploads: backend.stats().uploads };
+    const stored = 'backend "gpujs" does not store float64 (it stores float32, int32, uint8, bool)';
+    expectInvalidArgument(() => nx.tensor([1, 2], { dtype: "float64" }), "nx.tensor", stored);
+    expectInvalidArgument(() => nx.zeros([2], "float64"), "nx.zeros", stored);
+    expectInvalidArgument(() => nx.arange(0, 3, 1, { dtype: "float64" }), "nx.arange", stored);
+    expectInvalidArgument(() => nx.cast(one, "float64"), "nx.cast", stored);
+    expectInvalidArgument(() => nx.random.uniform(nx.random.key(0), [2], "float64"), "nx.random.uniform", stored);
+    expect({ memory: backend.memory(), runs: backend.stats().kernelRuns, uploads: backend.stats().uploads }).toEqual(before);
     one.dispose();
-    expect(backend.memory()).toEqual(before); // nothing half-built
+  });
+
+  it("draws random integers (randint needs no float64 here)", () => {
+    const key = nx.random.key(11);
+    const here = nx.tidy(() => [...nx.random.randint(key, [64], -1000, 1000).dataSync()]);
+    nx.setBackend("cpu");
+    const onCpu = nx.tidy(() => [...nx.random.randint(key, [64], -1000, 1000).dataSync()]);
+    nx.setBackend(backend);
+    expect(here).toEqual(onCpu);
   });
 
   it("fills and iotas per dtype (float64 aside)", () => {
@@ -87,15 +96,15 @@ describe.each(MODES)("gpujs %s", (mode) => {
     }
   });
 
-  it("rejects buffers beyond 2^24 elements, naming the limit, before allocating", () => {
-    const before = backend.memory();
-    expect(MAX_ELEMENTS).toBe(2 ** 24);
-    expect(() => nx.zeros([MAX_ELEMENTS + 1])).toThrow(/exceeds the gpujs backend's limit of 16777216 \(2\^24\) elements per tensor/);
+  it("is never asked for more than 2^24 elements: nx refuses them before any kernel runs, naming the op", () => {
     const a = nx.zeros([4097, 1]);
     const b = nx.zeros([1, 4097]);
-    expect(() => nx.add(a, b)).toThrow(/2\^24/);
+    const before = { memory: backend.memory(), runs: backend.stats().kernelRuns };
+    const limit = 'more than backend "gpujs" holds in one tensor: 16777216 (2^24)';
+    expectInvalidArgument(() => nx.zeros([MAX_ELEMENTS + 1]), "nx.zeros", limit);
+    expectInvalidArgument(() => nx.add(a, b), "nx.add", "shape [4097,4097] has 16785409 elements", limit);
+    expect({ memory: backend.memory(), runs: backend.stats().kernelRuns }).toEqual(before);
     nx.dispose([a, b]);
-    expect(backend.memory()).toEqual(before);
   });
 
   it("compiles a kernel once per op and shape signature", () => {

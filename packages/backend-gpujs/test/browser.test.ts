@@ -10,8 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundle, hasChromium, openPage } from "../scripts/chromium.mjs";
 import type { SuiteOptions, SuiteReport } from "./browser/suite.js";
 import type { WorkerModeReport } from "./browser/worker.js";
-import { CONFORMANCE } from "./support/conformance.js";
-import { GRADIENT_CASES } from "@raven-ts/rune/testing";
 
 interface Page {
   evaluate<R, A>(fn: (arg: A) => R, arg: A): Promise<R>;
@@ -19,9 +17,8 @@ interface Page {
 
 /**
  * Options of the in-page suite, with the tolerances that differ from the CPU
- * backend's and why:
- * - GL flushes subnormals to zero (cast of 1e-40 to bool is false there), as
- *   in the headlessgl run: that case is skipped.
+ * backend's and why (what runs at all follows from the backend's
+ * capabilities, as in the Node runs):
  * - SwiftShader's `sin`/`cos`/`tan` are accurate to about 5e-5 absolute
  *   (nx's default float32 tolerance is atol 1e-6, rtol 1e-5): 2e-4.
  * - `normal` draws go through `log` and `cos`: 1e-3 relative for the same reason.
@@ -33,7 +30,6 @@ interface Page {
 const GOLDEN = loadGoldenCases();
 
 const OPTIONS: SuiteOptions = {
-  skip: [...(CONFORMANCE.skip ?? []), "cast.float32->bool"],
   opTolerance: {
     sin: { atol: 2e-4, rtol: 2e-4 },
     cos: { atol: 2e-4, rtol: 2e-4 },
@@ -46,8 +42,6 @@ const OPTIONS: SuiteOptions = {
     normal: { atol: 1e-4, rtol: 1e-3 },
     "uniform-bounded": { atol: 1e-6, rtol: 1e-6 },
   },
-  // Every gradient check except those that need float64 tensors (as rune's float32 mode).
-  gradientCases: GRADIENT_CASES.filter((c) => c.float64Only !== true).map((c) => c.name),
 };
 
 const available = hasChromium() || Boolean(process.env.CI);

@@ -7,7 +7,7 @@ import * as nx from "@raven-ts/nx";
 import { Checkpoint, Layer, Loss, Optim, Rng, Train } from "@raven-ts/kaun-core";
 import { decoderLM } from "../dist/index.js";
 
-/** The demo model's `decoderLM` options, every default spelled out (`vocabSize` comes from the text). */
+/** The demo model's `decoderLM` options (`vocabSize` comes from the text; `model.config` resolves the rest). */
 export const TINY_LM = Object.freeze({
   embedDim: 64,
   numLayers: 2,
@@ -23,19 +23,20 @@ export const TINY_LM = Object.freeze({
 /** The demo's training settings: batch shape and the AdamW + warmup-cosine schedule. */
 export const TRAINING = Object.freeze({ batch: 16, seqLen: 64, peakLr: 3e-3, warmupSteps: 20, endLr: 3e-4, weightDecay: 0.01 });
 
-/** The `__metadata__` keys of a tiny-LM checkpoint (each value a string; JSON where it is structured). */
+/**
+ * The `__metadata__` keys of a checkpoint that carries its model (the format
+ * interop/torch's `load_raven` reads too); each value is a string.
+ */
 export const METADATA_KEYS = Object.freeze({
   /** `"decoderLM"`. */
-  model: "raven-ts.model",
-  /** JSON of the `decoderLM` options (`vocabSize` included). */
-  config: "raven-ts.config",
-  /** JSON `{ "kind": "char", "vocab": [...] }`: token id `i` is the character `vocab[i]`. */
-  tokenizer: "raven-ts.tokenizer",
+  model: "raven.model",
+  /** JSON of the model's resolved options (`decoderLM(JSON.parse(...))` rebuilds it). */
+  config: "raven.config",
+  /** JSON array of the vocabulary: token id `i` is the character `vocab[i]`. */
+  vocab: "raven.vocab",
   /** JSON of how the weights were trained (informative only). */
-  training: "raven-ts.training",
+  training: "raven.training",
 });
-
-const CONFIG_FIELDS = ["vocabSize", "embedDim", "numLayers", "numHeads", "numKvHeads", "mlpDim", "dropout", "ropeTheta", "norm", "activation"];
 
 /** `charVocab(text)` is the sorted list of distinct characters of `text` (token id = index). */
 export function charVocab(text) {
@@ -70,7 +71,7 @@ export function unigramEntropy(ids, vocabSize) {
   return h;
 }
 
-/** `tinyLMConfig(vocabSize)` is the demo model's full `decoderLM` options for a vocabulary of `vocabSize`. */
+/** `tinyLMConfig(vocabSize)` is the demo model's `decoderLM` options for a vocabulary of `vocabSize`. */
 export function tinyLMConfig(vocabSize) {
   return { vocabSize, ...TINY_LM };
 }
@@ -84,6 +85,21 @@ export function tinyLMTrainer(config, { steps, peakLr = TRAINING.peakLr, warmupS
   const model = decoderLM(config);
   const lr = Optim.warmupCosineDecay({ peakValue: peakLr, warmupSteps: Math.min(warmupSteps, steps), decaySteps: steps, endValue: endLr });
   return { model, trainer: Train.make({ model, optimizer: Optim.adamw({ lr, weightDecay }) }) };
+}
+
+/**
+ * `windowBatch(ids, starts, seqLen)` is the windows of `ids` at `starts`:
+ * int32 inputs `x` `[starts.length, seqLen]` and their next-character
+ * `labels` (the same windows shifted by one).
+ */
+export function windowBatch(ids, starts, seqLen) {
+  const x = new Int32Array(starts.length * seqLen);
+  const y = new Int32Array(starts.length * seqLen);
+  starts.forEach((s, b) => {
+    x.set(ids.subarray(s, s + seqLen), b * seqLen);
+    y.set(ids.subarray(s + 1, s + seqLen + 1), b * seqLen);
+  });
+  return { x: nx.tensor(x, { shape: [starts.length, seqLen] }), labels: nx.tensor(y, { shape: [starts.length, seqLen] }) };
 }
 
 /**
@@ -101,28 +117,22 @@ export function* batches(ids, { batch, seqLen, seed }) {
     // so every backend trains on the same batches.
     const range = ids.length - seqLen - 1;
     const starts = nx.tidy(() => Array.from(nx.random.uniform(sub, [batch], "float32").dataSync(), (u) => Math.floor(u * range)));
-    const x = new Int32Array(batch * seqLen);
-    const y = new Int32Array(batch * seqLen);
-    starts.forEach((s, b) => {
-      x.set(ids.subarray(s, s + seqLen), b * seqLen);
-      y.set(ids.subarray(s + 1, s + seqLen + 1), b * seqLen);
-    });
-    const xs = nx.tensor(x, { shape: [batch, seqLen] });
-    const labels = nx.tensor(y, { shape: [batch, seqLen] });
-    yield { x: xs, loss: (logits) => Loss.crossEntropySparse(logits, labels), dispose: () => nx.dispose([xs, labels]) };
+    const { x, labels } = windowBatch(ids, starts, seqLen);
+    yield { x, loss: (logits) => Loss.crossEntropySparse(logits, labels), dispose: () => nx.dispose([x, labels]) };
   }
 }
 
 /**
  * `checkpointMetadata({ config, vocab, training? })` is the `__metadata__` of
- * a tiny-LM checkpoint: the model config, the character vocabulary and (when
- * given) the training settings, under {@link METADATA_KEYS}.
+ * a tiny-LM checkpoint under {@link METADATA_KEYS}: the model kind, its
+ * config (`model.config`, every default resolved), the character vocabulary
+ * and (when given) the training settings.
  */
 export function checkpointMetadata({ config, vocab, training }) {
   const metadata = {
     [METADATA_KEYS.model]: "decoderLM",
     [METADATA_KEYS.config]: JSON.stringify(config),
-    [METADATA_KEYS.tokenizer]: JSON.stringify({ kind: "char", vocab }),
+    [METADATA_KEYS.vocab]: JSON.stringify(vocab),
   };
   if (training !== undefined) metadata[METADATA_KEYS.training] = JSON.stringify(training);
   return metadata;
@@ -161,13 +171,11 @@ export function readCheckpoint(bytes) {
   if (metadata[METADATA_KEYS.model] !== "decoderLM") {
     throw new nx.InvalidArgumentError(fn, `this safetensors file has no tiny-LM model description (metadata ${JSON.stringify(METADATA_KEYS.model)} is ${JSON.stringify(metadata[METADATA_KEYS.model] ?? null)}, expected "decoderLM"); save it with pnpm demo or the playground`);
   }
-  const raw = parseJson(fn, METADATA_KEYS.config, metadata[METADATA_KEYS.config] ?? "");
-  if (typeof raw !== "object" || raw === null) throw new nx.InvalidArgumentError(fn, `metadata ${JSON.stringify(METADATA_KEYS.config)} must be a JSON object`);
-  const config = Object.fromEntries(CONFIG_FIELDS.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]));
-  const tokenizer = parseJson(fn, METADATA_KEYS.tokenizer, metadata[METADATA_KEYS.tokenizer] ?? "");
-  const vocab = tokenizer?.vocab;
-  if (tokenizer?.kind !== "char" || !Array.isArray(vocab) || !vocab.every((c) => typeof c === "string" && [...c].length === 1)) {
-    throw new nx.InvalidArgumentError(fn, `metadata ${JSON.stringify(METADATA_KEYS.tokenizer)} must be { "kind": "char", "vocab": [one character per token] }`);
+  const config = parseJson(fn, METADATA_KEYS.config, metadata[METADATA_KEYS.config] ?? "");
+  if (typeof config !== "object" || config === null || Array.isArray(config)) throw new nx.InvalidArgumentError(fn, `metadata ${JSON.stringify(METADATA_KEYS.config)} must be a JSON object of decoderLM options`);
+  const vocab = parseJson(fn, METADATA_KEYS.vocab, metadata[METADATA_KEYS.vocab] ?? "");
+  if (!Array.isArray(vocab) || !vocab.every((c) => typeof c === "string" && [...c].length === 1)) {
+    throw new nx.InvalidArgumentError(fn, `metadata ${JSON.stringify(METADATA_KEYS.vocab)} must be a JSON array of single characters (token id i is vocab[i])`);
   }
   if (vocab.length !== config.vocabSize) throw new nx.InvalidArgumentError(fn, `the vocabulary has ${vocab.length} characters but the config's vocabSize is ${String(config.vocabSize)}`);
   const model = decoderLM(config);
@@ -176,7 +184,7 @@ export function readCheckpoint(bytes) {
     const params = Checkpoint.fromBytes(bytes, { like: template.params });
     const trainingText = metadata[METADATA_KEYS.training];
     const training = trainingText === undefined ? undefined : parseJson(fn, METADATA_KEYS.training, trainingText);
-    return { model, vars: { params, state: template.state, dtype: template.dtype }, config, vocab, training };
+    return { model, vars: { params, state: template.state, dtype: template.dtype }, config: model.config, vocab, training };
   } finally {
     nx.dispose(template.params);
   }

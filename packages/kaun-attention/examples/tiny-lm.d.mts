@@ -24,7 +24,7 @@ export interface TrainResult {
 }
 
 export function loadCorpus(): Corpus;
-export { unigramEntropy } from "./char-lm.mjs";
+export { unigramEntropy, windowBatch } from "./char-lm.mjs";
 export function trainCharLM(options?: {
   readonly steps?: number;
   readonly batch?: number;

@@ -7,9 +7,10 @@ import { fileURLToPath } from "node:url";
 import * as nx from "@raven-ts/nx";
 import { Rng, Train } from "@raven-ts/kaun-core";
 import { Checkpoint } from "@raven-ts/kaun-core/node";
-import { TRAINING, batches, charVocab, checkpointMetadata, decodeIds, encode, tinyLMConfig, tinyLMTrainer, unigramEntropy } from "./char-lm.mjs";
+import { TRAINING, batches, charVocab, checkpointMetadata, decodeIds, encode, tinyLMConfig, tinyLMTrainer, unigramEntropy, windowBatch } from "./char-lm.mjs";
 
-export { unigramEntropy };
+// The recipe's helpers other tools use with the corpus (interop/torch evaluates fixed windows).
+export { unigramEntropy, windowBatch };
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -27,8 +28,8 @@ export function loadCorpus() {
  */
 export function trainCharLM({ steps = 300, batch = TRAINING.batch, seqLen = TRAINING.seqLen, seed = 0, onStep } = {}) {
   const corpus = loadCorpus();
-  const config = tinyLMConfig(corpus.chars.length);
-  const { model, trainer } = tinyLMTrainer(config, { steps });
+  const { model, trainer } = tinyLMTrainer(tinyLMConfig(corpus.chars.length), { steps });
+  const config = model.config;
   const losses = [];
   const started = performance.now();
   const state = Rng.run(seed, () => {

@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Tensor } from "@raven-ts/nx";
 import { Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
 import type { KvCache } from "./mha.js";
 import { field, initNamed, namedRunner } from "./named.js";
-import { transformerBlock, type ActivationKind, type NormKind, type TransformerBlockLayer } from "./transformer.js";
+import { normLayer, transformerBlock, type ActivationKind, type NormKind, type TransformerBlockLayer } from "./transformer.js";
 
 /** Options of {@link decoderLM}. */
 export interface DecoderLMOptions {
@@ -26,9 +26,16 @@ export interface DecoderLMOptions {
   readonly ropeTheta?: number;
   /** Normalization; defaults to `"rmsNorm"`. */
   readonly norm?: NormKind;
+  /** The normalizations' epsilon; defaults to 1e-6 for `"rmsNorm"`, 1e-5 for `"layerNorm"`. */
+  readonly normEps?: number;
   /** MLP activation; defaults to `"gelu"`. */
   readonly activation?: ActivationKind;
+  /** Whether the output head reuses the embedding table (logits `h @ embedᵀ`, no `lm_head` params); defaults to false. */
+  readonly tieEmbeddings?: boolean;
 }
+
+/** A {@link decoderLM}'s options with every default filled in (plain data: `JSON.stringify` it to store it beside a checkpoint). */
+export type DecoderLMConfig = Required<DecoderLMOptions>;
 
 /** Options of {@link DecoderLMLayer.generate}. */
 export interface GenerateOptions {
@@ -42,6 +49,8 @@ export interface GenerateOptions {
 
 /** The layer `decoderLM` returns: int32 tokens `[batch, seqLen]` in, logits `[batch, seqLen, vocabSize]` out. */
 export interface DecoderLMLayer extends Layer<"int32", "float"> {
+  /** The configuration, with defaults filled in: `decoderLM(lm.config)` builds the same model. */
+  readonly config: DecoderLMConfig;
   /** The blocks, in order (their params live under `blocks.i`). */
   readonly blocks: readonly TransformerBlockLayer[];
   /** `initCache({ batch, maxLength, dtype? })` is one empty KV cache per block. */
@@ -67,9 +76,16 @@ export interface DecoderLMLayer extends Layer<"int32", "float"> {
  * `decoderLM(options)` is a decoder-only language model: token embedding,
  * `numLayers` causal pre-norm transformer blocks with RoPE (and GQA when
  * `numKvHeads < numHeads`), a final norm and a linear head to the
- * vocabulary. Params: `embed`, `blocks` (a list), `final_norm`, `lm_head`.
+ * vocabulary. Params: `embed` (`embedding [vocabSize, embedDim]`, rows
+ * scaled by `sqrt(embedDim)` on lookup), `blocks` (a list), `final_norm`,
+ * `lm_head` (`weight [embedDim, vocabSize]`, `bias [vocabSize]`).
+ *
+ * The block options default as in `transformerBlock`. `tieEmbeddings`
+ * defaults to false; when true there is no `lm_head` and the logits are
+ * `final_norm(h) @ embed.embeddingᵀ` (unscaled, no bias).
  * @throws InvalidArgumentError for a `vocabSize` or `numLayers` that is not a
- * positive integer, or any invalid block option (as `transformerBlock`).
+ * positive integer, a `tieEmbeddings` that is not a boolean, or any invalid
+ * block option (as `transformerBlock`).
  */
 export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
   const fn = "kaun.decoderLM";
@@ -77,12 +93,33 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
   for (const [name, v] of [["vocabSize", vocabSize], ["numLayers", numLayers]] as const) {
     if (!Number.isInteger(v) || v <= 0) throw new InvalidArgumentError(fn, `${name} must be a positive integer, got ${String(v)}`);
   }
+  const tieEmbeddings = options.tieEmbeddings ?? false;
+  if (typeof tieEmbeddings !== "boolean") throw new InvalidArgumentError(fn, `tieEmbeddings must be a boolean, got ${String(tieEmbeddings)}`);
   const blocks = Array.from({ length: numLayers }, () => transformerBlock({ ...options, isCausal: true, rope: true }));
-  const layers = {
-    embed: Layer.embedding({ vocabSize, embedDim }),
-    blocks: Layer.sequential(blocks),
-    final_norm: (options.norm ?? "rmsNorm") === "rmsNorm" ? Layer.rmsNorm({ dim: embedDim }) : Layer.layerNorm({ dim: embedDim }),
-    lm_head: Layer.linear({ inFeatures: embedDim, outFeatures: vocabSize }),
+  const blockConfig = (blocks[0] as TransformerBlockLayer).config;
+  const config: DecoderLMConfig = {
+    vocabSize,
+    embedDim,
+    numLayers,
+    numHeads: blockConfig.numHeads,
+    numKvHeads: blockConfig.numKvHeads,
+    mlpDim: blockConfig.mlpDim,
+    dropout: blockConfig.dropout,
+    ropeTheta: blockConfig.ropeTheta,
+    norm: blockConfig.norm,
+    normEps: blockConfig.normEps,
+    activation: blockConfig.activation,
+    tieEmbeddings,
+  };
+  const embed = Layer.embedding({ vocabSize, embedDim });
+  const finalNorm = normLayer(blockConfig.norm, embedDim, blockConfig.normEps);
+  const lmHead = tieEmbeddings ? undefined : Layer.linear({ inFeatures: embedDim, outFeatures: vocabSize });
+  const layers = { embed, blocks: Layer.sequential(blocks), final_norm: finalNorm, ...(lmHead === undefined ? {} : { lm_head: lmHead }) };
+  /** The tied head: the logits of the final hidden states `normed` against the embedding table. */
+  const tiedLogits = (params: Ptree, normed: Tensor): Tensor => {
+    const table = field(fn, field(fn, params, "embed"), "embedding");
+    if (!nx.isTensor(table)) throw new InvalidArgumentError(fn, "params.embed.embedding must be a tensor");
+    return nx.matmul(normed, nx.transpose(table));
   };
 
   const checkTokens = (what: string, tokens: Tensor): void => {
@@ -96,7 +133,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     if (caches.length !== numLayers) throw new InvalidArgumentError(fn, `expected ${numLayers} caches (one per block), got ${caches.length}`);
     const args = { params: vars.params, state: vars.state, dtype: vars.dtype, training: false };
     const sub = (name: string): Vars => ({ params: field(fn, vars.params, name), state: field(fn, vars.state, name), dtype: vars.dtype });
-    let [h] = layers.embed.apply({ ...args, params: field(fn, vars.params, "embed"), state: field(fn, vars.state, "embed") }, tokens);
+    let [h] = embed.apply({ ...args, params: field(fn, vars.params, "embed"), state: field(fn, vars.state, "embed") }, tokens);
     const blockVars = sub("blocks");
     const next = blocks.map((b, i) => {
       const [y, c] = b.decode(
@@ -107,18 +144,18 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
       h = y;
       return c;
     });
-    const [normed] = layers.final_norm.apply({ ...args, ...sub("final_norm") }, h);
-    const [logits] = layers.lm_head.apply({ ...args, ...sub("lm_head") }, normed);
-    return [logits, next];
+    const [normed] = finalNorm.apply({ ...args, ...sub("final_norm") }, h);
+    return [lmHead === undefined ? tiedLogits(vars.params, normed) : lmHead.apply({ ...args, ...sub("lm_head") }, normed)[0], next];
   };
 
   return {
+    config,
     blocks,
     init: ({ dtype }) => ({ ...initNamed(layers, dtype), dtype }),
     apply: (args, tokens) => {
       const { run, states } = namedRunner(fn, layers, args);
-      const logits = run("lm_head", run("final_norm", run("blocks", run("embed", tokens))));
-      return [logits, states];
+      const normed = run("final_norm", run("blocks", run("embed", tokens)));
+      return [lmHead === undefined ? tiedLogits(args.params, normed) : run("lm_head", normed), states];
     },
     initCache: ({ batch, maxLength, dtype = "float32" }) => blocks.map((b) => b.initCache({ batch, maxLength, dtype })),
     decode,

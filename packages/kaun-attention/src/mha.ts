@@ -219,7 +219,9 @@ function forward(
  * @throws InvalidArgumentError if `embedDim` is not divisible by `numHeads`, or
  * if `numHeads` is not divisible by `numKvHeads`; also when a size is not a
  * positive integer, `dropout` is outside [0, 1), `ropeTheta` is not a positive
- * finite number, or `rope` is set with an odd head size. Its `apply` throws
+ * finite number, or `rope` is set with an odd head size. Its `init` throws
+ * InvalidArgumentError, before making any parameter, when a projection is
+ * more than the backend holds (stating the size and the limit). Its `apply` throws
  * InvalidArgumentError when the input is not rank 3, its last axis is not
  * `embedDim`, its dtype is not the model's, or the padding mask's shape is not `[batch, seqK]`.
  */
@@ -229,9 +231,14 @@ export function multiHeadAttention(options: MultiHeadAttentionOptions): MultiHea
   return {
     config: cfg,
     init: ({ dtype }) => {
+      // Every projection must fit the backend before the first is made.
+      for (const name of PARAM_NAMES) nx.checkAllocation("kaun.multiHeadAttention", shapes[name], dtype);
       const initializer = Init.glorotUniform();
-      const params: Record<string, Tensor> = {};
-      for (const name of PARAM_NAMES) params[name] = initializer(shapes[name], dtype);
+      const params = nx.tidy(() => {
+        const made: Record<string, Tensor> = {};
+        for (const name of PARAM_NAMES) made[name] = initializer(shapes[name], dtype);
+        return made;
+      });
       return { params, state: {}, dtype };
     },
     apply: (args, x) => {

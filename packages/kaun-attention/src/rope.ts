@@ -69,7 +69,9 @@ function tables(seqLen: number, headDim: number, theta: number, offset: number):
  *
  * @throws InvalidArgumentError if `seqLen` is not a non-negative integer, if
  * `headDim` is not a non-negative even integer, if `theta` is not a positive
- * finite number, or if `offset` is not a non-negative integer.
+ * finite number, if `offset` is not a non-negative integer, or if a table of
+ * `seqLen * headDim` values is more than the CPU backend holds in one tensor
+ * (2^28), before anything is computed.
  */
 export function ropeTables(seqLen: number, headDim: number, options: RopeTablesOptions = {}): RopeTables {
   const fn = "kaun.ropeTables";
@@ -78,6 +80,8 @@ export function ropeTables(seqLen: number, headDim: number, options: RopeTablesO
   const theta = options.theta ?? 10000;
   const offset = options.offset ?? 0;
   checkThetaOffset(fn, theta, offset);
+  // Two host tables of seqLen * headDim float64 values: bounded as the CPU backend bounds a tensor.
+  nx.checkAllocation(fn, [seqLen, headDim], "float64", "cpu");
   return tables(seqLen, headDim, theta, offset);
 }
 
@@ -121,8 +125,8 @@ export function rope(x: Tensor, options: RopeOptions = {}): Tensor {
   const { cos: cosHost, sin: sinHost } = tables(seqLen, headDim, theta, offset);
   const tableShape = x.shape.map((d, i) => (i === axis ? seqLen : i === rank - 1 ? headDim : 1));
   return nx.tidy(() => {
-    const cos = nx.toBackend(nx.tensor(cosHost, { dtype: x.dtype, shape: tableShape }), x.backend);
-    const sin = nx.toBackend(nx.tensor(sinHost, { dtype: x.dtype, shape: tableShape }), x.backend);
+    const cos = nx.tensor(cosHost, { dtype: x.dtype, shape: tableShape, backend: x.backend });
+    const sin = nx.tensor(sinHost, { dtype: x.dtype, shape: tableShape, backend: x.backend });
     const [first, second] = nx.split(x, 2, { axis: -1 }) as [Tensor, Tensor];
     const rotated = nx.concatenate([nx.neg(second), first], { axis: -1 });
     return nx.add(nx.mul(x, cos), nx.mul(rotated, sin));

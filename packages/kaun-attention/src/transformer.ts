@@ -2,7 +2,7 @@
 import * as nx from "@raven-ts/nx";
 import { InvalidArgumentError, type Tensor } from "@raven-ts/nx";
 import { Fn, Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
-import type { MultiHeadAttentionOptions } from "./config.js";
+import type { AttentionConfig, MultiHeadAttentionOptions } from "./config.js";
 import { multiHeadAttention, type AttentionCallOptions, type CacheOptions, type KvCache, type MultiHeadAttentionLayer } from "./mha.js";
 import { field, initNamed, namedRunner, type NamedRunner } from "./named.js";
 
@@ -18,12 +18,36 @@ export interface TransformerBlockOptions extends MultiHeadAttentionOptions {
   readonly mlpDim?: number;
   /** The normalization; defaults to `"rmsNorm"`. */
   readonly norm?: NormKind;
+  /** Added inside the norm's square root; defaults to the norm's own default: 1e-6 for `"rmsNorm"`, 1e-5 for `"layerNorm"`. */
+  readonly normEps?: number;
   /** The MLP's activation; defaults to `"gelu"`. */
   readonly activation?: ActivationKind;
 }
 
+/** A block's configuration with every default filled in: the attention's plus the MLP and normalization. */
+export interface TransformerBlockConfig extends AttentionConfig {
+  readonly mlpDim: number;
+  readonly norm: NormKind;
+  readonly normEps: number;
+  readonly activation: ActivationKind;
+}
+
+/** The default epsilon of each normalization (that of kaun-core's `Layer.rmsNorm` and `Layer.layerNorm`). */
+const DEFAULT_NORM_EPS: Record<NormKind, number> = { rmsNorm: 1e-6, layerNorm: 1e-5 };
+
+/**
+ * `normLayer(norm, dim, eps)` is the normalization layer of a block (and of
+ * `decoderLM`'s final norm): `Layer.rmsNorm` (param `scale`) or
+ * `Layer.layerNorm` (params `gamma`, `beta`) over the last axis.
+ */
+export function normLayer(norm: NormKind, dim: number, eps: number): Layer {
+  return norm === "rmsNorm" ? Layer.rmsNorm({ dim, eps }) : Layer.layerNorm({ dim, eps });
+}
+
 /** The layer `transformerBlock` returns, with KV-cache decoding. */
 export interface TransformerBlockLayer extends Layer<"float", "float"> {
+  /** The configuration, with defaults filled in. */
+  readonly config: TransformerBlockConfig;
   /** The block's attention layer (its params live under `attn`). */
   readonly attention: MultiHeadAttentionLayer;
   /** `initCache(options)` is an empty cache for the block's attention (see `MultiHeadAttentionLayer.initCache`). */
@@ -48,10 +72,11 @@ const ACTIVATIONS: Record<ActivationKind, (x: Tensor) => Tensor> = { gelu: Fn.ge
  * the attention weights and to both residual branches.
  *
  * `mlpDim` defaults to `4 * embedDim`. `norm` defaults to `"rmsNorm"`.
+ * `normEps` defaults to 1e-6 for `"rmsNorm"` and 1e-5 for `"layerNorm"`.
  * `activation` defaults to `"gelu"`. The attention options default as in `multiHeadAttention`.
  * @throws InvalidArgumentError for any invalid attention option (as
- * `multiHeadAttention`), an `mlpDim` that is not a positive integer, or an
- * unknown `norm` or `activation`.
+ * `multiHeadAttention`), an `mlpDim` that is not a positive integer, an
+ * unknown `norm` or `activation`, or a `normEps` that is not a finite number ≥ 0.
  */
 export function transformerBlock(options: TransformerBlockOptions): TransformerBlockLayer {
   const fn = "kaun.transformerBlock";
@@ -64,11 +89,13 @@ export function transformerBlock(options: TransformerBlockOptions): TransformerB
   const activationName = options.activation ?? "gelu";
   const activation = ACTIVATIONS[activationName];
   if (activation === undefined) throw new InvalidArgumentError(fn, `activation must be one of ${Object.keys(ACTIVATIONS).join(", ")}, got ${String(activationName)}`);
-  const makeNorm = (): Layer => (norm === "rmsNorm" ? Layer.rmsNorm({ dim: embedDim }) : Layer.layerNorm({ dim: embedDim }));
+  const normEps = options.normEps ?? DEFAULT_NORM_EPS[norm];
+  if (typeof normEps !== "number" || !(normEps >= 0) || !Number.isFinite(normEps)) throw new InvalidArgumentError(fn, `normEps must be a finite number >= 0, got ${String(normEps)}`);
+  const config: TransformerBlockConfig = { ...attention.config, mlpDim, norm, normEps, activation: activationName };
   const layers = {
-    attn_norm: makeNorm(),
+    attn_norm: normLayer(norm, embedDim, normEps),
     attn: attention,
-    mlp_norm: makeNorm(),
+    mlp_norm: normLayer(norm, embedDim, normEps),
     mlp_in: Layer.linear({ inFeatures: embedDim, outFeatures: mlpDim }),
     mlp_out: Layer.linear({ inFeatures: mlpDim, outFeatures: embedDim }),
   };
@@ -83,6 +110,7 @@ export function transformerBlock(options: TransformerBlockOptions): TransformerB
   };
 
   return {
+    config,
     attention,
     init: ({ dtype }) => ({ ...initNamed(layers, dtype), dtype }),
     apply: (args, x) => forward(args, x, (run, h) => run("attn", h)),

@@ -36,11 +36,12 @@ describe("the tiny-LM demo", () => {
     expect(shapes["blocks.0.attn.q_proj"]).toEqual([64, 64]);
     expect(shapes["blocks.1.attn.k_proj"]).toEqual([64, 32]);
     expect(shapes["embed.embedding"]).toEqual([result.corpus.chars.length, 64]);
-    expect(metadata[METADATA_KEYS.model]).toBe("decoderLM");
-    expect(JSON.parse(metadata[METADATA_KEYS.config] as string)).toEqual({
-      vocabSize: result.corpus.chars.length, embedDim: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, mlpDim: 128, dropout: 0.1, ropeTheta: 10000, norm: "rmsNorm", activation: "gelu",
+    // The interop format (interop/torch's load_raven): the resolved config, every default spelled out.
+    expect(JSON.parse(metadata["raven.config"] as string)).toEqual({
+      vocabSize: result.corpus.chars.length, embedDim: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, mlpDim: 128, dropout: 0.1, ropeTheta: 10000, norm: "rmsNorm", normEps: 1e-6, activation: "gelu", tieEmbeddings: false,
     });
-    expect(JSON.parse(metadata[METADATA_KEYS.tokenizer] as string)).toEqual({ kind: "char", vocab: result.corpus.chars });
+    expect(metadata["raven.model"]).toBe("decoderLM");
+    expect(JSON.parse(metadata["raven.vocab"] as string)).toEqual(result.corpus.chars);
     expect(JSON.parse(metadata[METADATA_KEYS.training] as string)).toMatchObject({ steps: 12, batch: 8, seqLen: 32, optimizer: "adamw" });
 
     const loaded = readCheckpoint(bytes);

@@ -44,6 +44,29 @@ describe("rope: values", () => {
     Array.from(tail).forEach((v, i) => expect(Math.abs(v - (whole[i] as number))).toBeLessThan(1e-6));
   });
   it("keeps float64", () => expect(rope(nx.zeros([2, 4], "float64")).dtype).toBe("float64"));
+
+  it("makes its tables on x's backend, not on the current one", () => {
+    const x = nx.tensor([[1, 0], [0, 1], [1, 1]]);
+    const want = rope(x).arraySync();
+    // A current backend that fails every allocation: rope must not touch it.
+    const cpu = new nx.CpuBackend();
+    const refuse = (): never => {
+      throw new Error("rope allocated on the current backend");
+    };
+    const get = (t: nx.CpuBackend, p: string | symbol): unknown => {
+      if (p === "name") return "elsewhere";
+      const v: unknown = Reflect.get(t, p, t);
+      if (typeof v !== "function") return v;
+      return p === "memory" || p === "free" ? (v as () => unknown).bind(t) : refuse;
+    };
+    const previous = nx.getBackend();
+    nx.setBackend(new Proxy(cpu, { get }));
+    try {
+      expect(rope(x).arraySync()).toEqual(want);
+    } finally {
+      nx.setBackend(previous);
+    }
+  });
 });
 
 describe("ropeTables", () => {

@@ -40,9 +40,32 @@ describe("transformerBlock", () => {
     expectClose(nx.concatenate(pieces, { axis: 1 }).dataSync(), full.dataSync(), { atol: 1e-5, rtol: 1e-4 }, "block decode");
   });
 
-  it("rejects bad MLP options", () => {
+  it("uses normEps in both norms (layerNorm, eps 0.5, checked by hand) and reports its config", () => {
+    const block = transformerBlock({ embedDim: 8, numHeads: 2, mlpDim: 12, norm: "layerNorm", normEps: 0.5, activation: "relu" });
+    expect(block.config).toMatchObject({ embedDim: 8, numHeads: 2, numKvHeads: 2, mlpDim: 12, norm: "layerNorm", normEps: 0.5, activation: "relu" });
+    expect(transformerBlock({ embedDim: 8, numHeads: 2 }).config.normEps).toBe(1e-6);
+    expect(transformerBlock({ embedDim: 8, numHeads: 2, norm: "layerNorm" }).config.normEps).toBe(1e-5);
+    const vars = Rng.run(5, () => Layer.init(block, { dtype: "float64" }));
+    const p = vars.params as Record<string, Record<string, nx.Tensor>>;
+    const x = nx.random.normal(nx.random.key(6), [1, 3, 8], "float64");
+    const [y] = Layer.apply(block, vars, x, { training: false });
+    // Layer norm with eps 0.5 over the last axis (gamma 1, beta 0 at init), written out with plain ops.
+    const ln = (t: nx.Tensor): nx.Tensor => {
+      const c = nx.sub(t, nx.mean(t, { axes: -1, keepdims: true }));
+      return nx.div(c, nx.sqrt(nx.add(nx.mean(nx.square(c), { axes: -1, keepdims: true }), 0.5)));
+    };
+    const [a] = Layer.apply(block.attention, { params: p.attn!, state: {}, dtype: "float64" }, ln(x), { training: false });
+    const h = nx.add(x, a);
+    const hidden = nx.maximum(nx.add(nx.matmul(ln(h), p.mlp_in!.weight!), p.mlp_in!.bias!), 0);
+    const expected = nx.add(h, nx.add(nx.matmul(hidden, p.mlp_out!.weight!), p.mlp_out!.bias!));
+    expectClose(y.dataSync(), expected.dataSync(), { atol: 1e-12, rtol: 1e-12 }, "block output with normEps 0.5");
+  });
+
+  it("rejects bad MLP and norm options", () => {
     expect(() => transformerBlock({ embedDim: 8, numHeads: 2, mlpDim: 0 })).toThrow("kaun.transformerBlock: mlpDim must be a positive integer, got 0");
     expect(() => transformerBlock({ embedDim: 8, numHeads: 2, norm: "batchNorm" as "rmsNorm" })).toThrow('norm must be "rmsNorm" or "layerNorm"');
+    expect(() => transformerBlock({ embedDim: 8, numHeads: 2, normEps: -1 })).toThrow("kaun.transformerBlock: normEps must be a finite number >= 0, got -1");
+    expect(() => transformerBlock({ embedDim: 8, numHeads: 2, normEps: Number.NaN })).toThrow("normEps must be a finite number >= 0, got NaN");
   });
 });
 
@@ -87,5 +110,58 @@ describe("decoderLM", () => {
     const b = lm.generate(vars, prompt, { maxNewTokens: 5, key: nx.random.key(9) });
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
     expect(() => lm.generate(vars, prompt, { maxNewTokens: 2 })).toThrow("a key is required");
+  });
+});
+
+describe("decoderLM options", () => {
+  const tokens = nx.tensor(Int32Array.from([3, 1, 4, 1, 5, 9, 2, 6]), { shape: [2, 4] });
+
+  it("reports its config with the defaults filled in; decoderLM(config) has the same parameters", () => {
+    const lm = decoderLM({ vocabSize: 10, embedDim: 8, numLayers: 1, numHeads: 2 });
+    expect(lm.config).toEqual({
+      vocabSize: 10, embedDim: 8, numLayers: 1, numHeads: 2, numKvHeads: 2, mlpDim: 32, dropout: 0,
+      ropeTheta: 10000, norm: "rmsNorm", normEps: 1e-6, activation: "gelu", tieEmbeddings: false,
+    });
+    const again = decoderLM(JSON.parse(JSON.stringify(lm.config)) as typeof lm.config);
+    const shapes = (m: typeof lm): [string, readonly number[]][] =>
+      nx.tree.flattenWithPaths<nx.Tensor>(Rng.run(0, () => Layer.init(m, { dtype: "float32" })).params as nx.tree.Tree<nx.Tensor>).map(([k, t]) => [k, t.shape]);
+    expect(shapes(again)).toEqual(shapes(lm));
+  });
+
+  it("normEps reaches the final norm: logits follow rmsNorm with that eps", () => {
+    // With one block, scale all of the block's output projections to zero, so the final norm sees the scaled embedding itself.
+    const lm = decoderLM({ vocabSize: 6, embedDim: 4, numLayers: 1, numHeads: 1, normEps: 3 });
+    const vars = Rng.run(1, () => Layer.init(lm, { dtype: "float64" }));
+    const p = vars.params as { embed: { embedding: nx.Tensor }; blocks: Record<string, Record<string, nx.Tensor>>[]; lm_head: { weight: nx.Tensor; bias: nx.Tensor } };
+    const block = p.blocks[0]!;
+    const zeroed = { ...p, blocks: [{ ...block, attn: { ...block.attn!, out_proj: nx.zerosLike(block.attn!.out_proj!) }, mlp_out: { weight: nx.zerosLike(block.mlp_out!.weight!), bias: nx.zerosLike(block.mlp_out!.bias!) } }] };
+    const ids = nx.tensor(Int32Array.from([0, 5]), { shape: [1, 2] });
+    const [logits] = Layer.apply(lm, { ...vars, params: zeroed }, ids, { training: false });
+    const e = nx.mul(nx.take(p.embed.embedding, ids, { axis: 0 }), 2); // rows × sqrt(embedDim = 4)
+    const normed = nx.div(e, nx.sqrt(nx.add(nx.mean(nx.square(e), { axes: -1, keepdims: true }), 3)));
+    const expected = nx.add(nx.matmul(normed, p.lm_head.weight), p.lm_head.bias);
+    expectClose(logits.dataSync(), expected.dataSync(), { atol: 1e-12, rtol: 1e-12 }, "logits with normEps 3");
+  });
+
+  it("tieEmbeddings: no lm_head; logits equal an untied model whose head is the transposed table without bias", () => {
+    const opts = { vocabSize: 10, embedDim: 8, numLayers: 2, numHeads: 2, numKvHeads: 1, mlpDim: 16 } as const;
+    const tied = decoderLM({ ...opts, tieEmbeddings: true });
+    expect(tied.config.tieEmbeddings).toBe(true);
+    const vars = Rng.run(2, () => Layer.init(tied, { dtype: "float32" }));
+    const p = vars.params as Record<string, unknown> & { embed: { embedding: nx.Tensor } };
+    expect(Object.keys(p).sort()).toEqual(["blocks", "embed", "final_norm"]);
+    const untied = decoderLM(opts);
+    const head = { weight: nx.transpose(p.embed.embedding), bias: nx.zeros([10]) };
+    const [expected] = Layer.apply(untied, { params: { ...p, lm_head: head }, state: { ...(vars.state as object), lm_head: {} }, dtype: "float32" }, tokens, { training: false });
+    const [logits] = Layer.apply(tied, vars, tokens, { training: false });
+    expectClose(logits.dataSync(), expected.dataSync(), { atol: 1e-6, rtol: 1e-6 }, "tied logits");
+    // KV-cached decoding uses the same head.
+    const [prefill, caches] = tied.decode(vars, nx.slice(tokens, [null, { stop: 3 }]), tied.initCache({ batch: 2, maxLength: 4 }));
+    const [last] = tied.decode(vars, nx.slice(tokens, [null, { start: 3 }]), caches);
+    expectClose(nx.concatenate([prefill, last], { axis: 1 }).dataSync(), logits.dataSync(), { atol: 1e-5, rtol: 1e-4 }, "tied decode");
+  });
+
+  it("rejects a tieEmbeddings that is not a boolean", () => {
+    expect(() => decoderLM({ vocabSize: 4, embedDim: 4, numLayers: 1, numHeads: 1, tieEmbeddings: "yes" as unknown as boolean })).toThrow("kaun.decoderLM: tieEmbeddings must be a boolean, got yes");
   });
 });

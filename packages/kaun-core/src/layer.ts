@@ -11,7 +11,7 @@
  * layers. They exist only for the type checker.
  */
 import type { FloatDType, Tensor } from "@raven-ts/nx";
-import { isTensor } from "@raven-ts/nx";
+import { isTensor, tidy } from "@raven-ts/nx";
 import { Context } from "./context.js";
 import type { Ptree } from "./ptree.js";
 import type { Key } from "./rng.js";
@@ -108,7 +108,8 @@ export function init<I extends ElementKind, O extends ElementKind>(layer: Layer<
   const fn = "Layer.init";
   const l = checkLayer(fn, layer);
   const dtype = checkFloatDType(fn, options.dtype ?? "float32");
-  const vars = checkVars(fn, l.init({ dtype }), "the layer's init result");
+  // A layer whose init throws part-way leaves nothing allocated.
+  const vars = checkVars(fn, tidy(() => l.init({ dtype })), "the layer's init result");
   if (vars.dtype !== dtype) throw fail(fn, `the layer's init returned dtype ${vars.dtype}, asked for ${dtype}`);
   return vars;
 }
@@ -164,9 +165,12 @@ export function compose<A extends ElementKind, B extends ElementKind, C extends 
   return {
     init: ({ dtype }) => {
       const [k0, k1] = subKeys(2) as [Key, Key];
-      const lv = withKey(k0, () => l.init({ dtype }));
-      const rv = withKey(k1, () => r.init({ dtype }));
-      return { params: { left: lv.params, right: rv.params }, state: { left: lv.state, right: rv.state }, dtype };
+      // When the right layer's init throws, the left one's parameters are disposed.
+      return tidy(() => {
+        const lv = withKey(k0, () => l.init({ dtype }));
+        const rv = withKey(k1, () => r.init({ dtype }));
+        return { params: { left: lv.params, right: rv.params }, state: { left: lv.state, right: rv.state }, dtype };
+      });
     },
     apply: (args, x) => {
       const [k0, k1] = subKeys(2) as [Key, Key];
@@ -203,8 +207,11 @@ export function sequential(layers: readonly Layer[]): Layer {
   return {
     init: ({ dtype }) => {
       const keys = subKeys(n);
-      const vars = ls.map((l, i) => withKey(keys[i] as Key, () => l.init({ dtype })));
-      return { params: vars.map((v) => v.params), state: vars.map((v) => v.state), dtype };
+      // When a layer's init throws, the earlier layers' parameters are disposed.
+      return tidy(() => {
+        const vars = ls.map((l, i) => withKey(keys[i] as Key, () => l.init({ dtype })));
+        return { params: vars.map((v) => v.params), state: vars.map((v) => v.state), dtype };
+      });
     },
     apply: (args, x) => {
       const keys = subKeys(n);

@@ -23,7 +23,10 @@ the reference helpers below implement the contract explicitly:
 - `oneHot` gives an all-zero row for an out-of-range (or negative) index.
 
 Floats are computed in float64 from the (exact) inputs and rounded once to
-the output dtype. Numbers are written so they round-trip exactly (shortest
+the output dtype. An integer case whose exact computation passes through a
+larger magnitude than its arguments and result show (a wrapped product, a
+partial sum) records it as `intMagnitude`, so the suite skips it on a backend
+whose `maxExactInteger` is smaller. Numbers are written so they round-trip exactly (shortest
 float32 / float64 representation, checked).
 """
 from __future__ import annotations
@@ -92,7 +95,19 @@ def result_dtype(operands) -> str:
     return d
 
 
+# The largest integer magnitude an exact computation passed through since the
+# last case was recorded (wrapped results before wrapping, and bounds on the
+# partial sums and products of reductions): a backend whose integers are exact
+# only up to a smaller magnitude (`maxExactInteger`) cannot reproduce the case.
+INT_SEEN = [0]
+
+
+def note_int(v) -> None:
+    INT_SEEN[0] = max(INT_SEEN[0], abs(int(v)))
+
+
 def wrap_int(v: int, d: str) -> int:
+    note_int(v)
     if d == "uint8":
         return v % 256
     v %= 2**32
@@ -288,10 +303,34 @@ CASES = []
 IDS = set()
 
 
+def visible_int(args, expected) -> int:
+    """The largest |value| of the integer arrays a case shows (arguments before views, results)."""
+    arrays = list(expected) if isinstance(expected, list) else [expected]
+
+    def add(a: Arg):
+        if a.kind == "list":
+            for e in a.items:
+                add(e)
+        elif a.kind in ("t", "ramp"):
+            arrays.append(a.value if a.kind == "t" else ramp_values(a.ramp))
+
+    for a in args:
+        add(a)
+    m = 0
+    for x in arrays:
+        x = np.asarray(x)
+        if x.size and dname(x) in ("int32", "uint8"):
+            m = max(m, int(np.abs(x.astype(np.int64)).max()))
+    return m
+
+
 def case(cid, op, args, expected, params=None, scale=None):
     assert cid not in IDS, cid
     IDS.add(cid)
-    CASES.append(dict(id=cid, op=op, args=args, expected=expected, params=params, scale=scale))
+    seen = INT_SEEN[0]
+    INT_SEEN[0] = 0
+    hidden = seen if seen > visible_int(args, expected) else None
+    CASES.append(dict(id=cid, op=op, args=args, expected=expected, params=params, scale=scale, int_magnitude=hidden))
 
 
 def finite_scale(*xs):
@@ -616,6 +655,14 @@ def axes_id(axes):
     return "[" + ",".join(map(str, axes)) + "]"
 
 
+def note_partials(op, obj: np.ndarray) -> None:
+    """Notes a bound on every partial sum (or product) of an integer reduction or scan of `obj`, in any order."""
+    if obj.size == 0:
+        return
+    a = np.abs(obj)
+    note_int(a.sum() if op in ("sum", "cumsum") else np.prod(np.maximum(a, 1)))
+
+
 def ref_reduce(op, x: np.ndarray, axes, keepdims=False, ddof=0):
     d = dname(x)
     ax = axes_tuple(axes, x.ndim)
@@ -627,6 +674,7 @@ def ref_reduce(op, x: np.ndarray, axes, keepdims=False, ddof=0):
         else:
             obj = x.astype(np.int64).astype(object)
             f = np.sum if op == "sum" else np.prod
+            note_partials(op, obj)
             r = wrap_arr(np.asarray(f(obj, axis=ax, keepdims=keepdims)), acc)
         return r
     if op in ("max", "min"):
@@ -844,6 +892,7 @@ def ref_scan(op, x: np.ndarray, axis):
         return f(src.astype(np.float64), axis=ax).astype(NP[acc])
     obj = src.astype(np.int64).astype(object)
     f = np.cumsum if op == "cumsum" else np.cumprod
+    note_partials(op, obj)
     return wrap_arr(f(obj, axis=ax), acc)
 
 
@@ -1060,6 +1109,8 @@ def ref_matmul(a: np.ndarray, b: np.ndarray):
     if is_float(d):
         return np.matmul(cast(a, d).astype(np.float64), cast(b, d).astype(np.float64)).astype(NP[d])
     r = np.matmul(cast(a, d).astype(np.int64), cast(b, d).astype(np.int64))
+    if r.size:
+        note_int(np.abs(np.matmul(np.abs(cast(a, d).astype(np.int64)).astype(object), np.abs(cast(b, d).astype(np.int64)).astype(object))).max())
     return wrap_arr(r, d)
 
 
@@ -1450,8 +1501,9 @@ def main():
         'import type { HostVec, RandomCase, VectorArg, VectorCase, VectorOp, VectorParams } from "./types.js";',
         "",
         "const t = (dtype: DType, shape: readonly number[], data: readonly number[]): HostVec => ({ dtype, shape, data });",
-        "const c = (id: string, op: VectorOp, args: readonly VectorArg[], expected: HostVec | readonly HostVec[], params?: VectorParams, scale?: number): VectorCase =>",
-        "  params === undefined ? (scale === undefined ? { id, op, args, expected } : { id, op, args, expected, scale }) : scale === undefined ? { id, op, args, expected, params } : { id, op, args, expected, params, scale };",
+        "const c = (id: string, op: VectorOp, args: readonly VectorArg[], expected: HostVec | readonly HostVec[], params?: VectorParams, scale?: number, intMagnitude?: number): VectorCase => ({",
+        "  id, op, args, expected, ...(params === undefined ? {} : { params }), ...(scale === undefined ? {} : { scale }), ...(intMagnitude === undefined ? {} : { intMagnitude }),",
+        "});",
         "",
         "/** Every vector case: an op of the public API, its arguments, and the result computed independently with numpy. */",
         "export const VECTORS: readonly VectorCase[] = [",
@@ -1460,10 +1512,12 @@ def main():
         exp = c["expected"]
         exps = "[" + ",".join(emit_array(e) for e in exp) + "]" if isinstance(exp, list) else emit_array(exp)
         parts = [f'"{c["id"]}"', f'"{c["op"]}"', "[" + ",".join(emit_arg(a) for a in c["args"]) + "]", exps]
-        if c["params"] or c["scale"] is not None:
-            parts.append(js(c["params"]) if c["params"] else "undefined")
-        if c["scale"] is not None:
-            parts.append(fmt(c["scale"], "float64"))
+        tail = [js(c["params"]) if c["params"] else "undefined",
+                fmt(c["scale"], "float64") if c["scale"] is not None else "undefined",
+                str(c["int_magnitude"]) if c["int_magnitude"] is not None else "undefined"]
+        while tail and tail[-1] == "undefined":
+            tail.pop()
+        parts.extend(tail)
         lines.append("  c(" + ",".join(parts) + "),")
     lines.append("];")
     lines.append("")

@@ -12,6 +12,13 @@
  * exactly the result's elements; the frontend wraps it in a tensor and owns
  * its lifetime (it calls {@link Backend.free} exactly once).
  *
+ * A backend also says what it **can** do ({@link BackendCapabilities}): the
+ * dtypes it stores and the largest buffer it holds. The frontend checks both
+ * before every backend call (an unsupported dtype or an oversized result is
+ * an `InvalidArgumentError` naming the op the user called), so a backend never
+ * receives a request it cannot serve, and the conformance suite skips what a
+ * backend declares it cannot do instead of keeping lists.
+ *
  * Op groups are string unions. A backend implements each group as an
  * exhaustive `Record<Op, ...>` (or a `switch` checked with `never`), so adding
  * an op to a union fails the type check until every backend covers it.
@@ -114,10 +121,51 @@ export interface BackendMemory {
   readonly bytes: number;
 }
 
+/**
+ * What a backend can do. It is part of the contract: the frontend reads it
+ * (through `nx.setBackend`, `nx.registerBackend` and every op) and never asks
+ * the backend for more.
+ */
+export interface BackendCapabilities {
+  /**
+   * The dtypes the backend stores. Frontend guarantees: no buffer of another
+   * dtype is requested (a tensor of one is rejected before any backend call).
+   * It must include `float32`, `int32` and `bool`, which the frontend uses
+   * internally (comparisons give bool, indices are int32, integer division
+   * gives float32); `float64` and `uint8` are optional.
+   */
+  readonly dtypes: readonly DType[];
+  /**
+   * The most elements one buffer may hold (a positive integer). Frontend
+   * guarantees: no buffer (upload, fill, iota, random stream or primitive
+   * result) has more.
+   */
+  readonly maxElements: number;
+  /**
+   * The largest integer magnitude that int32 and uint8 values keep exactly:
+   * storage and integer arithmetic are exact (wrapping as the op groups say)
+   * while every exact intermediate value stays within
+   * `[-maxExactInteger, maxExactInteger]`; beyond, values may round.
+   * `Infinity` when integer arithmetic is exact for all values. The frontend
+   * cannot check this (it depends on the data); the conformance suite skips
+   * the cases that need more.
+   */
+  readonly maxExactInteger: number;
+  /**
+   * Whether float subnormals survive storage and arithmetic (false when they
+   * are flushed to zero, as GL does). Not checked by the frontend; the
+   * conformance suite skips cases with subnormal inputs when false.
+   */
+  readonly subnormals: boolean;
+}
+
 /** What every backend implements. See the file comment for the division of labour. */
 export interface Backend {
   /** The registry name, e.g. `"cpu"`. */
   readonly name: string;
+
+  /** What this backend can do; constant for the backend's lifetime. */
+  readonly capabilities: BackendCapabilities;
 
   /**
    * `upload(data, dtype)` stores a copy of the host array `data` (whose typed-array

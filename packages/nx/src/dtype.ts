@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "./errors.js";
+import { InvalidArgumentError, fmtValue } from "./errors.js";
 
 /**
  * The element types of a tensor. `float32` is the default everywhere a dtype
@@ -45,7 +45,7 @@ export function isDType(v: unknown): v is DType {
 
 /** `checkDType(fn, v)` returns `v` when it is a dtype. @throws InvalidArgumentError naming `fn` otherwise. */
 export function checkDType(fn: string, v: unknown): DType {
-  if (!isDType(v)) throw new InvalidArgumentError(fn, `unknown dtype ${JSON.stringify(v)}; expected one of ${DTYPES.join(", ")}`);
+  if (!isDType(v)) throw new InvalidArgumentError(fn, `unknown dtype ${fmtValue(v)}; expected one of ${DTYPES.join(", ")}`);
   return v;
 }
 
@@ -81,9 +81,10 @@ export function isInteger(dtype: DType): boolean {
  * the two in the lattice `bool < uint8 < int32 < float32 < float64`. Unlike
  * numpy (and like JAX and TensorFlow.js) `int32` with `float32` gives
  * `float32`, so integer data never silently doubles a model's precision.
+ * @throws InvalidArgumentError when `a` or `b` is not a dtype.
  */
 export function promoteTypes(a: DType, b: DType): DType {
-  return RANK[a] >= RANK[b] ? a : b;
+  return RANK[checkDType("nx.promoteTypes", a)] >= RANK[checkDType("nx.promoteTypes", b)] ? a : b;
 }
 
 /**

@@ -3,9 +3,11 @@
  * accounting and `tidy` scopes. Tensors register here when created and
  * deregister when disposed or garbage-collected.
  */
-import type { Backend, DataId } from "./backend.js";
+import type { Backend, BackendCapabilities, DataId } from "./backend.js";
 import { cpuBackend } from "./cpu/index.js";
-import { InvalidArgumentError } from "./errors.js";
+import type { DType } from "./dtype.js";
+import { DTYPES, isDType } from "./dtype.js";
+import { InvalidArgumentError, fmtValue } from "./errors.js";
 
 /** A function that builds a backend instance; called once, the first time the backend is selected. */
 export type BackendFactory = () => Backend;
@@ -19,59 +21,141 @@ export type BackendFactory = () => Backend;
 const factories = new Map<string, BackendFactory>([["cpu", cpuBackend]]);
 const instances = new Map<string, Backend>();
 let current: Backend | undefined;
-let defaultName = "cpu";
+const DEFAULT_BACKEND = "cpu";
+
+/** The methods of a backend, listed exhaustively (a new method of `Backend` fails the type check until it is listed). */
+const BACKEND_METHODS: { readonly [K in Exclude<keyof Backend, "name" | "capabilities">]: true } = {
+  upload: true, read: true, readAsync: true, free: true, memory: true, fill: true, iota: true, unary: true, binary: true, compare: true,
+  where: true, reduce: true, argReduce: true, scan: true, cast: true, copy: true, matmul: true, gather: true, scatterAdd: true, pad: true,
+  concat: true, randomUniform: true,
+};
+
+/** The dtypes the frontend itself computes in, which every backend must store. */
+const REQUIRED_DTYPES: readonly DType[] = ["float32", "int32", "bool"];
+
+function checkCapabilities(fn: string, caps: unknown, name: string): void {
+  const bad = (detail: string): InvalidArgumentError => new InvalidArgumentError(fn, `backend ${JSON.stringify(name)}: capabilities${detail}`);
+  if (typeof caps !== "object" || caps === null) throw bad(` must be an object, got ${fmtValue(caps)}`);
+  const { dtypes, maxElements, maxExactInteger, subnormals } = caps as Partial<BackendCapabilities>;
+  if (!Array.isArray(dtypes) || !dtypes.every(isDType)) throw bad(`.dtypes must be an array of dtypes (${DTYPES.join(", ")}), got ${fmtValue(dtypes)}`);
+  const missing = REQUIRED_DTYPES.filter((d) => !dtypes.includes(d));
+  if (missing.length > 0) throw bad(`.dtypes must include ${REQUIRED_DTYPES.join(", ")}; missing ${missing.join(", ")}`);
+  if (typeof maxElements !== "number" || !Number.isSafeInteger(maxElements) || maxElements < 1) throw bad(`.maxElements must be a positive safe integer, got ${fmtValue(maxElements)}`);
+  if (typeof maxExactInteger !== "number" || !(maxExactInteger >= 1)) throw bad(`.maxExactInteger must be a number >= 1 (Infinity allowed), got ${fmtValue(maxExactInteger)}`);
+  if (typeof subnormals !== "boolean") throw bad(`.subnormals must be a boolean, got ${fmtValue(subnormals)}`);
+}
+
+/**
+ * `checkBackend(fn, v)` returns `v` when it is a backend: an object with a
+ * non-empty string `name`, valid `capabilities` (see `BackendCapabilities`)
+ * and every method of `Backend`.
+ * @throws InvalidArgumentError naming `fn` and the first thing missing otherwise.
+ */
+function checkBackend(fn: string, v: unknown): Backend {
+  if (typeof v !== "object" || v === null) throw new InvalidArgumentError(fn, `expected a backend (an object implementing nx's Backend), got ${fmtValue(v)}`);
+  const b = v as Partial<Backend>;
+  if (typeof b.name !== "string" || b.name.length === 0) throw new InvalidArgumentError(fn, `a backend must have a non-empty string name, got ${fmtValue(b.name)}`);
+  for (const m of Object.keys(BACKEND_METHODS) as (keyof typeof BACKEND_METHODS)[]) {
+    if (typeof b[m] !== "function") throw new InvalidArgumentError(fn, `backend ${JSON.stringify(b.name)} lacks the method ${m}`);
+  }
+  checkCapabilities(fn, b.capabilities, b.name);
+  return v as Backend;
+}
+
+function checkName(fn: string, name: unknown): string {
+  if (typeof name !== "string" || name.length === 0) throw new InvalidArgumentError(fn, `name must be a non-empty string, got ${fmtValue(name)}`);
+  return name;
+}
 
 /**
  * `registerBackend(name, factory)` makes a backend selectable by `name`.
  * Registering a name again replaces the factory (an instance already built stays until re-selected).
- * @throws InvalidArgumentError when `name` is empty.
+ * The factory runs when the backend is first selected; what it returns is
+ * checked then (as {@link setBackend} checks an instance).
+ * @throws InvalidArgumentError when `name` is not a non-empty string or `factory` is not a function; nothing is registered then.
  */
 export function registerBackend(name: string, factory: BackendFactory): void {
-  if (typeof name !== "string" || name.length === 0) throw new InvalidArgumentError("nx.registerBackend", `name must be a non-empty string, got ${JSON.stringify(name)}`);
+  const fn = "nx.registerBackend";
+  checkName(fn, name);
+  if (typeof factory !== "function") throw new InvalidArgumentError(fn, `factory must be a function returning a backend, got ${fmtValue(factory)}`);
   factories.set(name, factory);
   instances.delete(name);
-}
-
-/** `setDefaultBackendName(name)` is the backend `getBackend()` builds when none was selected (initially `"cpu"`). */
-export function setDefaultBackendName(name: string): void {
-  defaultName = name;
 }
 
 /**
  * `setBackend(nameOrInstance)` selects the backend new tensors are created on
  * and returns it. A name is looked up in the registry (built on first use);
  * an instance is used as given (and registered under its `name`).
- * @throws InvalidArgumentError when no backend is registered under the name.
+ * @throws InvalidArgumentError when no backend is registered under the name,
+ * the factory's result or the instance is not a backend (an object with a
+ * name, valid capabilities and every method of `Backend`), or the argument is
+ * neither; the current backend and the registry are unchanged then.
  */
 export function setBackend(nameOrInstance: string | Backend): Backend {
-  if (typeof nameOrInstance !== "string") {
-    instances.set(nameOrInstance.name, nameOrInstance);
-    current = nameOrInstance;
-    return current;
-  }
-  current = instanceOf(nameOrInstance, "nx.setBackend");
+  const backend = resolveBackend("nx.setBackend", nameOrInstance);
+  if (typeof nameOrInstance !== "string") instances.set(backend.name, backend);
+  current = backend;
   return current;
+}
+
+/**
+ * `resolveBackend(fn, nameOrInstance)` is the backend a `backend` argument
+ * names: a registered name (built on first use, without selecting it) or a
+ * backend instance, checked. Internal.
+ * @throws InvalidArgumentError naming `fn` otherwise.
+ */
+export function resolveBackend(fn: string, nameOrInstance: unknown): Backend {
+  if (typeof nameOrInstance === "string") return instanceOf(nameOrInstance, fn);
+  if (typeof nameOrInstance !== "object" || nameOrInstance === null) {
+    throw new InvalidArgumentError(fn, `backend must be a registered name or a backend instance, got ${fmtValue(nameOrInstance)}`);
+  }
+  return checkBackend(fn, nameOrInstance);
 }
 
 function instanceOf(name: string, fn: string): Backend {
   const built = instances.get(name);
   if (built) return built;
   const factory = factories.get(name);
-  if (!factory) throw new InvalidArgumentError(fn, `no backend registered under ${JSON.stringify(name)}; registered: ${[...factories.keys()].join(", ") || "none"}`);
-  const backend = factory();
+  if (!factory) throw new InvalidArgumentError(fn, `no backend registered under ${fmtValue(name)}; registered: ${[...factories.keys()].join(", ") || "none"}`);
+  const backend = checkBackend(fn, factory());
   instances.set(name, backend);
   return backend;
 }
 
-/** `getBackend()` is the current backend (the default one, built on first use, until `setBackend` is called). */
+/** `getBackend()` is the current backend (the CPU backend, built on first use, until `setBackend` is called). */
 export function getBackend(): Backend {
-  current ??= instanceOf(defaultName, "nx.getBackend");
+  current ??= instanceOf(DEFAULT_BACKEND, "nx.getBackend");
   return current;
 }
 
 /** `listBackends()` is the names of the registered backends. */
 export function listBackends(): string[] {
   return [...factories.keys()];
+}
+
+// ---------------------------------------------------------------------------
+// The op the user called
+
+/**
+ * The public ops in progress, outermost first. A size or dtype the backend
+ * cannot hold is reported under the outermost one: the function the user
+ * called, not the op it is composed of.
+ */
+const opNames: string[] = [];
+
+/** `runNamed(fn, body)` runs `body` as the public op `fn` (see {@link userOp}). Internal. */
+export function runNamed<T>(fn: string, body: () => T): T {
+  opNames.push(fn);
+  try {
+    return body();
+  } finally {
+    opNames.pop();
+  }
+}
+
+/** `userOp(fallback)` is the outermost public op in progress, or `fallback` when none is. Internal. */
+export function userOp(fallback: string): string {
+  return opNames[0] ?? fallback;
 }
 
 // ---------------------------------------------------------------------------

@@ -8,7 +8,8 @@
  * promoted as each backend primitive documents in `backend.ts`; all inputs
  * live on one backend and are not disposed.
  */
-import type { ArgReduceOp, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, UnaryOp } from "./backend.js";
+import type { ArgReduceOp, Backend, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, UnaryOp } from "./backend.js";
+import { checkFits } from "./capacity.js";
 import type { DType } from "./dtype.js";
 import { itemSize } from "./dtype.js";
 import { Storage } from "./engine.js";
@@ -69,9 +70,16 @@ export function addTracer(tracer: Tracer): () => void {
   };
 }
 
-/** `fresh(like, data, dtype, shape)` wraps a new contiguous buffer of `like`'s backend. */
-function fresh(like: Tensor, data: DataId, dtype: DType, shape: readonly number[]): Tensor {
-  return new Tensor(new Storage(like.backend, data, sizeOf(shape) * itemSize(dtype)), dtype, shape, contiguousStrides(shape), 0);
+/**
+ * `fresh(fn, like, dtype, shape, make)` is a new contiguous tensor on
+ * `like`'s backend whose buffer `make(backend)` computes, after checking that
+ * the backend can hold it (so an unsupported dtype or an oversized result is
+ * an error naming `fn` before the backend is called).
+ */
+function fresh(fn: string, like: Tensor, dtype: DType, shape: readonly number[], make: (backend: Backend) => DataId): Tensor {
+  const backend = like.backend;
+  checkFits(fn, backend, shape, dtype);
+  return new Tensor(new Storage(backend, make(backend), sizeOf(shape) * itemSize(dtype)), dtype, shape, contiguousStrides(shape), 0);
 }
 
 /** `viewOf(x, shape, strides, offset)` is a new tensor sharing `x`'s storage. */
@@ -117,47 +125,48 @@ export function reshapeStrides(shape: readonly number[], strides: readonly numbe
   return out;
 }
 
-type Impl<P extends Primitive> = (inputs: readonly Tensor[], params: PrimitiveParams[P]) => Tensor;
+/** How a primitive executes; `fn` is the name an error uses when no public op is in progress. */
+type Impl<P extends Primitive> = (inputs: readonly Tensor[], params: PrimitiveParams[P], fn: string) => Tensor;
 
 function unaryImpl(op: UnaryOp, outDtype?: DType): Impl<UnaryOp> {
-  return ([x]) => {
+  return ([x], _, fn) => {
     const t = x as Tensor;
-    return fresh(t, t.backend.unary(op, t.view()), outDtype ?? t.dtype, t.shape);
+    return fresh(fn, t, outDtype ?? t.dtype, t.shape, (b) => b.unary(op, t.view()));
   };
 }
 
 function binaryImpl(op: BinaryOp, outDtype?: DType): Impl<BinaryOp> {
-  return ([a, b]) => {
+  return ([a, b], _, fn) => {
     const x = a as Tensor;
-    return fresh(x, x.backend.binary(op, x.view(), (b as Tensor).view()), outDtype ?? x.dtype, x.shape);
+    return fresh(fn, x, outDtype ?? x.dtype, x.shape, (be) => be.binary(op, x.view(), (b as Tensor).view()));
   };
 }
 
 function compareImpl(op: CompareOp): Impl<CompareOp> {
-  return ([a, b]) => {
+  return ([a, b], _, fn) => {
     const x = a as Tensor;
-    return fresh(x, x.backend.compare(op, x.view(), (b as Tensor).view()), "bool", x.shape);
+    return fresh(fn, x, "bool", x.shape, (be) => be.compare(op, x.view(), (b as Tensor).view()));
   };
 }
 
 function reduceImpl(op: ReduceOp): Impl<ReduceOp> {
-  return ([a], { axes }) => {
+  return ([a], { axes }, fn) => {
     const x = a as Tensor;
-    return fresh(x, x.backend.reduce(op, x.view(), axes), x.dtype, x.shape.filter((_, i) => !axes.includes(i)));
+    return fresh(fn, x, x.dtype, x.shape.filter((_, i) => !axes.includes(i)), (b) => b.reduce(op, x.view(), axes));
   };
 }
 
 function argReduceImpl(op: ArgReduceOp): Impl<ArgReduceOp> {
-  return ([a], { axis }) => {
+  return ([a], { axis }, fn) => {
     const x = a as Tensor;
-    return fresh(x, x.backend.argReduce(op, x.view(), axis), "int32", x.shape.filter((_, i) => i !== axis));
+    return fresh(fn, x, "int32", x.shape.filter((_, i) => i !== axis), (b) => b.argReduce(op, x.view(), axis));
   };
 }
 
 function scanImpl(op: ScanOp): Impl<ScanOp> {
-  return ([a], { axis }) => {
+  return ([a], { axis }, fn) => {
     const x = a as Tensor;
-    return fresh(x, x.backend.scan(op, x.view(), axis), x.dtype, x.shape);
+    return fresh(fn, x, x.dtype, x.shape, (b) => b.scan(op, x.view(), axis));
   };
 }
 
@@ -206,53 +215,53 @@ const IMPLS: { readonly [P in Primitive]: Impl<P> } = {
   argmin: argReduceImpl("argmin"),
   cumsum: scanImpl("cumsum"),
   cumprod: scanImpl("cumprod"),
-  where: ([c, a, b]) => {
+  where: ([c, a, b], _, fn) => {
     const x = a as Tensor;
-    return fresh(x, x.backend.where((c as Tensor).view(), x.view(), (b as Tensor).view()), x.dtype, x.shape);
+    return fresh(fn, x, x.dtype, x.shape, (be) => be.where((c as Tensor).view(), x.view(), (b as Tensor).view()));
   },
-  cast: ([a], { dtype }) => {
+  cast: ([a], { dtype }, fn) => {
     const x = a as Tensor;
-    return fresh(x, x.backend.cast(x.view(), dtype), dtype, x.shape);
+    return fresh(fn, x, dtype, x.shape, (b) => b.cast(x.view(), dtype));
   },
-  copy: ([a]) => {
+  copy: ([a], _, fn) => {
     const x = a as Tensor;
-    return fresh(x, x.backend.copy(x.view()), x.dtype, x.shape);
+    return fresh(fn, x, x.dtype, x.shape, (b) => b.copy(x.view()));
   },
-  matmul: ([a, b]) => {
+  matmul: ([a, b], _, fn) => {
     const x = a as Tensor;
     const y = b as Tensor;
     const shape = [...x.shape.slice(0, -1), y.shape[y.ndim - 1] as number];
-    return fresh(x, x.backend.matmul(x.view(), y.view()), x.dtype, shape);
+    return fresh(fn, x, x.dtype, shape, (be) => be.matmul(x.view(), y.view()));
   },
-  gather: ([a, idx], { axis }) => {
+  gather: ([a, idx], { axis }, fn) => {
     const x = a as Tensor;
     const i = idx as Tensor;
     const shape = [...x.shape.slice(0, axis), ...i.shape, ...x.shape.slice(axis + 1)];
-    return fresh(x, x.backend.gather(x.view(), i.view(), axis), x.dtype, shape);
+    return fresh(fn, x, x.dtype, shape, (b) => b.gather(x.view(), i.view(), axis));
   },
-  scatterAdd: ([u, idx], { axis, shape }) => {
+  scatterAdd: ([u, idx], { axis, shape }, fn) => {
     const x = u as Tensor;
-    return fresh(x, x.backend.scatterAdd(x.view(), (idx as Tensor).view(), axis, shape), x.dtype, shape);
+    return fresh(fn, x, x.dtype, shape, (b) => b.scatterAdd(x.view(), (idx as Tensor).view(), axis, shape));
   },
-  pad: ([a], { widths, value }) => {
+  pad: ([a], { widths, value }, fn) => {
     const x = a as Tensor;
     const shape = x.shape.map((n, i) => {
       const w = widths[i] as PadWidth;
       return w.lo + w.hi + n + Math.max(n - 1, 0) * w.interior;
     });
-    return fresh(x, x.backend.pad(x.view(), widths, value), x.dtype, shape);
+    return fresh(fn, x, x.dtype, shape, (b) => b.pad(x.view(), widths, value));
   },
-  concat: (xs, { axis }) => {
+  concat: (xs, { axis }, fn) => {
     const first = xs[0] as Tensor;
     const shape = [...first.shape];
     shape[axis] = xs.reduce((s, t) => s + (t.shape[axis] as number), 0);
-    return fresh(first, first.backend.concat(xs.map((t) => t.view()), axis), first.dtype, shape);
+    return fresh(fn, first, first.dtype, shape, (b) => b.concat(xs.map((t) => t.view()), axis));
   },
-  reshape: ([a], { shape }) => {
+  reshape: ([a], { shape }, fn) => {
     const x = a as Tensor;
     const strides = reshapeStrides(x.shape, x.strides, shape);
     if (strides) return viewOf(x, shape, strides, x.offset);
-    const copied = fresh(x, x.backend.copy(x.view()), x.dtype, x.shape);
+    const copied = fresh(fn, x, x.dtype, x.shape, (b) => b.copy(x.view()));
     const out = viewOf(copied, shape, contiguousStrides(shape), 0);
     copied.dispose();
     return out;
@@ -284,10 +293,12 @@ const IMPLS: { readonly [P in Primitive]: Impl<P> } = {
 /**
  * `bind(prim, inputs, params)` executes one primitive on the inputs' backend
  * and reports it to every installed tracer. Public ops call it after
- * validating; it performs no validation itself.
+ * validating; it only checks that the inputs' backend can hold the result
+ * (its dtype is stored and its size within `maxElements`), reporting a
+ * failure under the outermost public op in progress.
  */
 export function bind<P extends Primitive>(prim: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor {
-  const out = (IMPLS[prim] as Impl<P>)(inputs, params);
+  const out = (IMPLS[prim] as Impl<P>)(inputs, params, `nx.${prim}`);
   for (const t of tracers) t.record(prim, inputs, params, out);
   return out;
 }

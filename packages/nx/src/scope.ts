@@ -4,13 +4,15 @@
  * weak-scalar constants, broadcast views, partial results) are released as
  * soon as it returns, which GPU backends rely on.
  */
-import { runScoped, trackInScope } from "./engine.js";
-import { InvalidArgumentError } from "./errors.js";
+import type { Disposable } from "./engine.js";
+import { runNamed, runScoped, trackInScope } from "./engine.js";
+import { InvalidArgumentError, fmtValue } from "./errors.js";
 import { checkTensor } from "./ops/operands.js";
+import { checkFunction } from "./options.js";
 import { isHeld } from "./primitives.js";
 import type { Tensor } from "./tensor.js";
-import type { Tree } from "./tree.js";
-import { leaves } from "./tree.js";
+import type { Tree } from "./pytree.js";
+import { leaves } from "./pytree.js";
 
 const keptForever = new WeakSet<Tensor>();
 
@@ -21,17 +23,21 @@ const keptForever = new WeakSet<Tensor>();
  * autodiff tape still needs are handed to the enclosing scope rather than
  * disposed, so `tidy` is safe inside differentiated functions. When `fn`
  * throws, the tensors it created are disposed and the error propagates.
- * @throws InvalidArgumentError when `fn` returns a Promise (tensors would be disposed before it settles).
+ * @throws InvalidArgumentError when `fn` is not a function, or returns a Promise (tensors would be disposed before it settles).
  */
+/** Hands the tensors of `scope` in `value` (and those a tape holds) to the enclosing scope and disposes the rest. */
+function settle(scope: Set<Disposable>, value: unknown): void {
+  // On a throw, `value` is undefined: everything the scope created is released.
+  const kept = new Set<unknown>(value instanceof Promise ? [] : leaves(value as Tree<unknown>));
+  for (const t of scope) {
+    if (kept.has(t) || isHeld(t as Tensor)) trackInScope(t);
+    else if (!keptForever.has(t as Tensor)) t.dispose();
+  }
+}
+
 export function tidy<T>(fn: () => T): T {
-  const result = runScoped(fn, (scope, value) => {
-    // On a throw, `value` is undefined: everything the scope created is released.
-    const kept = new Set<unknown>(value instanceof Promise ? [] : leaves(value as Tree<unknown>));
-    for (const t of scope) {
-      if (kept.has(t) || isHeld(t as Tensor)) trackInScope(t);
-      else if (!keptForever.has(t as Tensor)) t.dispose();
-    }
-  });
+  checkFunction("nx.tidy", "fn", fn);
+  const result = runScoped(fn, settle);
   if (result instanceof Promise) {
     throw new InvalidArgumentError("nx.tidy", "fn returned a Promise; tidy only accepts synchronous functions");
   }
@@ -43,4 +49,23 @@ export function keep<T extends Tensor>(x: T): T {
   checkTensor("nx.keep", x);
   keptForever.add(x);
   return x;
+}
+
+/**
+ * `runOp(fn, body)` runs `body` as the public function named `fn` (such as
+ * `"nx.softmax"` or `"kaun.decode"`): like {@link tidy}, every tensor `body`
+ * creates is disposed when it returns, except those in its result; and while
+ * it runs, a tensor that the backend cannot hold (an unsupported dtype, more
+ * than `maxElements` elements) is reported as an `InvalidArgumentError`
+ * starting with `fn` (the outermost `runOp` in progress), not with the
+ * inner op that would have allocated it. Every nx op runs this way; libraries
+ * built on nx wrap their public functions in it. `body` must be synchronous
+ * and must not call user code (an error in a user callback would be
+ * reported under `fn`).
+ * @throws InvalidArgumentError when `fn` is not a non-empty string or `body` not a function; whatever `body` throws propagates.
+ */
+export function runOp<T>(fn: string, body: () => T): T {
+  if (typeof fn !== "string" || fn.length === 0) throw new InvalidArgumentError("nx.runOp", `fn must be the name of the public function, got ${fmtValue(fn)}`);
+  checkFunction("nx.runOp", "body", body);
+  return runNamed(fn, () => runScoped(body, settle));
 }

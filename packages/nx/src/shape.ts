@@ -1,4 +1,16 @@
-import { InvalidArgumentError, fmtShape } from "./errors.js";
+import { InvalidArgumentError, fmtShape, fmtValue } from "./errors.js";
+
+/**
+ * The most axes a tensor may have (numpy's limit). Bounding the rank bounds
+ * every walk over axes, so nesting `nx.tensor` data deeper is a clear error,
+ * not a stack overflow.
+ */
+export const MAX_RANK = 64;
+
+/** `checkRank(fn, rank, what)` checks that a result of `rank` axes is allowed. @throws InvalidArgumentError naming `fn` when `rank` exceeds {@link MAX_RANK}. */
+export function checkRank(fn: string, rank: number, what = "the result"): void {
+  if (rank > MAX_RANK) throw new InvalidArgumentError(fn, `${what} would have ${rank} axes; tensors have at most ${MAX_RANK}`);
+}
 
 /** `sizeOf(shape)` is the number of elements of a tensor of `shape` (1 for rank 0). */
 export function sizeOf(shape: readonly number[]): number {
@@ -30,12 +42,18 @@ export function isContiguous(shape: readonly number[], strides: readonly number[
   return true;
 }
 
-/** `checkShape(fn, shape)` validates that `shape` is an array of non-negative integers and returns a copy. @throws InvalidArgumentError naming `fn` otherwise. */
-export function checkShape(fn: string, shape: unknown): number[] {
-  if (!Array.isArray(shape)) throw new InvalidArgumentError(fn, `shape must be an array of non-negative integers, got ${String(shape)}`);
-  for (const d of shape) {
-    if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
-      throw new InvalidArgumentError(fn, `shape must contain non-negative integers, got ${JSON.stringify(shape)}`);
+/**
+ * `checkShape(fn, shape, name?)` validates that `shape` is an array of at most
+ * {@link MAX_RANK} non-negative safe integers and returns a copy.
+ * @throws InvalidArgumentError naming `fn` (and the argument `name`, default `shape`) otherwise.
+ */
+export function checkShape(fn: string, shape: unknown, name = "shape"): number[] {
+  if (!Array.isArray(shape)) throw new InvalidArgumentError(fn, `${name} must be an array of non-negative integers, got ${fmtValue(shape)}`);
+  if (shape.length > MAX_RANK) throw new InvalidArgumentError(fn, `${name} has ${shape.length} axes; tensors have at most ${MAX_RANK}`);
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (typeof d !== "number" || !Number.isSafeInteger(d) || d < 0) {
+      throw new InvalidArgumentError(fn, `${name} must contain non-negative integers, got ${fmtValue(d)} at index ${i} of ${fmtShape(shape as number[])}`);
     }
   }
   return [...(shape as number[])];
@@ -68,9 +86,8 @@ export function broadcastShapes(fn: string, ...shapes: (readonly number[])[]): n
  * @throws InvalidArgumentError naming `fn` when `axis` is not an integer in range.
  */
 export function normalizeAxis(fn: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
-    throw new InvalidArgumentError(fn, `axis ${axis} is out of bounds for rank ${rank}`);
-  }
+  if (typeof axis !== "number" || !Number.isInteger(axis)) throw new InvalidArgumentError(fn, `an axis must be an integer, got ${fmtValue(axis)}`);
+  if (axis < -rank || axis >= rank) throw new InvalidArgumentError(fn, `axis ${axis} is out of bounds for rank ${rank}`);
   return axis < 0 ? axis + rank : axis;
 }
 
@@ -82,11 +99,12 @@ export function normalizeAxis(fn: string, axis: number, rank: number): number {
 export function normalizeAxes(fn: string, axes: number | readonly number[] | undefined, rank: number): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axes === "number" ? [axes] : axes;
-  if (!Array.isArray(list)) throw new InvalidArgumentError(fn, `axes must be a number or an array of numbers, got ${String(axes)}`);
+  if (!Array.isArray(list)) throw new InvalidArgumentError(fn, `axes must be an integer or an array of integers, got ${fmtValue(axes)}`);
+  if (list.length > MAX_RANK) throw new InvalidArgumentError(fn, `axes lists ${list.length} axes; tensors have at most ${MAX_RANK}`);
   const out = list.map((a) => normalizeAxis(fn, a, rank));
   const sorted = [...out].sort((a, b) => a - b);
   for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i] === sorted[i - 1]) throw new InvalidArgumentError(fn, `repeated axis in ${JSON.stringify(axes)}`);
+    if (sorted[i] === sorted[i - 1]) throw new InvalidArgumentError(fn, `repeated axis in ${fmtValue(axes)}`);
   }
   return sorted;
 }

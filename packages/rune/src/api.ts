@@ -4,7 +4,6 @@
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
 import { addTracer, isHeld } from "@raven-ts/nx/primitives";
-import { zerosOf } from "./rules.js";
 import { Tape, untaped } from "./tape.js";
 
 type TreeDef = ReturnType<typeof nx.tree.flatten>[1];
@@ -45,19 +44,32 @@ export interface Pullback<X, Y> {
 }
 
 function describeLeaf(path: string): string {
-  return path === "" ? "x" : `leaf ${JSON.stringify(path)}`;
+  return path === "" ? "x" : `leaf ${nx.fmtValue(path)}`;
 }
 
 function describeValue(v: unknown): string {
-  if (v instanceof nx.Tensor) return `a tensor of shape [${v.shape.join(",")}] and dtype ${v.dtype}`;
-  if (v === null) return "null";
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  return `a ${typeof v}`;
+  return v instanceof nx.Tensor ? `a tensor of shape ${nx.fmtShape(v.shape)} and dtype ${v.dtype}` : nx.fmtValue(v);
 }
 
-/** The float tensor leaves of `x` and its structure. @throws InvalidArgumentError naming the first leaf that is not a live float tensor. */
+/**
+ * `asCaller(fn, what, body)` runs `body` (a pytree function of nx applied to
+ * the caller's argument `what`) and reports its `InvalidArgumentError` (a
+ * cycle, excessive depth, mismatched structures) under `fn`, the function the
+ * user called.
+ */
+function asCaller<T>(fn: string, what: string, body: () => T): T {
+  try {
+    return body();
+  } catch (e) {
+    const m = e instanceof nx.InvalidArgumentError ? /^nx\.tree\.\w+: (.*)$/s.exec(e.message) : null;
+    if (m) throw new nx.InvalidArgumentError(fn, `${what}: ${m[1] ?? ""}`);
+    throw e;
+  }
+}
+
+/** The float tensor leaves of `x` and its structure. @throws InvalidArgumentError naming the first leaf that is not a live float tensor, or a cycle or excessive depth in `x`. */
 function inputLeaves(fn: string, x: unknown): [Tensor[], TreeDef] {
-  const [leaves, def] = nx.tree.flatten(x as nx.tree.Tree);
+  const [leaves, def] = asCaller(fn, "x", () => nx.tree.flatten(x as nx.tree.Tree));
   const paths = nx.tree.flattenWithPaths(x as nx.tree.Tree);
   leaves.forEach((leaf: unknown, i) => {
     const where = describeLeaf(paths[i]?.[0] ?? "");
@@ -68,14 +80,9 @@ function inputLeaves(fn: string, x: unknown): [Tensor[], TreeDef] {
   return [leaves, def];
 }
 
-/** `filled(like, value)` is a tensor of `like`'s shape and dtype full of `value`, on `like`'s backend. */
-function filled(like: Tensor, value: number): Tensor {
-  return like.backend === nx.getBackend() ? nx.full(like.shape, value, like.dtype) : nx.where(true, value, like);
-}
-
 /** `finish(grad, leaf)` is the gradient of `leaf` as returned to users: its dtype, C-contiguous, zeros when none arrived. */
 function finish(grad: Tensor | undefined, leaf: Tensor): Tensor {
-  if (grad === undefined) return zerosOf(leaf);
+  if (grad === undefined) return nx.zerosLike(leaf);
   const typed = grad.dtype === leaf.dtype ? grad : nx.cast(grad, leaf.dtype);
   return typed.isContiguous ? typed : nx.contiguous(typed);
 }
@@ -117,7 +124,7 @@ function disposeRecorded(tape: Tape, views: readonly Tensor[]): void {
 function checkLoss(fn: string, loss: unknown): Tensor {
   const what = "f must return a scalar (one-element) float tensor";
   if (!(loss instanceof nx.Tensor)) throw new nx.InvalidArgumentError(fn, `${what}, got ${describeValue(loss)}`);
-  if (loss.size !== 1 || !nx.isFloat(loss.dtype)) throw new nx.InvalidArgumentError(fn, `${what}, got shape [${loss.shape.join(",")}] and dtype ${loss.dtype}`);
+  if (loss.size !== 1 || !nx.isFloat(loss.dtype)) throw new nx.InvalidArgumentError(fn, `${what}, got shape ${nx.fmtShape(loss.shape)} and dtype ${loss.dtype}`);
   return loss;
 }
 
@@ -150,11 +157,14 @@ function differentiate(fn: string, f: (x: never) => unknown, x: unknown, hasAux:
       disposeRecorded(tape, views);
       throw e;
     }
-    const cts = tape.backward([[loss, filled(loss, 1)]]);
-    const grads = nx.tree.unflatten(
-      def,
-      views.map((v) => finish(cts.get(v), v)),
-    );
+    // The backward pass runs no user code: a tensor it cannot allocate is reported under `fn`.
+    const grads = nx.runOp(fn, () => {
+      const cts = tape.backward([[loss, nx.onesLike(loss)]]);
+      return nx.tree.unflatten(
+        def,
+        views.map((v) => finish(cts.get(v), v)),
+      );
+    });
     if (withValue) return [out, grads];
     return hasAux ? [grads, aux] : grads;
   });
@@ -175,20 +185,22 @@ function differentiate(fn: string, f: (x: never) => unknown, x: unknown, hasAux:
  * `grad(grad(f))` is the second derivative. Gradients flow through nx
  * operations only: values read back to the host (`dataSync`) and tensors
  * built from them are constants.
- * @throws InvalidArgumentError when `f` is not a function; when a leaf of `x`
- * is not a live float tensor (naming the leaf's dotted path, e.g.
+ * @throws InvalidArgumentError when `f` is not a function or `options` not an
+ * object with a boolean `hasAux`; when `x` contains a cycle, nests too deeply,
+ * or a leaf of `x` is not a live float tensor (naming the leaf's dotted path, e.g.
  * `rune.grad: leaf "idx" has dtype int32; only float leaves are differentiable`);
  * when `f` returns anything but a one-element float tensor (or, with
- * `hasAux`, a `[loss, aux]` pair whose `loss` is one); whatever `f` throws propagates.
+ * `hasAux`, a `[loss, aux]` pair whose `loss` is one); when the backward pass
+ * needs a tensor the backend cannot hold; whatever `f` throws propagates.
  */
 // The hasAux overloads come first: TypeScript fixes the type of an annotated
 // arrow at the first overload tried, and only a tuple context keeps `[loss, aux]` a tuple.
 export function grad<X, A>(f: (x: X) => readonly [Tensor, A], options: { readonly hasAux: true }): (x: X) => [X, A];
 export function grad<X>(f: (x: X) => Tensor, options?: { readonly hasAux?: false }): (x: X) => X;
-export function grad<X>(f: (x: X) => unknown, options: GradOptions = {}): (x: X) => unknown {
+export function grad<X>(f: (x: X) => unknown, options?: GradOptions): (x: X) => unknown {
   const fn = "rune.grad";
   checkFunction(fn, f);
-  const hasAux = options.hasAux ?? false;
+  const hasAux = nx.checkBool(fn, "hasAux", nx.checkOptions(fn, options, ["hasAux"]).hasAux, false);
   return (x: X) => differentiate(fn, f as (x: never) => unknown, x, hasAux, false);
 }
 
@@ -201,10 +213,10 @@ export function grad<X>(f: (x: X) => unknown, options: GradOptions = {}): (x: X)
  */
 export function valueAndGrad<X, A>(f: (x: X) => readonly [Tensor, A], options: { readonly hasAux: true }): (x: X) => [[Tensor, A], X];
 export function valueAndGrad<X>(f: (x: X) => Tensor, options?: { readonly hasAux?: false }): (x: X) => [Tensor, X];
-export function valueAndGrad<X>(f: (x: X) => unknown, options: ValueAndGradOptions = {}): (x: X) => unknown {
+export function valueAndGrad<X>(f: (x: X) => unknown, options?: ValueAndGradOptions): (x: X) => unknown {
   const fn = "rune.valueAndGrad";
   checkFunction(fn, f);
-  const hasAux = options.hasAux ?? false;
+  const hasAux = nx.checkBool(fn, "hasAux", nx.checkOptions(fn, options, ["hasAux"]).hasAux, false);
   return (x: X) => differentiate(fn, f as (x: never) => unknown, x, hasAux, true);
 }
 
@@ -233,20 +245,20 @@ export function vjp<X, Y>(f: (x: X) => Y, x: X): [Y, Pullback<X, Y>] {
     // The tape (a class instance) is a leaf tidy ignores; `held` keeps what it refers to alive.
     return { y: r.out, held: r.tape.held(), views: r.views, tape: r.tape };
   });
-  const yLeaves = new Set(nx.tree.leaves(y as nx.tree.Tree<unknown>));
+  const yLeaves = new Set(asCaller(fn, "y", () => nx.tree.leaves(y as nx.tree.Tree<unknown>)));
   const firstId = views[0]?.id ?? Number.POSITIVE_INFINITY;
   let disposed = false;
 
   const pullback = ((cotangent: Y): X => {
     if (disposed) throw new nx.InvalidArgumentError(fn, "the pullback was disposed");
     const pairs: [Tensor, Tensor][] = [];
-    try {
+    asCaller(fn, "the cotangent does not match y", () =>
       nx.tree.map2(
         (yl: unknown, c: unknown, path: string) => {
           if (!(yl instanceof nx.Tensor) || !nx.isFloat(yl.dtype)) return null;
-          if (!(c instanceof nx.Tensor)) throw new nx.InvalidArgumentError(fn, `the cotangent at ${describeLeaf(path)} must be a tensor of shape [${yl.shape.join(",")}], got ${describeValue(c)}`);
-          if (c.ndim !== yl.ndim || c.shape.some((d, i) => d !== yl.shape[i])) {
-            throw new nx.InvalidArgumentError(fn, `the cotangent at ${describeLeaf(path)} has shape [${c.shape.join(",")}] but y there has shape [${yl.shape.join(",")}]`);
+          if (!(c instanceof nx.Tensor)) throw new nx.InvalidArgumentError(fn, `the cotangent at ${describeLeaf(path)} must be a tensor of shape ${nx.fmtShape(yl.shape)}, got ${describeValue(c)}`);
+          if (!nx.shapesEqual(c.shape, yl.shape)) {
+            throw new nx.InvalidArgumentError(fn, `the cotangent at ${describeLeaf(path)} has shape ${nx.fmtShape(c.shape)} but y there has shape ${nx.fmtShape(yl.shape)}`);
           }
           if (c.isDisposed) throw new nx.InvalidArgumentError(fn, `the cotangent at ${describeLeaf(path)} was disposed`);
           pairs.push([yl, c]);
@@ -254,14 +266,9 @@ export function vjp<X, Y>(f: (x: X) => Y, x: X): [Y, Pullback<X, Y>] {
         },
         y as nx.tree.Tree<unknown>,
         cotangent as nx.tree.Tree<unknown>,
-      );
-    } catch (e) {
-      if (e instanceof nx.InvalidArgumentError && e.message.startsWith("nx.tree.map2: ")) {
-        throw new nx.InvalidArgumentError(fn, `the cotangent does not match y: ${e.message.slice("nx.tree.map2: ".length)}`);
-      }
-      throw e;
-    }
-    return nx.tidy(() => {
+      ),
+    );
+    return nx.runOp(fn, () => {
       const seeds = pairs.map(([yl, c]) => [yl, c.dtype === yl.dtype ? c : nx.cast(c, yl.dtype)] as const);
       const cts = tape.backward(seeds);
       return nx.tree.unflatten(
@@ -283,18 +290,13 @@ export function vjp<X, Y>(f: (x: X) => Y, x: X): [Y, Pullback<X, Y>] {
  * `stopGradient(x)` is `x` (a view of the same values) as a constant: no
  * gradient flows through it to whatever `x` was computed from. `x` may be a
  * tensor or a pytree of tensors; other leaves are returned as they are.
- * @throws InvalidArgumentError when a tensor leaf was disposed.
+ * @throws InvalidArgumentError when a tensor leaf was disposed, or `x` contains a cycle or nests too deeply.
  */
 export function stopGradient<T>(x: T): T {
-  return untaped(
-    () =>
-      nx.tree.map(
-        (leaf: unknown) => {
-          if (!(leaf instanceof nx.Tensor)) return leaf;
-          if (leaf.isDisposed) throw new nx.InvalidArgumentError("rune.stopGradient", `tensor of shape [${leaf.shape.join(",")}] was disposed`);
-          return nx.reshape(leaf, leaf.shape);
-        },
-        x as nx.tree.Tree<unknown>,
-      ) as T,
-  );
+  const fn = "rune.stopGradient";
+  // Check the whole tree first, so a rejected call makes no view.
+  for (const leaf of asCaller(fn, "x", () => nx.tree.leaves(x as nx.tree.Tree<unknown>))) {
+    if (leaf instanceof nx.Tensor && leaf.isDisposed) throw new nx.InvalidArgumentError(fn, `tensor of shape ${nx.fmtShape(leaf.shape)} was disposed`);
+  }
+  return untaped(() => nx.tree.map((leaf: unknown) => (leaf instanceof nx.Tensor ? nx.reshape(leaf, leaf.shape) : leaf), x as nx.tree.Tree<unknown>) as T);
 }

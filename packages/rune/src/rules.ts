@@ -98,11 +98,6 @@ function exclusiveCumprod(t: Tensor): Tensor {
   return nx.pad(head, t.shape.map((_, i) => (i === last ? ([1, 0] as const) : ([0, 0] as const))), { value: 1 });
 }
 
-/** `zerosOf(like)` is a zero tensor of `like`'s shape and dtype on `like`'s backend. */
-export function zerosOf(like: Tensor): Tensor {
-  return like.backend === nx.getBackend() ? nx.zeros(like.shape, like.dtype) : nx.where(false, like, 0);
-}
-
 // ---------------------------------------------------------------------------
 // Rules that need more than a line
 
@@ -112,7 +107,7 @@ const prodRule: VjpRule<"prod"> = (g, node) => {
   const x = input(node, 0);
   const { axes } = node.params;
   if (axes.length === 0) return [g];
-  if (x.size === 0) return [zerosOf(x)];
+  if (x.size === 0) return [nx.zerosLike(x)];
   const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const perm = [...kept, ...axes];
   const keptShape = kept.map((i) => x.shape[i] as number);
@@ -137,7 +132,7 @@ const cumprodRule: VjpRule<"cumprod"> = (g, node) => {
   const x = input(node, 0);
   const y = node.output;
   const { axis } = node.params;
-  if (x.size === 0) return [zerosOf(x)];
+  if (x.size === 0) return [nx.zerosLike(x)];
   const isZero = nx.equal(x, 0);
   const zerosSoFar = nx.cumsum(nx.cast(isZero, "int32"), { axis });
   const before = nx.equal(zerosSoFar, 0);
@@ -347,7 +342,10 @@ export const VJP: VjpTable = {
   slice: sliceRule,
 };
 
-/** `isDifferentiable(prim)` is true when the nx primitive `prim` has a VJP rule (false for the `"nondiff"` ones, whose outputs carry no gradient). */
+/** `isDifferentiable(prim)` is true when the nx primitive `prim` has a VJP rule (false for the `"nondiff"` ones, whose outputs carry no gradient). @throws InvalidArgumentError when `prim` is not a primitive. */
 export function isDifferentiable(prim: Primitive): boolean {
+  if (typeof prim !== "string" || !Object.prototype.hasOwnProperty.call(VJP, prim)) {
+    throw new nx.InvalidArgumentError("rune.isDifferentiable", `unknown primitive ${nx.fmtValue(prim)}`);
+  }
   return VJP[prim] !== "nondiff";
 }

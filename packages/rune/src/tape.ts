@@ -153,8 +153,8 @@ export class Tape implements Tracer {
       node.inputs.forEach((x, k) => {
         const gx = grads[k];
         if (!needs[k] || gx === undefined) return;
-        if (gx.ndim !== x.ndim || gx.shape.some((d, j) => d !== x.shape[j])) {
-          throw new Error(`rune: internal error: the ${node.prim} rule gave a cotangent of shape [${gx.shape.join(",")}] for an input of shape [${x.shape.join(",")}]`);
+        if (!nx.shapesEqual(gx.shape, x.shape)) {
+          throw new Error(`rune: internal error: the ${node.prim} rule gave a cotangent of shape ${nx.fmtShape(gx.shape)} for an input of shape ${nx.fmtShape(x.shape)}`);
         }
         const typed = gx.dtype === x.dtype ? gx : nx.cast(gx, x.dtype);
         accumulate(x, typed);

@@ -153,7 +153,7 @@ describe("error messages", () => {
 
   it("rejects a non-float or non-tensor result", () => {
     expect(() => grad((t: Tensor) => nx.argmax(t))(x)).toThrow("rune.grad: f must return a scalar (one-element) float tensor, got shape [] and dtype int32");
-    expect(() => grad((() => 3) as unknown as (t: Tensor) => Tensor)(x)).toThrow("rune.grad: f must return a scalar (one-element) float tensor, got a number");
+    expect(() => grad((() => 3) as unknown as (t: Tensor) => Tensor)(x)).toThrow("rune.grad: f must return a scalar (one-element) float tensor, got 3");
   });
 
   it("rejects a result that is not [loss, aux] with hasAux", () => {
@@ -171,14 +171,14 @@ describe("error messages", () => {
       'rune.grad: leaf "layer.0.w" has dtype uint8; only float leaves are differentiable',
     );
     expect(() => grad((t: Tensor) => nx.sum(t))(nx.tensor([true]))).toThrow("rune.grad: x has dtype bool; only float leaves are differentiable");
-    expect(() => grad((p: { lr: number }) => nx.scalar(p.lr))({ lr: 0.1 })).toThrow('rune.grad: leaf "lr" is a number; only float tensors are differentiable');
+    expect(() => grad((p: { lr: number }) => nx.scalar(p.lr))({ lr: 0.1 })).toThrow('rune.grad: leaf "lr" is 0.1; only float tensors are differentiable');
   });
 
   it("rejects a disposed leaf and a non-function", () => {
     const d = nx.tensor([1]);
     d.dispose();
     expect(() => grad((t: Tensor) => nx.sum(t))(d)).toThrow("rune.grad: x was disposed");
-    expect(() => grad(3 as unknown as (t: Tensor) => Tensor)).toThrow("rune.grad: f must be a function, got a number");
+    expect(() => grad(3 as unknown as (t: Tensor) => Tensor)).toThrow("rune.grad: f must be a function, got 3");
   });
 });
 

@@ -8,7 +8,7 @@
 import * as nx from "@raven-ts/nx";
 import type { Backend, Tensor } from "@raven-ts/nx";
 import { Layer, Ptree, Rng, Train, type TrainState, type Trainer } from "@raven-ts/kaun-core";
-import type { DecoderLMLayer, DecoderLMOptions } from "@raven-ts/kaun-attention";
+import type { DecoderLMLayer, DecoderLMConfig } from "@raven-ts/kaun-attention";
 import { backendChoice, type BackendChoice } from "../model/backends.js";
 import { TRAINING, TRAINING_TEXT, batches, charVocab, checkpointBytes, decodeIds, encode, readCheckpoint, tinyLMConfig, tinyLMTrainer, type TextBatch } from "../model/demo.js";
 import { benchCases } from "./bench.js";
@@ -25,7 +25,7 @@ export interface EngineOptions {
 interface Held {
   readonly model: DecoderLMLayer;
   readonly trainer: Trainer<"int32", "float">;
-  readonly config: DecoderLMOptions;
+  readonly config: DecoderLMConfig;
   readonly vocab: readonly string[];
   readonly trainable: boolean;
   readonly origin: string;
@@ -180,8 +180,8 @@ export class Engine {
   }
 
   #fresh(seed: number, budget: number): Held {
-    const config = tinyLMConfig(this.#corpus.vocab.length);
-    const { model, trainer } = tinyLMTrainer(config, { steps: budget });
+    const { model, trainer } = tinyLMTrainer(tinyLMConfig(this.#corpus.vocab.length), { steps: budget });
+    const config = model.config;
     const state = Rng.run(seed, () => Train.init(trainer, { dtype: "float32" }));
     const stream = batches(this.#corpus.ids, { batch: TRAINING.batch, seqLen: TRAINING.seqLen, seed: seed + 1 });
     return { model, trainer, config, vocab: this.#corpus.vocab, trainable: true, origin: `random init, seed ${seed}`, budget, seed, stream, state, step: 0 };

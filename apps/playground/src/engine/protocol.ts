@@ -4,7 +4,7 @@
  * main thread). Every call gets one reply; training and generation also
  * stream events while they run.
  */
-import type { DecoderLMOptions } from "@raven-ts/kaun-attention";
+import type { DecoderLMConfig } from "@raven-ts/kaun-attention";
 
 /** The backend the engine computes on. */
 export interface BackendInfo {
@@ -23,7 +23,7 @@ export interface ModelInfo {
   readonly step: number;
   /** The step budget of the learning-rate schedule. */
   readonly budget: number;
-  readonly config: DecoderLMOptions;
+  readonly config: DecoderLMConfig;
   readonly vocab: readonly string[];
   /** Number of parameters. */
   readonly parameters: number;

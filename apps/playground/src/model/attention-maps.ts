@@ -53,7 +53,8 @@ function blockInput(loaded: LoadedCharLM, ids: Int32Array, layer: number): Tenso
   for (let i = 0; i < layer; i++) {
     [h] = Layer.apply(model.blocks[i] as (typeof model.blocks)[number], sub(field(vars.params, "blocks", i), field(vars.state, "blocks", i)), h, { training: false });
   }
-  const norm = (config.norm ?? "rmsNorm") === "rmsNorm" ? Layer.rmsNorm({ dim: config.embedDim }) : Layer.layerNorm({ dim: config.embedDim });
+  const { norm: kind, normEps: eps } = model.config;
+  const norm = kind === "rmsNorm" ? Layer.rmsNorm({ dim: config.embedDim, eps }) : Layer.layerNorm({ dim: config.embedDim, eps });
   const [normed] = Layer.apply(norm, sub(field(vars.params, "blocks", layer, "attn_norm"), field(vars.state, "blocks", layer, "attn_norm")), h, { training: false });
   return normed;
 }
@@ -78,7 +79,7 @@ export function attentionMaps(settings: MapSettings, source: MapSource): Attenti
     numKvHeads: settings.numKvHeads,
     isCausal: settings.isCausal,
     rope: settings.rope,
-    ...(source.kind === "model" ? { ropeTheta: source.model.config.ropeTheta ?? 10000 } : {}),
+    ...(source.kind === "model" ? { ropeTheta: source.model.config.ropeTheta } : {}),
   });
   const n = tokens.length;
   return nx.tidy(() => {

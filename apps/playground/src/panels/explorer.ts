@@ -58,7 +58,7 @@ export function mountExplorer(client: EngineClient, latestModel: () => ModelInfo
     }
     embedDim.value = String(model.config.embedDim);
     numHeads.value = String(model.config.numHeads);
-    numKvHeads.value = String(model.config.numKvHeads ?? model.config.numHeads);
+    numKvHeads.value = String(model.config.numKvHeads);
     const keep = Math.min(Number(layer.value) || 0, model.config.numLayers - 1);
     layer.replaceChildren(...Array.from({ length: model.config.numLayers }, (_, i) => new Option(`block ${i}`, String(i), false, i === keep)));
     const trained = latestModel();

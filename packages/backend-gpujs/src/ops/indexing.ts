@@ -11,8 +11,8 @@ import { fill } from "./creation.js";
 import { wrap } from "./elementwise.js";
 import { mapSpec } from "./map.js";
 
-/** `gather(runner, table, fn, x, indices, axis)`: see `Backend.gather`. */
-export function gather(runner: KernelRunner, table: BufferTable, fn: string, x: View, indices: View, axis: number): DeviceBuffer {
+/** `gather(runner, table, x, indices, axis)`: see `Backend.gather`. */
+export function gather(runner: KernelRunner, table: BufferTable, x: View, indices: View, axis: number): DeviceBuffer {
   const pre = x.shape.slice(0, axis);
   const post = x.shape.slice(axis + 1);
   const outShape = [...pre, ...indices.shape, ...post];
@@ -26,7 +26,7 @@ export function gather(runner: KernelRunner, table: BufferTable, fn: string, x: 
   body += `const k = nxIndex(x1[${offsetExpr(flat.operands[1] as Strided, "c")}], ${lit(x.shape[axis] as number)});\n`;
   body += `return x0[${offsetExpr(flat.operands[0] as Strided, "c")} + k * ${lit(x.strides[axis] as number)}];`;
   const spec: KernelSpec = { family: "gather", buffers: ["x0", "x1"], body };
-  return runner.run(fn, spec, size, [table.get(x.data), table.get(indices.data)]);
+  return runner.run(spec, size, [table.get(x.data), table.get(indices.data)]);
 }
 
 /**
@@ -39,11 +39,10 @@ function flatStride(shape: readonly number[], strides: readonly number[]): numbe
   return flat.shape.length === 1 ? ((flat.operands[0] as Strided).strides[0] as number) : undefined;
 }
 
-/** `scatterAdd(runner, table, fn, updates, indices, axis, shape, dtype)`: see `Backend.scatterAdd`. */
+/** `scatterAdd(runner, table, updates, indices, axis, shape, dtype)`: see `Backend.scatterAdd`. */
 export function scatterAdd(
   runner: KernelRunner,
   table: BufferTable,
-  fn: string,
   updates: View,
   indices: View,
   axis: number,
@@ -53,11 +52,11 @@ export function scatterAdd(
   const size = sizeOf(shape);
   const count = sizeOf(indices.shape);
   if (size === 0) return { size: 0, data: null };
-  if (count === 0) return fill(runner, fn, size, 0);
+  if (count === 0) return fill(runner, size, 0);
   const temps: DeviceBuffer[] = [];
   const flatten = (v: View): { buffer: DeviceBuffer; view: Pick<View, "shape" | "strides" | "offset"> } => {
     const spec = mapSpec("copy", v.shape, [{ strides: v.strides, offset: v.offset }], "v0");
-    const buffer = runner.run(fn, spec, sizeOf(v.shape), [table.get(v.data)]);
+    const buffer = runner.run(spec, sizeOf(v.shape), [table.get(v.data)]);
     temps.push(buffer);
     return { buffer, view: { shape: v.shape, strides: contiguousStrides(v.shape), offset: 0 } };
   };
@@ -87,7 +86,7 @@ export function scatterAdd(
   body += `if (k == c${a}) { acc = acc + x0[ub + pf * ${lit(uStride)}]; }\n}\n`;
   body += `return ${wrap(dtype, "acc")};`;
   const spec: KernelSpec = { family: "scatterAdd", buffers: ["x0", "x1"], body };
-  const out = runner.run(fn, spec, size, [upd.buffer, idx.buffer]);
+  const out = runner.run(spec, size, [upd.buffer, idx.buffer]);
   for (const t of temps) runner.release(t);
   return out;
 }

@@ -13,12 +13,12 @@ export function padSize(n: number, w: PadWidth): number {
   return w.lo + w.hi + n + Math.max(n - 1, 0) * w.interior;
 }
 
-/** `pad(runner, table, fn, x, widths, value)`: see `Backend.pad`. */
-export function pad(runner: KernelRunner, table: BufferTable, fn: string, x: View, widths: readonly PadWidth[], value: number): DeviceBuffer {
+/** `pad(runner, table, x, widths, value)`: see `Backend.pad`. */
+export function pad(runner: KernelRunner, table: BufferTable, x: View, widths: readonly PadWidth[], value: number): DeviceBuffer {
   const outShape = x.shape.map((n, k) => padSize(n, widths[k] as PadWidth));
   const size = sizeOf(outShape);
-  if (sizeOf(x.shape) === 0) return fill(runner, fn, size, value);
-  if (x.shape.length === 0) return runMap(runner, table, fn, "copy", [x], "v0");
+  if (sizeOf(x.shape) === 0) return fill(runner, size, value);
+  if (x.shape.length === 0) return runMap(runner, table, "copy", [x], "v0");
   let body = coordsCode(outShape, "o", "c");
   const reads: string[] = [];
   x.shape.forEach((n, k) => {
@@ -38,14 +38,14 @@ export function pad(runner: KernelRunner, table: BufferTable, fn: string, x: Vie
   });
   body += `return x0[${[lit(x.offset), ...reads].join(" + ")}];`;
   const spec: KernelSpec = { family: "pad", buffers: ["x0"], scalars: ["s0"], body };
-  return runner.run(fn, spec, size, [table.get(x.data)], [value]);
+  return runner.run(spec, size, [table.get(x.data)], [value]);
 }
 
 /** The most inputs one concat kernel reads (GL has few texture units; larger concats go in rounds). */
 const MAX_CONCAT_INPUTS = 8;
 
-/** `concat(runner, table, fn, xs, axis)`: see `Backend.concat`. */
-export function concat(runner: KernelRunner, table: BufferTable, fn: string, xs: readonly View[], axis: number): DeviceBuffer {
+/** `concat(runner, table, xs, axis)`: see `Backend.concat`. */
+export function concat(runner: KernelRunner, table: BufferTable, xs: readonly View[], axis: number): DeviceBuffer {
   const first = xs[0];
   if (first === undefined) throw new Error("concat needs at least one input");
   const outShape = [...first.shape];
@@ -53,7 +53,7 @@ export function concat(runner: KernelRunner, table: BufferTable, fn: string, xs:
   const size = sizeOf(outShape);
   const parts = xs.filter((v) => sizeOf(v.shape) > 0).map((v) => ({ view: v, buffer: table.get(v.data) }));
   if (size === 0 || parts.length === 0) return { size: 0, data: null };
-  return concatParts(runner, fn, parts, outShape, axis);
+  return concatParts(runner, parts, outShape, axis);
 }
 
 interface Part {
@@ -61,7 +61,7 @@ interface Part {
   readonly buffer: DeviceBuffer;
 }
 
-function concatParts(runner: KernelRunner, fn: string, parts: readonly Part[], outShape: readonly number[], axis: number): DeviceBuffer {
+function concatParts(runner: KernelRunner, parts: readonly Part[], outShape: readonly number[], axis: number): DeviceBuffer {
   if (parts.length > MAX_CONCAT_INPUTS) {
     const merged: Part[] = [];
     const temps: DeviceBuffer[] = [];
@@ -69,11 +69,11 @@ function concatParts(runner: KernelRunner, fn: string, parts: readonly Part[], o
       const group = parts.slice(i, i + MAX_CONCAT_INPUTS);
       const shape = [...outShape];
       shape[axis] = group.reduce((s, p) => s + (p.view.shape[axis] as number), 0);
-      const buffer = concatParts(runner, fn, group, shape, axis);
+      const buffer = concatParts(runner, group, shape, axis);
       temps.push(buffer);
       merged.push({ view: { shape, strides: contiguousStrides(shape), offset: 0 }, buffer });
     }
-    const out = concatParts(runner, fn, merged, outShape, axis);
+    const out = concatParts(runner, merged, outShape, axis);
     for (const t of temps) runner.release(t);
     return out;
   }
@@ -94,5 +94,5 @@ function concatParts(runner: KernelRunner, fn: string, parts: readonly Part[], o
     body += j === parts.length - 1 ? `${read}\n` : `if (c${a} < ${lit(end)}) { ${read} }\n`;
   });
   const spec: KernelSpec = { family: "concat", buffers: parts.map((_, j) => `x${j}`), body };
-  return runner.run(fn, spec, sizeOf(outShape), parts.map((p) => p.buffer));
+  return runner.run(spec, sizeOf(outShape), parts.map((p) => p.buffer));
 }

@@ -34,14 +34,14 @@ export function stridedOf(view: View): Strided {
 }
 
 /**
- * `runMap(runner, table, fn, family, views, expr)` evaluates `expr` elementwise
+ * `runMap(runner, table, family, views, expr)` evaluates `expr` elementwise
  * over the common shape of `views` (all the same shape) and returns the new buffer.
  */
-export function runMap(runner: KernelRunner, table: BufferTable, fn: string, family: string, views: readonly View[], expr: string): DeviceBuffer {
+export function runMap(runner: KernelRunner, table: BufferTable, family: string, views: readonly View[], expr: string): DeviceBuffer {
   const first = views[0];
   if (first === undefined) throw new Error("runMap needs at least one operand");
   const shape = first.shape;
   const size = sizeOf(shape);
   const spec = mapSpec(family, shape, views.map(stridedOf), expr);
-  return runner.run(fn, spec, size, size === 0 ? [] : views.map((v) => table.get(v.data)));
+  return runner.run(spec, size, size === 0 ? [] : views.map((v) => table.get(v.data)));
 }

@@ -36,17 +36,17 @@ function dims(a: View, b: View): Operands {
   return { batch: a.shape.slice(0, r - 2), m: a.shape[r - 2] as number, k: a.shape[r - 1] as number, n: b.shape[r - 1] as number };
 }
 
-/** `matmul(runner, table, fn, a, b, dtype)`: see `Backend.matmul`. */
-export function matmul(runner: KernelRunner, table: BufferTable, fn: string, a: View, b: View, dtype: StoredDType): DeviceBuffer {
+/** `matmul(runner, table, a, b, dtype)`: see `Backend.matmul`. */
+export function matmul(runner: KernelRunner, table: BufferTable, a: View, b: View, dtype: StoredDType): DeviceBuffer {
   const d = dims(a, b);
   const size = sizeOf(d.batch) * d.m * d.n;
   if (size === 0) return { size: 0, data: null };
-  if (d.k === 0) return fill(runner, fn, size, 0);
-  if (runner.engine.isGL && size * d.k >= PACKED_MIN_WORK) return packed(runner, table, fn, a, b, d, dtype);
-  return direct(runner, table, fn, a, b, d, dtype);
+  if (d.k === 0) return fill(runner, size, 0);
+  if (runner.engine.isGL && size * d.k >= PACKED_MIN_WORK) return packed(runner, table, a, b, d, dtype);
+  return direct(runner, table, a, b, d, dtype);
 }
 
-function direct(runner: KernelRunner, table: BufferTable, fn: string, a: View, b: View, d: Operands, dtype: StoredDType): DeviceBuffer {
+function direct(runner: KernelRunner, table: BufferTable, a: View, b: View, d: Operands, dtype: StoredDType): DeviceBuffer {
   const r = a.shape.length;
   const outShape = [...d.batch, d.m, d.n];
   const aOp: Strided = { strides: [...a.strides.slice(0, r - 1), 0], offset: a.offset };
@@ -58,7 +58,7 @@ function direct(runner: KernelRunner, table: BufferTable, fn: string, a: View, b
   body += `acc = acc + x0[ia + kf * ${lit(a.strides[r - 1] as number)}] * x1[ib + kf * ${lit(b.strides[r - 2] as number)}];\nkf = kf + 1.0;\n}\n`;
   body += `return ${wrap(dtype, "acc")};`;
   const spec: KernelSpec = { family: "matmul", buffers: ["x0", "x1"], body };
-  return runner.run(fn, spec, sizeOf(outShape), [table.get(a.data), table.get(b.data)]);
+  return runner.run(spec, sizeOf(outShape), [table.get(a.data), table.get(b.data)]);
 }
 
 /**
@@ -79,7 +79,7 @@ function packSpec(shape: readonly number[], op: Strided, step: number, limit: nu
   return { family: "matmul.pack", buffers: ["x0"], body, returns: "vec4" };
 }
 
-function packed(runner: KernelRunner, table: BufferTable, fn: string, a: View, b: View, d: Operands, dtype: StoredDType): DeviceBuffer {
+function packed(runner: KernelRunner, table: BufferTable, a: View, b: View, d: Operands, dtype: StoredDType): DeviceBuffer {
   const r = a.shape.length;
   const nb = sizeOf(d.batch);
   const k4 = Math.ceil(d.k / 4);
@@ -91,8 +91,8 @@ function packed(runner: KernelRunner, table: BufferTable, fn: string, a: View, b
   const aPack = packSpec(aShape, { strides: [...a.strides.slice(0, r - 1), 4 * sak], offset: a.offset }, sak, d.k, r - 1);
   const bShape = [...d.batch, 4 * k4, n4];
   const bPack = packSpec(bShape, { strides: [...b.strides.slice(0, r - 1), 4 * sbn], offset: b.offset }, sbn, d.n, r - 1, [r - 2, d.k]);
-  const ap = runner.run(fn, aPack, sizeOf(aShape), [table.get(a.data)]);
-  const bp = runner.run(fn, bPack, sizeOf(bShape), [table.get(b.data)]);
+  const ap = runner.run(aPack, sizeOf(aShape), [table.get(a.data)]);
+  const bp = runner.run(bPack, sizeOf(bShape), [table.get(b.data)]);
   // C in vec4 texels: thread (batch, i, jj) computes C[batch, i, 4jj .. 4jj+3].
   let body = coordsCode([nb, d.m, n4], "o", "c");
   body += `const ab = (c0 * ${lit(d.m)} + c1) * ${lit(k4)};\nconst bb = c0 * ${lit(4 * k4 * n4)} + c2;\n`;
@@ -101,14 +101,14 @@ function packed(runner: KernelRunner, table: BufferTable, fn: string, a: View, b
   body += `const b0 = x1[rb];\nconst b1 = x1[rb + ${lit(n4)}];\nconst b2 = x1[rb + ${lit(2 * n4)}];\nconst b3 = x1[rb + ${lit(3 * n4)}];\n`;
   for (let t = 0; t < 4; t++) body += `s${t} = s${t} + av[0] * b0[${t}] + av[1] * b1[${t}] + av[2] * b2[${t}] + av[3] * b3[${t}];\n`;
   body += "kf = kf + 1.0;\n}\nreturn [s0, s1, s2, s3];";
-  const cp = runner.run(fn, { family: "matmul.packed", buffers: ["x0", "x1"], body, returns: "vec4" }, nb * d.m * n4, [ap, bp]);
+  const cp = runner.run({ family: "matmul.packed", buffers: ["x0", "x1"], body, returns: "vec4" }, nb * d.m * n4, [ap, bp]);
   runner.release(ap);
   runner.release(bp);
   // Unpack to the flat [batch, m, n] layout.
   let ub = coordsCode([nb * d.m, d.n], "o", "c");
   ub += `const q = nxIdiv(c1, 4.0);\nconst t = c1 - q * 4.0;\nconst v = x0[c0 * ${lit(n4)} + q];\n`;
   ub += `let r = v[3];\nif (t == 0) { r = v[0]; }\nif (t == 1) { r = v[1]; }\nif (t == 2) { r = v[2]; }\nreturn ${wrap(dtype, "r")};`;
-  const out = runner.run(fn, { family: "matmul.unpack", buffers: ["x0"], body: ub }, nb * d.m * d.n, [cp]);
+  const out = runner.run({ family: "matmul.unpack", buffers: ["x0"], body: ub }, nb * d.m * d.n, [cp]);
   runner.release(cp);
   return out;
 }

@@ -84,11 +84,11 @@ function threefryBody(): string {
 let cachedBody: string | undefined;
 
 /**
- * `randomUniform(runner, fn, key, size)` is `size` float32 values of the
+ * `randomUniform(runner, key, size)` is `size` float32 values of the
  * stream `Backend.randomUniform` specifies: element `i` is the top 24 bits of
  * word `i mod 2` of block `floor(i / 2)`, over 2^24.
  */
-export function randomUniform(runner: KernelRunner, fn: string, key: readonly [number, number], size: number): DeviceBuffer {
+export function randomUniform(runner: KernelRunner, key: readonly [number, number], size: number): DeviceBuffer {
   cachedBody ??=
     "const blk = Math.floor(o * 0.5);\nconst word = o - blk * 2.0;\n" +
     threefryBody() +
@@ -96,5 +96,5 @@ export function randomUniform(runner: KernelRunner, fn: string, key: readonly [n
     "return (x1h * 256.0 + Math.floor(x1l / 256.0)) / 16777216.0;";
   const spec: KernelSpec = { family: "randomUniform", buffers: [], scalars: ["s0", "s1", "s2", "s3"], body: cachedBody };
   const [k0, k1] = key.map((k) => k >>> 0) as [number, number];
-  return runner.run(fn, spec, size, [], [k0 >>> 16, k0 & 0xffff, k1 >>> 16, k1 & 0xffff]);
+  return runner.run(spec, size, [], [k0 >>> 16, k0 & 0xffff, k1 >>> 16, k1 & 0xffff]);
 }

@@ -43,7 +43,7 @@ interface Folding {
   readonly stride: number;
 }
 
-function foldPass(runner: KernelRunner, fn: string, op: ReduceOp, dtype: StoredDType, f: Folding): Folding {
+function foldPass(runner: KernelRunner, op: ReduceOp, dtype: StoredDType, f: Folding): Folding {
   const chunk = Math.min(CHUNK, f.length);
   const parts = Math.ceil(f.length / chunk);
   const kept = collapse({ shape: f.keptShape, operands: [f.kept] });
@@ -58,20 +58,20 @@ function foldPass(runner: KernelRunner, fn: string, op: ReduceOp, dtype: StoredD
   body += `return ${op === "sum" || op === "prod" ? wrap(dtype, "acc") : "acc"};`;
   const spec: KernelSpec = { family: `reduce.${op}`, buffers: ["x0"], body };
   const outer = sizeOf(kept.shape);
-  const buffer = runner.run(fn, spec, outer * parts, [f.buffer]);
+  const buffer = runner.run(spec, outer * parts, [f.buffer]);
   return { buffer, keptShape: [outer], kept: { strides: [parts], offset: 0 }, length: parts, stride: 1 };
 }
 
-/** `reduce(runner, table, fn, op, x, axes)`: see `Backend.reduce`. */
-export function reduce(runner: KernelRunner, table: BufferTable, fn: string, op: ReduceOp, x: View, axes: readonly number[], dtype: StoredDType): DeviceBuffer {
-  if (axes.length === 0) return runMap(runner, table, fn, "copy", [x], "v0");
+/** `reduce(runner, table, op, x, axes)`: see `Backend.reduce`. */
+export function reduce(runner: KernelRunner, table: BufferTable, op: ReduceOp, x: View, axes: readonly number[], dtype: StoredDType): DeviceBuffer {
+  if (axes.length === 0) return runMap(runner, table, "copy", [x], "v0");
   const keptAxes = x.shape.map((_, k) => k).filter((k) => !axes.includes(k));
   const keptShape = keptAxes.map((k) => x.shape[k] as number);
   const redShape = axes.map((k) => x.shape[k] as number);
   const outer = sizeOf(keptShape);
   const length = sizeOf(redShape);
   if (outer === 0) return { size: 0, data: null };
-  if (length === 0) return fill(runner, fn, outer, IDENTITY[op](dtype));
+  if (length === 0) return fill(runner, outer, IDENTITY[op](dtype));
   const red = collapse({ shape: redShape, operands: [{ strides: axes.map((k) => x.strides[k] as number), offset: 0 }] });
   let f: Folding;
   if (red.shape.length <= 1) {
@@ -87,12 +87,12 @@ export function reduce(runner: KernelRunner, table: BufferTable, fn: string, op:
     const perm = [...keptAxes, ...axes];
     const permShape = perm.map((k) => x.shape[k] as number);
     const spec = mapSpec("copy", permShape, [{ strides: perm.map((k) => x.strides[k] as number), offset: x.offset }], "v0");
-    const gathered = runner.run(fn, spec, outer * length, [table.get(x.data)]);
+    const gathered = runner.run(spec, outer * length, [table.get(x.data)]);
     f = { buffer: gathered, keptShape: [outer], kept: { strides: [length], offset: 0 }, length, stride: 1 };
   }
   const input = table.get(x.data);
   do {
-    const next = foldPass(runner, fn, op, dtype, f);
+    const next = foldPass(runner, op, dtype, f);
     if (f.buffer !== input) runner.release(f.buffer); // an intermediate of ours, never the caller's buffer
     f = next;
   } while (f.length > 1);
@@ -101,8 +101,8 @@ export function reduce(runner: KernelRunner, table: BufferTable, fn: string, op:
 
 const BETTER: Record<ArgReduceOp, string> = { argmax: ">", argmin: "<" };
 
-/** `argReduce(runner, table, fn, op, x, axis)`: see `Backend.argReduce` (first index wins ties; first NaN wins). */
-export function argReduce(runner: KernelRunner, table: BufferTable, fn: string, op: ArgReduceOp, x: View, axis: number): DeviceBuffer {
+/** `argReduce(runner, table, op, x, axis)`: see `Backend.argReduce` (first index wins ties; first NaN wins). */
+export function argReduce(runner: KernelRunner, table: BufferTable, op: ArgReduceOp, x: View, axis: number): DeviceBuffer {
   const keptAxes = x.shape.map((_, k) => k).filter((k) => k !== axis);
   const keptShape = keptAxes.map((k) => x.shape[k] as number);
   const outer = sizeOf(keptShape);
@@ -116,5 +116,5 @@ export function argReduce(runner: KernelRunner, table: BufferTable, fn: string, 
   body += `for (let j = 1; j < ${n}; j++) {\njf = jf + 1.0;\nif (best == best) {\nconst v = x0[base + jf * ${lit(s)}];\n`;
   body += `if (v != v || v ${BETTER[op]} best) { best = v; bi = jf; }\n}\n}\nreturn bi;`;
   const spec: KernelSpec = { family: op, buffers: ["x0"], body };
-  return runner.run(fn, spec, outer, [table.get(x.data)]);
+  return runner.run(spec, outer, [table.get(x.data)]);
 }

@@ -16,12 +16,12 @@ import { runMap } from "./map.js";
 
 const COMBINE: Record<ScanOp, string> = { cumsum: "+", cumprod: "*" };
 
-/** `scan(runner, table, fn, op, x, axis, dtype)`: see `Backend.scan`. */
-export function scan(runner: KernelRunner, table: BufferTable, fn: string, op: ScanOp, x: View, axis: number, dtype: StoredDType): DeviceBuffer {
+/** `scan(runner, table, op, x, axis, dtype)`: see `Backend.scan`. */
+export function scan(runner: KernelRunner, table: BufferTable, op: ScanOp, x: View, axis: number, dtype: StoredDType): DeviceBuffer {
   const size = sizeOf(x.shape);
   const n = x.shape[axis] as number;
   if (size === 0) return { size: 0, data: null };
-  if (n === 1) return runMap(runner, table, fn, "copy", [x], "v0");
+  if (n === 1) return runMap(runner, table, "copy", [x], "v0");
   let input: DeviceBuffer = table.get(x.data);
   let operand: Strided = { strides: x.strides, offset: x.offset };
   for (let t = 1; t < n; t *= 2) {
@@ -33,7 +33,7 @@ export function scan(runner: KernelRunner, table: BufferTable, fn: string, op: S
     body += `if (c${a} >= ${lit(t)}) { return ${wrap(dtype, `v ${COMBINE[op]} x0[i0 - ${lit(t * (op0.strides[a] as number))}]`)}; }\n`;
     body += `return v;`;
     const spec: KernelSpec = { family: op, buffers: ["x0"], body };
-    const out = runner.run(fn, spec, size, [input]);
+    const out = runner.run(spec, size, [input]);
     if (input !== table.get(x.data)) runner.release(input);
     input = out;
     operand = { strides: contiguousStrides(x.shape), offset: 0 };

@@ -1,23 +1,24 @@
 /**
  * The checks the headless-Chromium test runs inside the page, on the gpujs
- * backend in a WebGL mode: nx's conformance vectors (float64 and the
- * listed skips aside), every random-stream vector (bit-exact), rune's
- * gradient checks against the CPU backend's float64 gradients, PyTorch
- * attention references (kaun-attention's `multiHeadAttention`, forward and
- * gradients), and the live-buffer count after all of it.
+ * backend in a WebGL mode: nx's conformance vectors, every random-stream
+ * vector (bit-exact) and rune's gradient checks against the CPU backend's
+ * float64 gradients (each as far as the backend's capabilities allow, as the
+ * Node suites decide), PyTorch attention references (kaun-attention's
+ * `multiHeadAttention`, forward and gradients), and the live-buffer count
+ * after all of it.
  */
 import * as nx from "@raven-ts/nx";
 import type { Backend, FloatDType, Tensor } from "@raven-ts/nx";
 import type { RandomCase, Tolerance, VectorCase } from "@raven-ts/nx/testing";
-import { DEFAULT_TOLERANCES, RANDOM_VECTORS, VECTORS, compareHost, isSkipped, seededUniform } from "@raven-ts/nx/testing";
+import { DEFAULT_TOLERANCES, RANDOM_VECTORS, VECTORS, compareHost, seededUniform } from "@raven-ts/nx/testing";
 import * as rune from "@raven-ts/rune";
 import type { GoldenCase, GoldenTolerances } from "@raven-ts/kaun-attention/testing/golden";
 import { checkMhaForward, checkMhaGradients, checkRopeCase } from "@raven-ts/kaun-attention/testing/golden";
 import type { GradientCase } from "@raven-ts/rune/testing";
-import { GRADIENT_CASES } from "@raven-ts/rune/testing";
+import { GRADIENT_CASES, caseDTypes as gradientDTypes } from "@raven-ts/rune/testing";
 // `runCase` turns a vector case into public-API calls and compares; its
 // subpath needs no test runner, so it bundles for the page as it is.
-import { caseDTypes, runCase } from "@raven-ts/nx/testing/runner";
+import { caseNeeds, runCase, unmetNeeds } from "@raven-ts/nx/testing/runner";
 import type { EngineMode } from "../../src/index.js";
 import { gpujsBackend } from "../../src/index.js";
 
@@ -42,10 +43,6 @@ export interface SuiteReport {
 
 /** Options of {@link runSuite}. */
 export interface SuiteOptions {
-  /** Vector ids (or prefixes) to leave out. */
-  readonly skip: readonly string[];
-  /** Names of rune gradient cases to run. */
-  readonly gradientCases: readonly string[];
   /** float32 tolerances replacing the defaults for the cases of some ops (the test says why). */
   readonly opTolerance: Readonly<Record<string, Tolerance>>;
   /** Tolerances of the random streams by kind (`uniform` with bounds, `normal`); exact otherwise. */
@@ -56,9 +53,9 @@ export interface SuiteOptions {
   readonly goldenTolerance: GoldenTolerances;
 }
 
-/** `pickVectors(options)` is the conformance vectors to run: every case without float64 that `options.skip` does not name. */
-export function pickVectors(options: SuiteOptions): VectorCase[] {
-  return VECTORS.filter((c) => !isSkipped(c.id, options.skip) && !caseDTypes(c).includes("float64"));
+/** `pickVectors(backend)` is the conformance vectors the backend's capabilities allow. */
+export function pickVectors(backend: Backend): VectorCase[] {
+  return VECTORS.filter((c) => unmetNeeds(caseNeeds(c), backend.capabilities) === undefined);
 }
 
 function check(id: string, fn: () => void): CheckResult {
@@ -135,16 +132,16 @@ export function runSuite(mode: EngineMode, options: SuiteOptions): SuiteReport {
   nx.setBackend(backend);
   const results: CheckResult[] = [];
   try {
-    for (const c of pickVectors(options)) {
+    for (const c of pickVectors(backend)) {
       const loose = options.opTolerance[c.op];
       const tolerances = loose ? { ...DEFAULT_TOLERANCES, float32: loose } : DEFAULT_TOLERANCES;
       results.push(check(c.id, () => runCase(c, tolerances)));
     }
     for (const c of RANDOM_VECTORS) {
-      if (c.dtype !== "float64") results.push(check(c.id, () => randomCheck(c, options)));
+      if (backend.capabilities.dtypes.includes(c.dtype)) results.push(check(c.id, () => randomCheck(c, options)));
     }
     for (const c of GRADIENT_CASES) {
-      if (options.gradientCases.includes(c.name)) results.push(check(`grad.${c.name}`, () => gradientCheck(c, backend)));
+      if (unmetNeeds({ dtypes: gradientDTypes(c, "float32") }, backend.capabilities) === undefined) results.push(check(`grad.${c.name}`, () => gradientCheck(c, backend)));
     }
     for (const c of options.golden) {
       results.push(check(`golden.${c.name}`, () => {

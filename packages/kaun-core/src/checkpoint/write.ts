@@ -51,8 +51,8 @@ export function namedTensors(fn: string, tree: unknown): [string, Tensor][] {
  * with dtype `F32`, `F64`, `I32`, `U8` or `BOOL`. Non-tensor leaves (such as
  * `Vars.dtype`) are not stored. Tensors are laid out by decreasing element
  * size, so each is aligned to its element size; the header is padded with
- * spaces to a multiple of 8 bytes. The result is readable by Hugging Face's
- * `safetensors` (`safe_open`, `load_file`) and so by PyTorch, JAX and numpy.
+ * spaces to a multiple of 8 bytes: Hugging Face's safetensors format (the
+ * repository's `interop/torch` loads it into PyTorch).
  * `metadata` defaults to none.
  * @throws InvalidArgumentError when the tree is a bare tensor (it has no
  * name), two leaves share a name, a name is `"__metadata__"` or has an empty

@@ -3,7 +3,7 @@ import { embedding as fnEmbedding } from "../fn/embedding.js";
 import { normal } from "../init.js";
 import type { Layer } from "../layer.js";
 import { checkBool, checkPositiveInt, checkTensor, fail, shapeStr } from "../util.js";
-import { param } from "./params.js";
+import { initParams, param } from "./params.js";
 
 /** Options of {@link embedding}. */
 export interface EmbeddingLayerOptions {
@@ -22,7 +22,8 @@ export interface EmbeddingLayerOptions {
  *
  * Parameters: `embedding` `[vocabSize, embedDim]`, initialised from `N(0, 0.02²)`.
  * @throws InvalidArgumentError when a size is not a positive integer or
- * `scale` is not a boolean; when applied, when the input is not int32 or an id is out of range.
+ * `scale` is not a boolean; from `init`, when the table is more than the
+ * backend holds; when applied, when the input is not int32 or an id is out of range.
  */
 export function embedding(options: EmbeddingLayerOptions): Layer<"int32", "float"> {
   const fn = "Layer.embedding";
@@ -32,7 +33,7 @@ export function embedding(options: EmbeddingLayerOptions): Layer<"int32", "float
   const scale = checkBool(fn, "scale", options.scale ?? true);
   const init = normal({ stddev: 0.02 });
   return {
-    init: ({ dtype }) => ({ params: { embedding: init([vocab, dim], dtype) }, state: {}, dtype }),
+    init: ({ dtype }) => ({ params: initParams(fn, dtype, { embedding: [[vocab, dim], init] }), state: {}, dtype }),
     apply: ({ params, state, dtype }, x) => {
       const ids = checkTensor(fn, "input", x);
       if (ids.dtype !== "int32") throw fail(fn, `input must be int32 token ids, got ${ids.dtype} ${shapeStr(ids.shape)}`);

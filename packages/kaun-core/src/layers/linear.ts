@@ -4,7 +4,7 @@ import type { Initializer } from "../init.js";
 import { glorotUniform, zeros } from "../init.js";
 import type { Layer } from "../layer.js";
 import { checkFunction, checkModelInput, checkPositiveInt, fail } from "../util.js";
-import { checkLastAxis, param } from "./params.js";
+import { checkLastAxis, initParams, param } from "./params.js";
 
 /** Options of {@link linear}. */
 export interface LinearOptions {
@@ -26,7 +26,8 @@ export interface LinearOptions {
  *
  * Parameters: `weight` `[inFeatures, outFeatures]`, `bias` `[outFeatures]`.
  * @throws InvalidArgumentError when a size is not a positive integer or an
- * initialiser is not a function; when applied, when the input's dtype is not
+ * initialiser is not a function; from `init`, when a parameter is more than
+ * the backend holds (before any is made); when applied, when the input's dtype is not
  * the model's or its last axis is not `inFeatures`.
  */
 export function linear(options: LinearOptions): Layer {
@@ -38,7 +39,7 @@ export function linear(options: LinearOptions): Layer {
   const biasInit = checkFunction(fn, "biasInit", options.biasInit ?? zeros);
   return {
     init: ({ dtype }) => ({
-      params: { weight: weightInit([inF, outF], dtype), bias: biasInit([outF], dtype) },
+      params: initParams(fn, dtype, { weight: [[inF, outF], weightInit], bias: [[outF], biasInit] }),
       state: {},
       dtype,
     }),

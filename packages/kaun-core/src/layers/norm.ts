@@ -1,9 +1,9 @@
 /** Normalisation layers. */
-import * as nx from "@raven-ts/nx";
 import { layerNorm as fnLayerNorm, rmsNorm as fnRmsNorm } from "../fn/norm.js";
 import type { Layer } from "../layer.js";
 import { checkModelInput, checkNonNegative, checkPositiveInt, fail } from "../util.js";
-import { checkLastAxis, param } from "./params.js";
+import { checkLastAxis, initParams, param } from "./params.js";
+import { ones, zeros } from "../init.js";
 
 /** Options of {@link layerNorm}. */
 export interface LayerNormLayerOptions {
@@ -20,7 +20,8 @@ export interface LayerNormLayerOptions {
  *
  * Parameters: `gamma` `[dim]` (initialised to ones), `beta` `[dim]` (zeros).
  * @throws InvalidArgumentError when `dim` is not a positive integer or `eps`
- * is negative; when applied, when the input's dtype is not the model's or its last axis is not `dim`.
+ * is negative; from `init`, when `dim` is more than the backend holds; when
+ * applied, when the input's dtype is not the model's or its last axis is not `dim`.
  */
 export function layerNorm(options: LayerNormLayerOptions): Layer {
   const fn = "Layer.layerNorm";
@@ -28,7 +29,7 @@ export function layerNorm(options: LayerNormLayerOptions): Layer {
   const dim = checkPositiveInt(fn, "dim", options.dim);
   const eps = checkNonNegative(fn, "eps", options.eps ?? 1e-5);
   return {
-    init: ({ dtype }) => ({ params: { gamma: nx.ones([dim], dtype), beta: nx.zeros([dim], dtype) }, state: {}, dtype }),
+    init: ({ dtype }) => ({ params: initParams(fn, dtype, { gamma: [[dim], ones], beta: [[dim], zeros] }), state: {}, dtype }),
     apply: ({ params, state, dtype }, x) => {
       checkModelInput(fn, x, dtype);
       checkLastAxis(fn, x, dim, "dim");
@@ -61,7 +62,7 @@ export function rmsNorm(options: RmsNormLayerOptions): Layer {
   const dim = checkPositiveInt(fn, "dim", options.dim);
   const eps = checkNonNegative(fn, "eps", options.eps ?? 1e-6);
   return {
-    init: ({ dtype }) => ({ params: { scale: nx.ones([dim], dtype) }, state: {}, dtype }),
+    init: ({ dtype }) => ({ params: initParams(fn, dtype, { scale: [[dim], ones] }), state: {}, dtype }),
     apply: ({ params, state, dtype }, x) => {
       checkModelInput(fn, x, dtype);
       checkLastAxis(fn, x, dim, "dim");

@@ -3,9 +3,9 @@
  * arrays. The class only does bookkeeping (wrapping results as buffers and
  * counting them); each primitive's kernel lives in its own module.
  */
-import type { ArgReduceOp, Backend, BackendMemory, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, UnaryOp, View } from "../backend.js";
+import type { ArgReduceOp, Backend, BackendCapabilities, BackendMemory, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, UnaryOp, View } from "../backend.js";
 import type { DType, FloatDType, HostArray } from "../dtype.js";
-import { castScalar } from "../dtype.js";
+import { DTYPES, castScalar } from "../dtype.js";
 import { allocZeroed, recycle } from "./pool.js";
 import { uniformFromStream } from "../random/threefry.js";
 import { argReduce } from "./argreduce.js";
@@ -22,6 +22,20 @@ import { unary } from "./unary.js";
 import { where } from "./where.js";
 
 /**
+ * What the CPU backend can do: every dtype, exact integer arithmetic, IEEE
+ * subnormals, and at most 2^28 elements per tensor (1 GiB of float32, 2 GiB
+ * of float64): one buffer stays well within JS engines' typed-array limits
+ * and a 32-bit WebAssembly memory, and a size beyond it is rejected before
+ * anything is allocated instead of exhausting memory.
+ */
+const CPU_CAPABILITIES: BackendCapabilities = Object.freeze({
+  dtypes: DTYPES,
+  maxElements: 2 ** 28,
+  maxExactInteger: Number.POSITIVE_INFINITY,
+  subnormals: true,
+});
+
+/**
  * `CpuBackend` is the `"cpu"` backend: buffers are typed arrays (the class
  * `allocHost` gives each dtype), every primitive accepts arbitrary strided
  * views and returns a fresh C-contiguous buffer, and `memory()` counts the
@@ -30,6 +44,7 @@ import { where } from "./where.js";
  */
 export class CpuBackend implements Backend {
   readonly name = "cpu";
+  readonly capabilities = CPU_CAPABILITIES;
   #buffers = 0;
   #bytes = 0;
 

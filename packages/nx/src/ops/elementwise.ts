@@ -9,7 +9,7 @@ import { bind } from "../primitives.js";
 import type { Tensor } from "../tensor.js";
 import type { TensorLike } from "./operands.js";
 import { castTo, checkOperands, checkTensor, prepare, resultDType } from "./operands.js";
-import { tidy } from "../scope.js";
+import { runOp } from "../scope.js";
 
 /** How an op treats dtypes before reaching the backend. */
 type UnaryKind =
@@ -23,7 +23,7 @@ type UnaryKind =
   | "predicate";
 
 function unary(fn: string, op: UnaryOp, kind: UnaryKind, x: Tensor): Tensor {
-  return tidy(() => {
+  return runOp(fn, () => {
     checkTensor(fn, x);
     if (kind === "rounding" && !isFloat(x.dtype)) return bind("reshape", [x], { shape: x.shape });
     if (kind === "float" && !isFloat(x.dtype)) return bind(op, [castTo(x, "float32")], {});
@@ -75,14 +75,18 @@ export const isFinite = (x: Tensor): Tensor => unary("nx.isFinite", "isFinite", 
 
 /** `square(x)` is `x * x`. @throws InvalidArgumentError when `x` is not a live tensor. */
 export function square(x: Tensor): Tensor {
-  checkTensor("nx.square", x);
-  return mul(x, x);
+  const fn = "nx.square";
+  return runOp(fn, () => {
+    checkTensor(fn, x);
+    return mul(x, x);
+  });
 }
 
 /** `rsqrt(x)` is `1 / sqrt(x)`; integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
 export function rsqrt(x: Tensor): Tensor {
-  return tidy(() => {
-    checkTensor("nx.rsqrt", x);
+  const fn = "nx.rsqrt";
+  return runOp(fn, () => {
+    checkTensor(fn, x);
     return div(1, sqrt(x));
   });
 }
@@ -99,7 +103,7 @@ type BinaryKind =
   | "logical";
 
 function binary(fn: string, op: BinaryOp, kind: BinaryKind, a: TensorLike, b: TensorLike): Tensor {
-  return tidy(() => {
+  return runOp(fn, () => {
     let dtype: DType = resultDType(fn, [a, b]);
     if (kind === "arith" && dtype === "bool") dtype = "int32";
     if (kind === "float" && !isFloat(dtype)) dtype = "float32";
@@ -131,7 +135,7 @@ export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => binary("nx.l
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary("nx.logicalOr", "logicalOr", "logical", a, b);
 
 function compare(fn: string, op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
-  return tidy(() => {
+  return runOp(fn, () => {
     const { tensors } = prepare(fn, [a, b]);
     return bind(op, tensors, {});
   });
@@ -156,8 +160,8 @@ export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => compare("n
  * @throws InvalidArgumentError as {@link add}.
  */
 export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
-  return tidy(() => {
-    const fn = "nx.where";
+  const fn = "nx.where";
+  return runOp(fn, () => {
     const dtype = resultDType(fn, [a, b]);
     const { tensors } = prepare(fn, [cond, a, b], ["bool", dtype, dtype]);
     return bind("where", tensors, {});
@@ -170,8 +174,9 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
  * @throws InvalidArgumentError as {@link add}.
  */
 export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor {
-  return tidy(() => {
-    checkOperands("nx.clip", [x, lo, hi]);
+  const fn = "nx.clip";
+  return runOp(fn, () => {
+    checkOperands(fn, [x, lo, hi]);
     return minimum(maximum(x, lo), hi);
   });
 }

@@ -2,10 +2,11 @@ import type { DType } from "../dtype.js";
 import { promoteTypes } from "../dtype.js";
 import { InvalidArgumentError, fmtShape } from "../errors.js";
 import { bind } from "../primitives.js";
+import { checkFits } from "../capacity.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { castTo, checkSameBackend, checkTensor, expandTo } from "./operands.js";
-import { tidy } from "../scope.js";
+import { runOp } from "../scope.js";
 
 /**
  * `matmul(a, b)` is the matrix product with numpy's semantics: for rank ≥ 2
@@ -13,11 +14,11 @@ import { tidy } from "../scope.js";
  * and the leading (batch) axes broadcast; a 1-D `a` is treated as `[1, k]` and
  * a 1-D `b` as `[k, 1]`, and the added axis is removed from the result. The
  * dtype is the promoted one (bool and uint8 multiply as int32).
- * @throws InvalidArgumentError when an operand is rank 0, the inner dimensions differ, the batch axes do not broadcast, or the operands live on different backends.
+ * @throws InvalidArgumentError when an operand is not a live tensor or is rank 0, the inner dimensions differ, the batch axes do not broadcast, the operands live on different backends, or the result is more than the backend holds.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  return tidy(() => {
-    const fn = "nx.matmul";
+  const fn = "nx.matmul";
+  return runOp(fn, () => {
     checkTensor(fn, a, "a");
     checkTensor(fn, b, "b");
     if (a.ndim === 0 || b.ndim === 0) throw new InvalidArgumentError(fn, `operands must have rank >= 1, got ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
@@ -33,6 +34,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const b2 = b.ndim === 1 ? bind("reshape", [b], { shape: bShape }) : b;
     let dtype: DType = promoteTypes(a.dtype, b.dtype);
     if (dtype === "bool" || dtype === "uint8") dtype = "int32";
+    checkFits(fn, a.backend, [...batch, m, n], dtype);
     // A stack of matrices times one matrix (`x @ W` of a dense layer) is one
     // product with the batch folded into the rows, not one small product per
     // batch element (which starves the backend when m is small, as in decoding).

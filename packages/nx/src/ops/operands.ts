@@ -5,11 +5,12 @@
  */
 import type { DType } from "../dtype.js";
 import { castScalar, promoteTypes, weakScalarType } from "../dtype.js";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError, fmtValue } from "../errors.js";
 import { bind } from "../primitives.js";
 import { broadcastShapes, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { constantOn } from "./creation.js";
+import { checkFits } from "../capacity.js";
 import { getBackend } from "../engine.js";
 
 /** An operand: a tensor, or a plain number/boolean (weakly typed, see `weakScalarType`). */
@@ -17,7 +18,7 @@ export type TensorLike = Tensor | number | boolean;
 
 /** `checkTensor(fn, x, name)` returns `x` when it is a live tensor. @throws InvalidArgumentError naming `fn` and the argument otherwise. */
 export function checkTensor(fn: string, x: unknown, name = "x"): Tensor {
-  if (!(x instanceof Tensor)) throw new InvalidArgumentError(fn, `${name} must be a Tensor, got ${x === null ? "null" : typeof x}`);
+  if (!(x instanceof Tensor)) throw new InvalidArgumentError(fn, `${name} must be a Tensor, got ${fmtValue(x)}`);
   x.assertLive(fn);
   return x;
 }
@@ -46,7 +47,7 @@ export function resultDType(fn: string, operands: readonly TensorLike[]): DType 
   }
   for (const o of operands) {
     if (o instanceof Tensor) continue;
-    if (typeof o !== "number" && typeof o !== "boolean") throw new InvalidArgumentError(fn, `operands must be tensors, numbers or booleans, got ${o === null ? "null" : typeof o}`);
+    if (typeof o !== "number" && typeof o !== "boolean") throw new InvalidArgumentError(fn, `operands must be tensors, numbers or booleans, got ${fmtValue(o)}`);
     dtype = weakScalarType(dtype, o);
   }
   return dtype;
@@ -72,7 +73,7 @@ export function checkOperands(fn: string, operands: readonly TensorLike[]): numb
   const tensors: Tensor[] = [];
   for (const o of operands) {
     if (o instanceof Tensor) tensors.push(checkTensor(fn, o, `operand ${tensors.length}`));
-    else if (typeof o !== "number" && typeof o !== "boolean") throw new InvalidArgumentError(fn, `operands must be tensors, numbers or booleans, got ${o === null ? "null" : typeof o}`);
+    else if (typeof o !== "number" && typeof o !== "boolean") throw new InvalidArgumentError(fn, `operands must be tensors, numbers or booleans, got ${fmtValue(o)}`);
   }
   checkSameBackend(fn, tensors);
   return broadcastShapes(fn, ...tensors.map((t) => t.shape));
@@ -83,16 +84,20 @@ export function checkOperands(fn: string, operands: readonly TensorLike[]): numb
  * (the promoted one unless `dtype` is given; an array gives one dtype per
  * operand), one backend and one broadcast shape, ready for an elementwise
  * primitive.
- * @throws InvalidArgumentError for disposed tensors, tensors of different backends, or unbroadcastable shapes.
+ * @throws InvalidArgumentError for disposed tensors, tensors of different
+ * backends, unbroadcastable shapes, or a broadcast shape (or dtype) the
+ * backend cannot hold, before any backend call.
  */
 export function prepare(fn: string, operands: readonly TensorLike[], dtype?: DType | readonly DType[]): { tensors: Tensor[]; shape: number[] } {
   const promoted = dtype === undefined ? resultDType(fn, operands) : undefined;
   const targetOf = (i: number): DType => (typeof dtype === "string" ? dtype : (dtype?.[i] ?? (promoted as DType)));
   const shape = checkOperands(fn, operands);
-  const backend = operands.find((o): o is Tensor => o instanceof Tensor)?.backend;
+  const backend = operands.find((o): o is Tensor => o instanceof Tensor)?.backend ?? getBackend();
+  // The result has the broadcast shape: refuse it before making any constant.
+  operands.forEach((_, i) => checkFits(fn, backend, shape, targetOf(i)));
   const tensors = operands.map((o, i) => {
     const target = targetOf(i);
-    return expandTo(o instanceof Tensor ? castTo(o, target) : constantOn(backend ?? getBackend(), castScalar(Number(o), target), target), shape);
+    return expandTo(o instanceof Tensor ? castTo(o, target) : constantOn(backend, castScalar(Number(o), target), target), shape);
   });
   return { tensors, shape };
 }

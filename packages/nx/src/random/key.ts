@@ -3,18 +3,13 @@
  * threefry2x32 conventions so that keys match `jax.random` bit for bit
  * (with `jax_threefry_partitionable=False`, JAX's default before 0.5).
  */
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError, fmtValue } from "../errors.js";
 import { threefry2x32, threefry2x32Into } from "./threefry.js";
 
 const TWO_32 = 2 ** 32;
 
-function describeValue(v: unknown): string {
-  if (v === null) return "null";
-  if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
-  if (typeof v === "string") return JSON.stringify(v);
-  if (typeof v === "object") return v.constructor?.name ?? "object";
-  return typeof v;
-}
+/** The most keys one `split` makes (each key is a JS object; split again for more). */
+const MAX_SPLIT = 2 ** 20;
 
 function isUint32(v: unknown): v is number {
   return typeof v === "number" && Number.isInteger(v) && v >= 0 && v < TWO_32;
@@ -37,7 +32,7 @@ export class Key {
    */
   constructor(words: readonly [number, number]) {
     if (!Array.isArray(words) || words.length !== 2 || !isUint32(words[0]) || !isUint32(words[1])) {
-      throw new InvalidArgumentError("nx.random.Key", `words must be two integers in [0, 2^32), got ${Array.isArray(words) ? JSON.stringify(words) : describeValue(words)}`);
+      throw new InvalidArgumentError("nx.random.Key", `words must be two integers in [0, 2^32), got ${fmtValue(words)}`);
     }
     this.words = Object.freeze([words[0], words[1]] as const);
     Object.freeze(this);
@@ -61,7 +56,7 @@ export function isKey(v: unknown): v is Key {
 
 /** `checkKey(fn, v)` returns `v` when it is a key. @throws InvalidArgumentError naming `fn` otherwise. Internal. */
 export function checkKey(fn: string, v: unknown): Key {
-  if (!(v instanceof Key)) throw new InvalidArgumentError(fn, `key must be a Key made by nx.random.key, split or foldIn, got ${describeValue(v)}`);
+  if (!(v instanceof Key)) throw new InvalidArgumentError(fn, `key must be a Key made by nx.random.key, split or foldIn, got ${fmtValue(v)}`);
   return v;
 }
 
@@ -75,7 +70,7 @@ export function checkKey(fn: string, v: unknown): Key {
  */
 export function key(seed: number): Key {
   if (typeof seed !== "number" || !Number.isSafeInteger(seed)) {
-    throw new InvalidArgumentError("nx.random.key", `seed must be a safe integer, got ${describeValue(seed)}`);
+    throw new InvalidArgumentError("nx.random.key", `seed must be a safe integer, got ${fmtValue(seed)}`);
   }
   // floor division keeps the two's-complement split exact for negative seeds:
   // seed = hi * 2^32 + lo with 0 <= lo < 2^32, and hi taken modulo 2^32.
@@ -91,13 +86,13 @@ export function key(seed: number): Key {
  * are concatenated as `[y0[0..n-1], y1[0..n-1]]`, and that list is read as
  * `n` consecutive pairs. `n` defaults to 2. The keys are independent of each
  * other and of `key`'s own draws; use one and split the other further.
- * @throws InvalidArgumentError when `key` is not a key, or `n` is not an integer in `[0, 2^31]`.
+ * @throws InvalidArgumentError when `key` is not a key, or `n` is not an integer in `[0, 2^20]`.
  */
 export function split(key: Key, n = 2): Key[] {
   const fn = "nx.random.split";
   const k = checkKey(fn, key);
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 2 ** 31) {
-    throw new InvalidArgumentError(fn, `n must be an integer in [0, 2^31], got ${describeValue(n)}`);
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > MAX_SPLIT) {
+    throw new InvalidArgumentError(fn, `n must be an integer in [0, 2^20], got ${fmtValue(n)}`);
   }
   const [k0, k1] = k.words;
   const flat = new Uint32Array(2 * n);
@@ -123,7 +118,7 @@ export function foldIn(key: Key, data: number): Key {
   const fn = "nx.random.foldIn";
   const k = checkKey(fn, key);
   if (typeof data !== "number" || !Number.isSafeInteger(data)) {
-    throw new InvalidArgumentError(fn, `data must be a safe integer, got ${describeValue(data)}`);
+    throw new InvalidArgumentError(fn, `data must be a safe integer, got ${fmtValue(data)}`);
   }
   return new Key(threefry2x32(k.words, [0, data >>> 0]));
 }

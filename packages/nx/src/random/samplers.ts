@@ -1,19 +1,23 @@
 /**
  * Keyed samplers. Each draws its uniforms from the backend's `randomUniform`
  * stream of the key (or of keys split from it) and transforms them with
- * frontend ops; `permutation` shuffles on the host from the same threefry
- * words and uploads. A given key gives the same values on every backend and
- * in every call order.
+ * frontend ops in the output's float dtype; `randint` and `permutation`
+ * compute on the host from the same threefry stream and upload their
+ * integers, so they need no float64 on the backend. A given key gives the
+ * same values on every backend and in every call order, and each sampler
+ * works on every backend that stores its output dtype.
  */
 import type { Backend } from "../backend.js";
+import { checkFits } from "../capacity.js";
 import type { DType, FloatDType } from "../dtype.js";
-import { checkDType, isFloat } from "../dtype.js";
+import { checkDType, hostFrom, isFloat } from "../dtype.js";
 import { getBackend } from "../engine.js";
-import { InvalidArgumentError, fmtShape } from "../errors.js";
+import { InvalidArgumentError, fmtShape, fmtValue } from "../errors.js";
 import { fromBuffer, fromHost, full } from "../ops/creation.js";
-import { add, clip, cos, erf, floor, less, log, minimum, mul, sqrt, sub } from "../ops/elementwise.js";
+import { add, clip, cos, erf, less, log, minimum, mul, sqrt, sub } from "../ops/elementwise.js";
 import { take } from "../ops/indexing.js";
-import { tidy } from "../scope.js";
+import { checkOptions } from "../options.js";
+import { runOp } from "../scope.js";
 import { castTo, checkTensor } from "../ops/operands.js";
 import { bind } from "../primitives.js";
 import { broadcastShapes, checkShape, shapesEqual, sizeOf } from "../shape.js";
@@ -21,13 +25,13 @@ import { Tensor } from "../tensor.js";
 import type { Key } from "./key.js";
 import { checkKey, split } from "./key.js";
 import { erfinv, nextDown, nextUp } from "./special.js";
-import { threefry2x32Into } from "./threefry.js";
+import { threefry2x32Into, uniformFromStream } from "./threefry.js";
 
 const TWO_32 = 2 ** 32;
 
 /** The `[0, 1)` stream of `key` as a tensor of `shape` on `backend`. */
-function rawUniform(key: Key, shape: readonly number[], dtype: FloatDType, backend: Backend = getBackend()): Tensor {
-  return fromBuffer(dtype, shape, (b) => b.randomUniform(key.words, sizeOf(shape), dtype), backend);
+function rawUniform(fn: string, key: Key, shape: readonly number[], dtype: FloatDType, backend: Backend = getBackend()): Tensor {
+  return fromBuffer(fn, dtype, shape, (b) => b.randomUniform(key.words, sizeOf(shape), dtype), backend);
 }
 
 function checkFloatDType(fn: string, dtype: unknown): FloatDType {
@@ -38,7 +42,7 @@ function checkFloatDType(fn: string, dtype: unknown): FloatDType {
 
 function checkNumber(fn: string, name: string, v: unknown, allowInfinite: boolean): number {
   if (typeof v !== "number" || Number.isNaN(v) || (!allowInfinite && !Number.isFinite(v))) {
-    throw new InvalidArgumentError(fn, `${name} must be a ${allowInfinite ? "non-NaN" : "finite"} number, got ${String(v)}`);
+    throw new InvalidArgumentError(fn, `${name} must be a ${allowInfinite ? "non-NaN" : "finite"} number, got ${fmtValue(v)}`);
   }
   return v;
 }
@@ -70,19 +74,23 @@ export interface UniformOptions {
  * `minval` or `maxval` is not a finite number, `minval >= maxval` (once both
  * are rounded to `dtype`), or `maxval - minval` overflows `dtype`.
  */
-export function uniform(key: Key, shape: readonly number[] = [], dtype: FloatDType = "float32", options: UniformOptions = {}): Tensor {
+export function uniform(key: Key, shape: readonly number[] = [], dtype: FloatDType = "float32", options?: UniformOptions): Tensor {
   const fn = "nx.random.uniform";
-  const k = checkKey(fn, key);
-  const s = checkShape(fn, shape);
-  const d = checkFloatDType(fn, dtype);
-  const lo = inDType(checkNumber(fn, "minval", options.minval ?? 0, false), d);
-  const hi = inDType(checkNumber(fn, "maxval", options.maxval ?? 1, false), d);
-  if (!(lo < hi)) throw new InvalidArgumentError(fn, `minval must be less than maxval in ${d}, got minval=${String(options.minval ?? 0)} and maxval=${String(options.maxval ?? 1)}`);
-  const span = inDType(hi - lo, d);
-  if (!Number.isFinite(span)) throw new InvalidArgumentError(fn, `maxval - minval overflows ${d} (minval=${lo}, maxval=${hi})`);
-  if (lo === 0 && hi === 1) return rawUniform(k, s, d);
-  const top = nextDown(hi, d);
-  return tidy(() => minimum(add(mul(rawUniform(k, s, d), span), lo), top));
+  return runOp(fn, () => {
+    const k = checkKey(fn, key);
+    const s = checkShape(fn, shape);
+    const d = checkFloatDType(fn, dtype);
+    const o = checkOptions(fn, options, ["minval", "maxval"]);
+    const lo = inDType(checkNumber(fn, "minval", o.minval ?? 0, false), d);
+    const hi = inDType(checkNumber(fn, "maxval", o.maxval ?? 1, false), d);
+    if (!(lo < hi)) throw new InvalidArgumentError(fn, `minval must be less than maxval in ${d}, got minval=${String(o.minval ?? 0)} and maxval=${String(o.maxval ?? 1)}`);
+    const span = inDType(hi - lo, d);
+    if (!Number.isFinite(span)) throw new InvalidArgumentError(fn, `maxval - minval overflows ${d} (minval=${lo}, maxval=${hi})`);
+    checkFits(fn, getBackend(), s, d);
+    if (lo === 0 && hi === 1) return rawUniform(fn, k, s, d);
+    const top = nextDown(hi, d);
+    return minimum(add(mul(rawUniform(fn, k, s, d), span), lo), top);
+  });
 }
 
 /**
@@ -98,14 +106,15 @@ export function uniform(key: Key, shape: readonly number[] = [], dtype: FloatDTy
  */
 export function normal(key: Key, shape: readonly number[] = [], dtype: FloatDType = "float32"): Tensor {
   const fn = "nx.random.normal";
-  const k = checkKey(fn, key);
-  const s = checkShape(fn, shape);
-  const d = checkFloatDType(fn, dtype);
-  const [k1, k2] = split(k) as [Key, Key];
-  return tidy(() => {
+  return runOp(fn, () => {
+    const k = checkKey(fn, key);
+    const s = checkShape(fn, shape);
+    const d = checkFloatDType(fn, dtype);
+    checkFits(fn, getBackend(), s, d);
+    const [k1, k2] = split(k) as [Key, Key];
     // 1 - u1 is exact and lies in (0, 1], so the logarithm is finite.
-    const radius = sqrt(mul(log(sub(1, rawUniform(k1, s, d))), -2));
-    return mul(radius, cos(mul(rawUniform(k2, s, d), 2 * Math.PI)));
+    const radius = sqrt(mul(log(sub(1, rawUniform(fn, k1, s, d))), -2));
+    return mul(radius, cos(mul(rawUniform(fn, k2, s, d), 2 * Math.PI)));
   });
 }
 
@@ -134,18 +143,20 @@ export interface TruncatedNormalOptions {
  * `lower` or `upper` is not a number or is NaN, or `lower >= upper` (once both
  * are rounded to `dtype`).
  */
-export function truncatedNormal(key: Key, shape: readonly number[] = [], dtype: FloatDType = "float32", options: TruncatedNormalOptions = {}): Tensor {
+export function truncatedNormal(key: Key, shape: readonly number[] = [], dtype: FloatDType = "float32", options?: TruncatedNormalOptions): Tensor {
   const fn = "nx.random.truncatedNormal";
-  const k = checkKey(fn, key);
-  const s = checkShape(fn, shape);
-  const d = checkFloatDType(fn, dtype);
-  const lower = inDType(checkNumber(fn, "lower", options.lower ?? -2, true), d);
-  const upper = inDType(checkNumber(fn, "upper", options.upper ?? 2, true), d);
-  if (!(lower < upper)) throw new InvalidArgumentError(fn, `lower must be less than upper in ${d}, got lower=${String(options.lower ?? -2)} and upper=${String(options.upper ?? 2)}`);
-  return tidy(() => {
+  return runOp(fn, () => {
+    const k = checkKey(fn, key);
+    const s = checkShape(fn, shape);
+    const d = checkFloatDType(fn, dtype);
+    const o = checkOptions(fn, options, ["lower", "upper"]);
+    const lower = inDType(checkNumber(fn, "lower", o.lower ?? -2, true), d);
+    const upper = inDType(checkNumber(fn, "upper", o.upper ?? 2, true), d);
+    if (!(lower < upper)) throw new InvalidArgumentError(fn, `lower must be less than upper in ${d}, got lower=${String(o.lower ?? -2)} and upper=${String(o.upper ?? 2)}`);
+    checkFits(fn, getBackend(), s, d);
     const a = erf(full([], lower / Math.SQRT2, d));
     const b = erf(full([], upper / Math.SQRT2, d));
-    const u = add(a, mul(rawUniform(k, s, d), sub(b, a)));
+    const u = add(a, mul(rawUniform(fn, k, s, d), sub(b, a)));
     // Keep u inside (-1, 1) so erfinv stays finite, then the result inside (lower, upper).
     const z = mul(erfinv(clip(u, nextUp(-1, d), nextDown(1, d))), Math.SQRT2);
     return clip(z, nextUp(lower, d), nextDown(upper, d));
@@ -167,22 +178,24 @@ export function truncatedNormal(key: Key, shape: readonly number[] = [], dtype: 
  */
 export function bernoulli(key: Key, p: number | Tensor = 0.5, shape?: readonly number[]): Tensor {
   const fn = "nx.random.bernoulli";
-  const k = checkKey(fn, key);
-  if (p instanceof Tensor) {
-    checkTensor(fn, p, "p");
-    const s = shape === undefined ? [...p.shape] : checkShape(fn, shape);
-    const b = broadcastShapes(fn, p.shape, s);
-    if (!shapesEqual(b, s)) throw new InvalidArgumentError(fn, `p of shape ${fmtShape(p.shape)} does not broadcast to shape ${fmtShape(s)}`);
-    const d: FloatDType = isFloat(p.dtype) ? p.dtype : "float32";
-    const prob = p;
-    return tidy(() => less(rawUniform(k, s, d, prob.backend), castTo(prob, d)));
-  }
-  if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
-    throw new InvalidArgumentError(fn, `p must be a number in [0, 1] or a tensor, got ${typeof p === "number" ? String(p) : p === null ? "null" : typeof p}`);
-  }
-  const s = shape === undefined ? [] : checkShape(fn, shape);
-  const prob = p;
-  return tidy(() => less(rawUniform(k, s, "float32"), prob));
+  return runOp(fn, () => {
+    const k = checkKey(fn, key);
+    if (p instanceof Tensor) {
+      checkTensor(fn, p, "p");
+      const s = shape === undefined ? [...p.shape] : checkShape(fn, shape);
+      const b = broadcastShapes(fn, p.shape, s);
+      if (!shapesEqual(b, s)) throw new InvalidArgumentError(fn, `p of shape ${fmtShape(p.shape)} does not broadcast to shape ${fmtShape(s)}`);
+      const d: FloatDType = isFloat(p.dtype) ? p.dtype : "float32";
+      checkFits(fn, p.backend, s, d);
+      checkFits(fn, p.backend, s, "bool");
+      return less(rawUniform(fn, k, s, d, p.backend), castTo(p, d));
+    }
+    if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new InvalidArgumentError(fn, `p must be a number in [0, 1] or a tensor, got ${fmtValue(p)}`);
+    const s = shape === undefined ? [] : checkShape(fn, shape);
+    checkFits(fn, getBackend(), s, "float32");
+    checkFits(fn, getBackend(), s, "bool");
+    return less(rawUniform(fn, k, s, "float32"), p);
+  });
 }
 
 /** The integer dtypes {@link randint} produces, with the range of values each holds. */
@@ -209,18 +222,21 @@ export function randint(key: Key, shape: readonly number[], minval: number, maxv
   const range = INT_RANGES[d];
   if (range === undefined) throw new InvalidArgumentError(fn, `dtype must be int32 or uint8, got ${d}`);
   for (const [name, v] of [["minval", minval], ["maxval", maxval]] as const) {
-    if (typeof v !== "number" || !Number.isInteger(v)) throw new InvalidArgumentError(fn, `${name} must be an integer, got ${String(v)}`);
+    if (typeof v !== "number" || !Number.isInteger(v)) throw new InvalidArgumentError(fn, `${name} must be an integer, got ${fmtValue(v)}`);
   }
   if (!(minval < maxval)) throw new InvalidArgumentError(fn, `minval must be less than maxval, got minval=${minval} and maxval=${maxval}`);
   if (minval < range[0] || maxval - 1 > range[1]) {
     throw new InvalidArgumentError(fn, `[minval, maxval) = [${minval}, ${maxval}) does not fit ${d}, whose values are [${range[0]}, ${range[1]}]`);
   }
+  const backend = getBackend();
+  checkFits(fn, backend, s, d);
   const span = maxval - minval;
-  return tidy(() => {
-    // u * span can round up to span for u just below 1; the minimum keeps it in range.
-    const offset = minimum(floor(mul(rawUniform(k, s, "float64"), span)), span - 1);
-    return castTo(add(offset, minval), d);
-  });
+  const n = sizeOf(s);
+  const u = new Float64Array(n);
+  uniformFromStream(k.words, n, u);
+  // u * span can round up to span for u just below 1; the minimum keeps it in range (exact in float64: span < 2^33).
+  for (let i = 0; i < n; i++) u[i] = minval + Math.min(Math.floor((u[i] as number) * span), span - 1);
+  return fromHost(fn, hostFrom(d, u), d, s, backend);
 }
 
 /** A uniformly random permutation of `0 .. n-1`: Fisher–Yates on the word stream of `key`, by rejection (no modulo bias). */
@@ -264,18 +280,20 @@ function hostPermutation(key: Key, n: number): Int32Array {
  */
 export function permutation(key: Key, nOrTensor: number | Tensor): Tensor {
   const fn = "nx.random.permutation";
-  const k = checkKey(fn, key);
-  if (nOrTensor instanceof Tensor) {
-    const x = checkTensor(fn, nOrTensor);
-    if (x.ndim === 0) throw new InvalidArgumentError(fn, "x must have at least one axis, got a scalar");
-    const n = x.shape[0] as number;
-    if (n === 0) return bind("reshape", [x], { shape: x.shape });
-    const perm = hostPermutation(k, n);
-    return tidy(() => take(x, fromHost(perm, "int32", [n], x.backend), { axis: 0 }));
-  }
-  const n = nOrTensor;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n >= 2 ** 31) {
-    throw new InvalidArgumentError(fn, `n must be an integer in [0, 2^31) or a tensor, got ${typeof n === "number" ? String(n) : n === null ? "null" : typeof n}`);
-  }
-  return fromHost(hostPermutation(k, n), "int32", [n]);
+  return runOp(fn, () => {
+    const k = checkKey(fn, key);
+    if (nOrTensor instanceof Tensor) {
+      const x = checkTensor(fn, nOrTensor);
+      if (x.ndim === 0) throw new InvalidArgumentError(fn, "x must have at least one axis, got a scalar");
+      const n = x.shape[0] as number;
+      if (n === 0) return bind("reshape", [x], { shape: x.shape });
+      checkFits(fn, x.backend, [n], "int32");
+      checkFits(fn, x.backend, x.shape, x.dtype);
+      return take(x, fromHost(fn, hostPermutation(k, n), "int32", [n], x.backend), { axis: 0 });
+    }
+    const n = nOrTensor;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n >= 2 ** 31) throw new InvalidArgumentError(fn, `n must be an integer in [0, 2^31) or a tensor, got ${fmtValue(n)}`);
+    checkFits(fn, getBackend(), [n], "int32");
+    return fromHost(fn, hostPermutation(k, n), "int32", [n]);
+  });
 }

@@ -4,6 +4,8 @@
  * NaN and infinities must sit at the same positions.
  */
 import type { DType, FloatDType, HostArray } from "../dtype.js";
+import { fmtShape } from "../errors.js";
+import { shapesEqual } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import type { HostVec } from "./types.js";
 
@@ -32,10 +34,6 @@ const HOST_CLASS: Record<DType, new (n: number) => HostArray> = {
 
 const MAX_REPORTED = 8;
 
-function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(",")}]`;
-}
-
 function fmtValue(v: number): string {
   return Object.is(v, -0) ? "-0" : String(v);
 }
@@ -55,7 +53,7 @@ export function compareHost(
   scale = 1,
 ): string | undefined {
   if (dtype !== expected.dtype) return `dtype ${dtype}, expected ${expected.dtype}`;
-  if (shape.length !== expected.shape.length || shape.some((d, i) => d !== expected.shape[i])) {
+  if (!shapesEqual(shape, expected.shape)) {
     return `shape ${fmtShape(shape)}, expected ${fmtShape(expected.shape)}`;
   }
   if (!(data instanceof HOST_CLASS[dtype])) return `host array is a ${data.constructor.name}, expected a ${HOST_CLASS[dtype].name} for ${dtype}`;

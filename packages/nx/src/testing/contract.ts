@@ -9,7 +9,9 @@ import type { Backend, DataId, View } from "../backend.js";
 import type { DType, HostArray } from "../dtype.js";
 import { itemSize } from "../dtype.js";
 import * as nx from "../index.js";
+import { contiguousStrides } from "../shape.js";
 import { compareHost } from "./compare.js";
+import { expectInvalidArgument } from "./invalid-argument.js";
 import type { SuiteContext } from "./harness.js";
 import { RANDOM_VECTORS } from "./vectors.js";
 
@@ -34,13 +36,7 @@ function sameValues(a: HostArray, b: readonly number[]): boolean {
 }
 
 function contiguousView(data: View["data"], dtype: DType, shape: readonly number[]): View {
-  const strides: number[] = [];
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i] as number;
-  }
-  return { data, dtype, shape, strides, offset: 0 };
+  return { data, dtype, shape, strides: contiguousStrides(shape), offset: 0 };
 }
 
 /** `registerBackendContractTests(ctx)`: the storage primitives, called directly on the backend. */
@@ -64,7 +60,7 @@ export function registerBackendContractTests(ctx: SuiteContext): void {
       expect(grown.bytes).toBeGreaterThanOrEqual(before.bytes + values.length * itemSize(dtype));
       b.free(id);
       expect(b.memory()).toEqual(before);
-    }, [dtype]);
+    }, { dtypes: [dtype] });
     ctx.testAsync(`backend.read-async.${dtype}`, async () => {
       const b = ctx.backend();
       const values = SAMPLE[dtype].map((v) => (dtype === "float32" ? Math.fround(v) : v));
@@ -78,7 +74,7 @@ export function registerBackendContractTests(ctx: SuiteContext): void {
       } finally {
         b.free(id);
       }
-    }, [dtype]);
+    }, { dtypes: [dtype] });
   }
 
   ctx.test("backend.read-strided", () => {
@@ -98,7 +94,7 @@ export function registerBackendContractTests(ctx: SuiteContext): void {
     }
   });
 
-  // One test per dtype, so a backend's skipDTypes applies.
+  // One test per dtype, so a backend without one of them skips only its test.
   const fillIota: readonly (readonly [DType, (b: Backend) => DataId, readonly number[]])[] = [
     ["float32", (b) => b.fill(4, 2.5, "float32"), [2.5, 2.5, 2.5, 2.5]],
     ["int32", (b) => b.fill(2, -7, "int32"), [-7, -7]],
@@ -126,7 +122,7 @@ export function registerBackendContractTests(ctx: SuiteContext): void {
           }
         }
       },
-      [dtype],
+      { dtypes: [dtype] },
     );
   }
 }
@@ -244,6 +240,65 @@ export function registerRandomTests(ctx: SuiteContext): void {
       // Same key, same values.
       const again = c.kind === "uniform" ? nx.random.uniform(key, c.shape, c.dtype as nx.FloatDType, c.minval === undefined ? {} : { minval: c.minval, maxval: c.maxval }) : undefined;
       if (again) expect([...again.dataSync()]).toEqual([...out.dataSync()]);
-    }, c.kind === "bernoulli" ? ["bool", "float32"] : [c.dtype]);
+    }, { dtypes: c.kind === "bernoulli" ? ["bool", "float32"] : [c.dtype] });
   }
+}
+
+/**
+ * Calls whose result has `limit + 1` or more elements, made from small
+ * inputs or broadcast views (nothing large is allocated to set them up).
+ */
+const OVERSIZED: readonly (readonly [string, (limit: number) => () => unknown])[] = [
+  ["nx.zeros", (n) => () => nx.zeros([n + 1])],
+  ["nx.full", (n) => () => nx.full([n + 1, 1], 2)],
+  ["nx.arange", (n) => () => nx.arange(n + 1)],
+  ["nx.linspace", (n) => () => nx.linspace(0, 1, n + 1)],
+  ["nx.eye", (n) => () => nx.eye(1, n + 1)],
+  ["nx.random.uniform", (n) => () => nx.random.uniform(nx.random.key(0), [n + 1])],
+  ["nx.random.normal", (n) => () => nx.random.normal(nx.random.key(0), [n + 1])],
+  ["nx.random.randint", (n) => () => nx.random.randint(nx.random.key(0), [n + 1], 0, 10)],
+  ["nx.random.bernoulli", (n) => () => nx.random.bernoulli(nx.random.key(0), 0.5, [n + 1])],
+  ["nx.oneHot", (n) => { const i = nx.zeros([1], "int32"); return () => nx.oneHot(i, n + 1); }],
+  ["nx.tile", (n) => { const x = nx.ones([1]); return () => nx.tile(x, n + 1); }],
+  ["nx.repeat", (n) => { const x = nx.ones([1]); return () => nx.repeat(x, n + 1); }],
+  ["nx.pad", (n) => { const x = nx.ones([1]); return () => nx.pad(x, [0, n]); }],
+  ["nx.add", (n) => { const a = nx.broadcastTo(nx.ones([1, 1]), [n, 1]); const b = nx.ones([1, 2]); return () => nx.add(a, b); }],
+  ["nx.matmul", (n) => { const a = nx.broadcastTo(nx.ones([1, 1]), [n, 1]); const b = nx.ones([1, 2]); return () => nx.matmul(a, b); }],
+  ["nx.stack", (n) => { const a = nx.broadcastTo(nx.ones([1]), [n]); return () => nx.stack([a, a]); }],
+  ["nx.concatenate", (n) => { const a = nx.broadcastTo(nx.ones([1]), [n]); return () => nx.concatenate([a, a]); }],
+  ["nx.contiguous", (n) => { const a = nx.broadcastTo(nx.ones([1]), [n + 1]); return () => nx.contiguous(a); }],
+  ["nx.softmax", (n) => { const a = nx.broadcastTo(nx.ones([1]), [n + 1]); return () => nx.softmax(a); }],
+];
+
+/** `registerCapabilityTests(ctx)`: the frontend refuses, before any backend call, what the backend's capabilities exclude. */
+export function registerCapabilityTests(ctx: SuiteContext): void {
+  for (const [fn, make] of OVERSIZED) {
+    ctx.test(`capabilities.max-elements.${fn.slice(3)}`, () => {
+      const b = ctx.backend();
+      const limit = b.capabilities.maxElements;
+      const call = make(limit);
+      const before = b.memory();
+      const err = expectInvalidArgument(call, fn, "elements", String(limit));
+      expect(err.message).toContain(`backend ${JSON.stringify(b.name)}`);
+      expect(b.memory()).toEqual(before);
+    });
+  }
+  ctx.test("capabilities.dtypes-not-stored", () => {
+    const b = ctx.backend();
+    const missing = nx.DTYPES.filter((d) => !b.capabilities.dtypes.includes(d));
+    const x = nx.ones([2]);
+    const before = b.memory();
+    for (const d of missing) {
+      expectInvalidArgument(() => nx.zeros([2], d), "nx.zeros", `does not store ${d}`);
+      expectInvalidArgument(() => nx.tensor([1, 2], { dtype: d }), "nx.tensor", `does not store ${d}`);
+      expectInvalidArgument(() => nx.cast(x, d), "nx.cast", `does not store ${d}`);
+      expectInvalidArgument(() => nx.arange(0, 3, 1, { dtype: d }), "nx.arange", `does not store ${d}`);
+      if (nx.isFloat(d)) expectInvalidArgument(() => nx.random.normal(nx.random.key(0), [2], d), "nx.random.normal", `does not store ${d}`);
+    }
+    expect(b.memory()).toEqual(before);
+    // Every sampler works with a dtype the backend stores (randint needs no float64 on the backend).
+    const r = nx.random.randint(nx.random.key(3), [4], 0, 100);
+    expect(r.dtype).toBe("int32");
+    expect([...r.dataSync()].every((v) => v >= 0 && v < 100)).toBe(true);
+  });
 }

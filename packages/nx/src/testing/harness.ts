@@ -1,15 +1,18 @@
 /**
  * Registration helpers shared by the conformance groups: every test has a
- * dot-separated id, may be skipped by id or dtype, and runs inside a scope
- * that disposes every tensor it created (also when it fails), so the suite
- * can check at the end that the backend holds no leaked buffers.
+ * dot-separated id, states what it needs of the backend (skipped, with the
+ * reason, when the backend's capabilities do not provide it), and runs inside
+ * a scope that disposes every tensor it created (also when it fails), so the
+ * suite can check at the end that the backend holds no leaked buffers.
  */
 import { it } from "vitest";
 import type { Backend } from "../backend.js";
-import type { DType, FloatDType } from "../dtype.js";
+import type { FloatDType } from "../dtype.js";
 import * as nx from "../index.js";
 import type { Tolerance } from "./compare.js";
 import { expectInvalidArgument } from "./invalid-argument.js";
+import type { Needs } from "./needs.js";
+import { unmetNeeds } from "./needs.js";
 
 /** What a conformance group needs to register its tests. */
 export interface SuiteContext {
@@ -17,15 +20,10 @@ export interface SuiteContext {
   backend(): Backend;
   /** The resolved float tolerances. */
   readonly tolerances: Readonly<Record<FloatDType, Tolerance>>;
-  /** `test(id, fn, dtypes?)` registers a synchronous test run in a disposing scope; skipped when `id` or one of `dtypes` is excluded. */
-  test(id: string, fn: () => void, dtypes?: readonly DType[]): void;
-  /** `testAsync(id, fn, dtypes?)` registers an asynchronous test; it must dispose what it creates. */
-  testAsync(id: string, fn: () => Promise<void>, dtypes?: readonly DType[]): void;
-}
-
-/** `isSkipped(id, skip)` is true when `id` equals an entry of `skip` or starts with an entry followed by a dot. */
-export function isSkipped(id: string, skip: readonly string[]): boolean {
-  return skip.some((s) => id === s || id.startsWith(`${s}.`));
+  /** `test(id, fn, needs?)` registers a synchronous test run in a disposing scope; skipped when the backend's capabilities do not meet `needs`. */
+  test(id: string, fn: () => void, needs?: Needs): void;
+  /** `testAsync(id, fn, needs?)` registers an asynchronous test; it must dispose what it creates. */
+  testAsync(id: string, fn: () => Promise<void>, needs?: Needs): void;
 }
 
 /** `scoped(fn)` runs `fn` and disposes every tensor created meanwhile, then rethrows what `fn` threw. */
@@ -41,24 +39,30 @@ export function scoped(fn: () => void): void {
   if (failure) throw failure.error;
 }
 
-/** `makeContext(backend, tolerances, skip, skipDTypes)` is a {@link SuiteContext} that registers with vitest's `it`. */
-export function makeContext(
-  backend: () => Backend,
-  tolerances: Readonly<Record<FloatDType, Tolerance>>,
-  skip: readonly string[],
-  skipDTypes: readonly DType[],
-): SuiteContext {
-  const excluded = (id: string, dtypes: readonly DType[]): boolean => isSkipped(id, skip) || dtypes.some((d) => skipDTypes.includes(d));
+/**
+ * `makeContext(backend, tolerances)` is a {@link SuiteContext} that registers
+ * with vitest's `it`; each test skips itself (with the reason) when
+ * `backend().capabilities` do not meet its needs.
+ */
+export function makeContext(backend: () => Backend, tolerances: Readonly<Record<FloatDType, Tolerance>>): SuiteContext {
+  const skipUnmet = (t: { skip(condition: boolean, note?: string): void }, needs: Needs): void => {
+    const why = unmetNeeds(needs, backend().capabilities);
+    t.skip(why !== undefined, why);
+  };
   return {
     backend,
     tolerances,
-    test(id, fn, dtypes = []) {
-      if (excluded(id, dtypes)) it.skip(id, () => {});
-      else it(id, () => scoped(fn));
+    test(id, fn, needs = {}) {
+      it(id, (t) => {
+        skipUnmet(t, needs);
+        scoped(fn);
+      });
     },
-    testAsync(id, fn, dtypes = []) {
-      if (excluded(id, dtypes)) it.skip(id, () => {});
-      else it(id, fn);
+    testAsync(id, fn, needs = {}) {
+      it(id, async (t) => {
+        skipUnmet(t, needs);
+        await fn();
+      });
     },
   };
 }

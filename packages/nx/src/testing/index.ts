@@ -7,8 +7,14 @@
  * import { describeBackendConformance } from "@raven-ts/nx/testing";
  * import { MyBackend } from "../src/index.js";
  *
- * describeBackendConformance("mybackend", () => new MyBackend(), { skipDTypes: ["float64"] });
+ * describeBackendConformance("mybackend", () => new MyBackend());
  * ```
+ *
+ * What the suite skips follows from the backend's declared capabilities
+ * (`Backend.capabilities`): cases of a dtype it does not store, integers
+ * beyond its `maxExactInteger`, subnormal inputs when it flushes them, and
+ * tensors beyond its `maxElements` are skipped with the reason; everything
+ * else must pass.
  *
  * Expected values come from `vectors.ts`, generated independently with numpy
  * by `scripts/gen-conformance-vectors.py` (nx's documented semantics where
@@ -20,39 +26,30 @@
  */
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { Backend } from "../backend.js";
-import type { DType, FloatDType } from "../dtype.js";
+import type { FloatDType } from "../dtype.js";
 import * as nx from "../index.js";
 import type { Tolerance, Tolerances } from "./compare.js";
 import { DEFAULT_TOLERANCES } from "./compare.js";
-import { registerBackendContractTests, registerMemoryTests, registerRandomTests } from "./contract.js";
+import { registerBackendContractTests, registerCapabilityTests, registerMemoryTests, registerRandomTests } from "./contract.js";
 import { registerErrorTests } from "./errors.js";
 import type { SuiteContext } from "./harness.js";
 import { makeContext } from "./harness.js";
-import { caseDTypes, runCase } from "./runner.js";
+import { caseNeeds, runCase } from "./runner.js";
 import { VECTORS } from "./vectors.js";
 
 export type { Tolerance, Tolerances } from "./compare.js";
 export { DEFAULT_TOLERANCES, compareHost, tensorMismatch } from "./compare.js";
-export { expectInvalid, isSkipped } from "./harness.js";
+export { expectInvalid } from "./harness.js";
 export { expectInvalidArgument } from "./invalid-argument.js";
 export { seededUniform } from "./seeded.js";
 export type { HostVec, RandomCase, VectorArg, VectorCase, VectorOp, VectorParams, ViewStep } from "./types.js";
 export { RANDOM_VECTORS, VECTORS } from "./vectors.js";
-export { caseDTypes, runCase } from "./runner.js";
+export type { Needs } from "./needs.js";
+export { unmetNeeds } from "./needs.js";
+export { caseNeeds, runCase } from "./runner.js";
 
 /** Options of {@link describeBackendConformance}. */
 export interface ConformanceOptions {
-  /**
-   * Dtypes the backend does not support: every test touching one of them is
-   * registered as skipped. Defaults to none.
-   */
-  readonly skipDTypes?: readonly DType[];
-  /**
-   * Test ids (or id prefixes, matched at a `.` boundary) to register as
-   * skipped, e.g. `"unary.erf"` skips every `unary.erf.*` test. Ids are the
-   * names vitest prints. Defaults to none.
-   */
-  readonly skip?: readonly string[];
   /**
    * Float tolerances replacing the defaults per dtype (float32: atol 1e-6,
    * rtol 1e-5; float64: atol 1e-12, rtol 1e-10). The absolute tolerance is
@@ -78,7 +75,7 @@ function registerVectorTests(ctx: SuiteContext): void {
   const names = [...GROUP_ORDER.filter((g) => groups.has(g)), ...[...groups.keys()].filter((g) => !(GROUP_ORDER as readonly string[]).includes(g))];
   for (const g of names) {
     describe(g, () => {
-      for (const c of groups.get(g) ?? []) ctx.test(c.id, () => runCase(c, ctx.tolerances), caseDTypes(c));
+      for (const c of groups.get(g) ?? []) ctx.test(c.id, () => runCase(c, ctx.tolerances), caseNeeds(c));
     });
   }
 }
@@ -108,7 +105,7 @@ export function describeBackendConformance(name: string, createBackend: () => Ba
     if (!backend) throw new Error("describeBackendConformance: the backend is only available inside tests");
     return backend;
   };
-  const ctx = makeContext(current, tolerances, options.skip ?? [], options.skipDTypes ?? []);
+  const ctx = makeContext(current, tolerances);
 
   describe(`nx backend conformance: ${name}`, () => {
     beforeAll(() => {
@@ -127,6 +124,7 @@ export function describeBackendConformance(name: string, createBackend: () => Ba
     describe("errors", () => registerErrorTests(ctx));
     describe("backend", () => registerBackendContractTests(ctx));
     describe("memory", () => registerMemoryTests(ctx));
+    describe("capabilities", () => registerCapabilityTests(ctx));
     describe("leaks", () => {
       ctx.test("leaks.none", () => {
         const b = current();

@@ -6,12 +6,15 @@
 import type { DType, FloatDType } from "../dtype.js";
 import type { PadWidth, ReduceOp } from "../backend.js";
 import type { TensorLike } from "../ops/operands.js";
-import type { PadWidths, SliceIndex } from "../ops/movement.js";
+import type { SliceIndex } from "../ops/movement.js";
+import type { PadWidths } from "../ops/replicate.js";
 import { bind } from "../primitives.js";
 import { Tensor } from "../tensor.js";
 import * as nx from "../index.js";
+import { sizeOf } from "../shape.js";
 import type { Tolerance } from "./compare.js";
 import { tensorMismatch } from "./compare.js";
+import type { Needs } from "./needs.js";
 import type { HostVec, Ramp, VectorArg, VectorCase, VectorOp, VectorParams, ViewStep } from "./types.js";
 
 /** A materialized argument: a tensor, a weak JS scalar, or a list of tensors. */
@@ -23,7 +26,7 @@ export function upload(v: HostVec): Tensor {
 }
 
 function rampVec(r: Ramp): HostVec {
-  const n = r.shape.reduce((a, b) => a * b, 1);
+  const n = sizeOf(r.shape);
   const data = new Array<number>(n);
   for (let i = 0; i < n; i++) data[i] = ((i * r.mul + r.add) % r.mod) * r.scale + r.offset;
   return { dtype: r.dtype, shape: r.shape, data };
@@ -54,19 +57,41 @@ export function materialize(a: VectorArg): Operand {
   return t;
 }
 
-/** The dtypes a case touches (arguments, results and a `dtype` option), for `skipDTypes`. */
-export function caseDTypes(c: VectorCase): DType[] {
-  const out = new Set<DType>();
+/** `isSubnormal(v, dtype)` is true for a nonzero finite value below the dtype's smallest normal number (float32 for weak scalars). */
+function isSubnormal(v: number | boolean, dtype: DType): boolean {
+  if (typeof v !== "number" || v === 0 || !Number.isFinite(v)) return false;
+  if (dtype === "float64") return Math.abs(v) < 2 ** -1022;
+  return dtype === "float32" && Math.abs(v) < 2 ** -126;
+}
+
+/**
+ * `caseNeeds(c)` is what running `c` needs of a backend: the dtypes of its
+ * arguments, results and `dtype` option; the largest integer magnitude it
+ * computes (its int32/uint8 values, or the larger intermediate the generator
+ * recorded); whether an argument holds a float subnormal; and the most
+ * elements of one argument or result.
+ */
+export function caseNeeds(c: VectorCase): Needs {
+  const dtypes = new Set<DType>();
+  let integers = c.intMagnitude ?? 0;
+  let subnormals = false;
+  let elements = 0;
+  const note = (v: HostVec, isArg: boolean): void => {
+    dtypes.add(v.dtype);
+    elements = Math.max(elements, sizeOf(v.shape));
+    if (v.dtype === "int32" || v.dtype === "uint8") for (const x of v.data) integers = Math.max(integers, Math.abs(x));
+    if (isArg) subnormals ||= v.data.some((x) => isSubnormal(x, v.dtype));
+  };
   const visit = (a: VectorArg): void => {
-    if ("t" in a) out.add(a.t.dtype);
-    else if ("ramp" in a) out.add(a.ramp.dtype);
-    else if ("list" in a) a.list.forEach(visit);
+    if ("list" in a) a.list.forEach(visit);
+    else if ("scalar" in a) subnormals ||= isSubnormal(a.scalar, "float32");
+    else note(argSource(a) as HostVec, true);
   };
   c.args.forEach(visit);
   const expected: readonly HostVec[] = Array.isArray(c.expected) ? (c.expected as readonly HostVec[]) : [c.expected as HostVec];
-  for (const e of expected) out.add(e.dtype);
-  if (c.params?.dtype) out.add(c.params.dtype);
-  return [...out];
+  for (const e of expected) note(e, false);
+  if (c.params?.dtype) dtypes.add(c.params.dtype);
+  return { dtypes: [...dtypes], integers, subnormals, elements };
 }
 
 function tensorAt(args: readonly Operand[], i: number): Tensor {
@@ -196,6 +221,11 @@ const RUNNERS: { readonly [K in VectorOp]: Runner } = {
   "prim.reduce": (a, p) => bind(need(p.reduceOp, "reduceOp") as ReduceOp, [tensorAt(a, 0)], { axes: need(p.axes as readonly number[] | undefined, "axes") }),
 };
 
+/** `applyCase(c, args)` calls the op of `c` on its materialized arguments (see {@link materialize}) and returns the result. */
+export function applyCase(c: VectorCase, args: readonly Operand[]): Tensor | Tensor[] {
+  return RUNNERS[c.op](args, c.params ?? {});
+}
+
 /**
  * `runCase(c, tolerances)` runs one vector case on the current backend and
  * throws an `Error` describing every difference: from the expected result,
@@ -203,7 +233,7 @@ const RUNNERS: { readonly [K in VectorOp]: Runner } = {
  */
 export function runCase(c: VectorCase, tolerances: Readonly<Record<FloatDType, Tolerance>>): void {
   const args = c.args.map(materialize);
-  const out = RUNNERS[c.op](args, c.params ?? {});
+  const out = applyCase(c, args);
   const problems: string[] = [];
   if (Array.isArray(out)) {
     const expected = c.expected as readonly HostVec[];
@@ -231,3 +261,6 @@ export function runCase(c: VectorCase, tolerances: Readonly<Record<FloatDType, T
   });
   if (problems.length > 0) throw new Error(`${c.id} (${c.op}): ${problems.join("; ")}`);
 }
+
+export type { Needs } from "./needs.js";
+export { unmetNeeds } from "./needs.js";

@@ -91,6 +91,13 @@ export interface VectorCase {
   readonly expected: HostVec | readonly HostVec[];
   /** The magnitude float errors scale with (absolute tolerance is `atol * scale`); defaults to 1. */
   readonly scale?: number;
+  /**
+   * The largest integer magnitude an exact computation of the case passes
+   * through (a wrapped result before wrapping, a bound on partial sums), when
+   * it exceeds every integer value of its arguments and results; a backend
+   * whose `maxExactInteger` is smaller skips the case.
+   */
+  readonly intMagnitude?: number;
 }
 
 /** One `nx.random` draw from `key(seed)`. */

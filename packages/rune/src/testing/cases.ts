@@ -44,8 +44,12 @@ export interface GradientCase {
   readonly f: (xs: readonly Tensor[], dtype: FloatDType) => Tensor;
   /** Finite-difference step; defaults to 1e-6 (float64 evaluation). */
   readonly step?: number;
-  /** True when the check needs float64 tensors even in float32 mode (it is skipped there). */
-  readonly float64Only?: boolean;
+  /**
+   * Dtypes the check creates besides its inputs' (such as float64 casts in a
+   * float32 check); the check is skipped on a backend that does not store one
+   * of them or its inputs' dtype.
+   */
+  readonly dtypes?: readonly DType[];
 }
 
 function x0(xs: readonly Tensor[], i = 0): Tensor {
@@ -220,7 +224,7 @@ const structuralCases: GradientCase[] = [
     inputs: [{ shape: [3, 4], layout: "transposed", range: [0.5, 1.5], grid: 2 ** -16, dtype: "float32" }],
     f: (xs) => nx.mul(nx.sin(nx.cast(x0(xs), "float64")), 2),
     step: 2 ** -12,
-    float64Only: true,
+    dtypes: ["float64"],
   },
   {
     name: "cast float64 to float32 and back",
@@ -228,7 +232,7 @@ const structuralCases: GradientCase[] = [
     inputs: [{ shape: [2, 3], layout: "sliced", range: [0.5, 1.5], grid: 2 ** -16, dtype: "float64" }],
     f: (xs) => nx.mul(nx.cast(nx.mul(nx.cast(x0(xs), "float32"), 4), "float64"), nx.cos(x0(xs))),
     step: 2 ** -12,
-    float64Only: true,
+    dtypes: ["float64"],
   },
   { name: "copy (contiguous of a transposed view)", prims: ["copy", "transpose"], inputs: [{ shape: [3, 4], layout: "sliced" }], f: (xs) => nx.sin(nx.contiguous(nx.transpose(x0(xs)))) },
   {

@@ -6,10 +6,10 @@
  * `checkGradient(f, inputs)` checks a function of your own the same way.
  */
 import * as nx from "@raven-ts/nx";
-import type { Backend, FloatDType, Tensor } from "@raven-ts/nx";
+import type { Backend, DType, FloatDType, Tensor } from "@raven-ts/nx";
 import type { Primitive } from "@raven-ts/nx/primitives";
 import { PRIMITIVES, addTracer } from "@raven-ts/nx/primitives";
-import { seededUniform } from "@raven-ts/nx/testing";
+import { seededUniform, unmetNeeds } from "@raven-ts/nx/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grad } from "../api.js";
 import { isDifferentiable } from "../rules.js";
@@ -41,13 +41,11 @@ export interface GradientCheckOptions {
    * `"float64"` the finite differences run on the backend under test; with
    * `"float32"` (for backends without float64) the rune gradient is computed
    * on the backend in float32 and compared with float64 finite differences
-   * on nx's CPU backend; checks that need float64 tensors are skipped.
+   * on nx's CPU backend.
    */
   readonly dtype?: FloatDType;
   /** The tolerance; defaults to {@link FLOAT64_TOLERANCE} or {@link FLOAT32_TOLERANCE}. */
   readonly tolerance?: number;
-  /** Names of checks to skip on this backend (they are registered as skipped, and still counted by the coverage test, which names them). */
-  readonly skip?: readonly string[];
   /** Seed of the random inputs and cotangents; defaults to 0. */
   readonly seed?: number;
   /** Called with each check's name and measured error (e.g. to log the margins of a new backend); defaults to nothing. */
@@ -76,12 +74,8 @@ function hash(s: string): number {
   return h >>> 0;
 }
 
-function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
 function sample(spec: InputSpec, rand: () => number, dtype: FloatDType): Float64Array {
-  const n = sizeOf(spec.shape);
+  const n = nx.sizeOf(spec.shape);
   const out = new Float64Array(n);
   const [lo, hi] = spec.range ?? [-1, 1];
   for (let i = 0; i < n; i++) {
@@ -176,8 +170,8 @@ function analyticGradient(f: (xs: readonly Tensor[]) => Tensor, inputs: readonly
     })([...inputs]);
     gs.forEach((g, i) => {
       const x = inputs[i] as Tensor;
-      if (g.dtype !== x.dtype || g.shape.join(",") !== x.shape.join(",")) {
-        throw new Error(`gradient of input ${i} has shape [${g.shape.join(",")}] and dtype ${g.dtype}, expected [${x.shape.join(",")}] and ${x.dtype}`);
+      if (g.dtype !== x.dtype || !nx.shapesEqual(g.shape, x.shape)) {
+        throw new Error(`gradient of input ${i} has shape ${nx.fmtShape(g.shape)} and dtype ${g.dtype}, expected ${nx.fmtShape(x.shape)} and ${x.dtype}`);
       }
     });
     return gs.map(hostValues);
@@ -209,6 +203,11 @@ export function checkGradient(f: (xs: readonly Tensor[]) => Tensor, inputs: read
     options.step ?? 1e-6,
   );
   return { ...compareGradients(analytic, numeric), analytic, numeric };
+}
+
+/** `caseDTypes(c, dtype)` is every dtype check `c` creates on the backend under test when run in `dtype`. */
+export function caseDTypes(c: GradientCase, dtype: FloatDType): DType[] {
+  return [...new Set<DType>([dtype, ...c.inputs.map((s) => s.dtype ?? dtype), ...(c.dtypes ?? [])])];
 }
 
 /** Runs one case: rune's gradient on the current backend in `dtype`, against float64 finite differences (on the CPU backend in float32 mode). */
@@ -296,7 +295,9 @@ function exercised(c: GradientCase, dtype: FloatDType, seed: number): { ruled: S
  * cotangent `c`, and compares it with central finite differences in float64:
  * the largest elementwise difference relative to the largest gradient
  * magnitude must stay below the tolerance (1e-5 in float64 mode, 1e-3 in
- * float32 mode, see {@link FLOAT32_TOLERANCE}). The coverage test asserts
+ * float32 mode, see {@link FLOAT32_TOLERANCE}). A check that creates a
+ * dtype the backend does not store (its `capabilities.dtypes`, such as
+ * float64 on a GPU backend) is skipped with that reason; nothing else is. The coverage test asserts
  * that every differentiable primitive in nx's `PRIMITIVES` has its rule
  * applied by some check (and each check exercises the primitives it
  * declares), and that every non-differentiable primitive executes in some check.
@@ -305,21 +306,24 @@ export function describeGradientChecks(name: string, createBackend: () => Backen
   const dtype = options.dtype ?? "float64";
   const tolerance = options.tolerance ?? (dtype === "float64" ? FLOAT64_TOLERANCE : FLOAT32_TOLERANCE);
   const seed = options.seed ?? 0;
-  const skip = new Set(options.skip ?? []);
-  const skipped = (c: GradientCase): boolean => skip.has(c.name) || (dtype === "float32" && c.float64Only === true);
+  let backend: Backend | undefined;
+  /** Why `c` cannot run on the backend under test (it creates a dtype the backend does not store), or `undefined`. */
+  const skipReason = (c: GradientCase): string | undefined => (backend === undefined ? undefined : unmetNeeds({ dtypes: caseDTypes(c, dtype) }, backend.capabilities));
 
   describe(`${name}: rune gradient checks (${dtype}, tolerance ${tolerance})`, () => {
     let previous: Backend | undefined;
     beforeAll(async () => {
       previous = nx.getBackend();
-      nx.setBackend(await createBackend());
+      backend = nx.setBackend(await createBackend());
     });
     afterAll(() => {
       if (previous) nx.setBackend(previous);
     });
 
     for (const c of GRADIENT_CASES) {
-      (skipped(c) ? it.skip : it)(c.name, () => {
+      it(c.name, (t) => {
+        const why = skipReason(c);
+        t.skip(why !== undefined, why);
         const r = runCase(c, dtype, seed);
         options.report?.(c.name, r.error);
         expect(r.error, `${c.name}: relative error ${r.error} at ${r.worst}`).toBeLessThan(tolerance);
@@ -332,7 +336,7 @@ export function describeGradientChecks(name: string, createBackend: () => Backen
       const notExercised: string[] = [];
       const excused = new Map<Primitive, string>();
       for (const c of GRADIENT_CASES) {
-        if (skipped(c)) {
+        if (skipReason(c) !== undefined) {
           for (const p of c.prims) excused.set(p, c.name);
           continue;
         }
