@@ -1,8 +1,8 @@
 /**
- * The Bench panel in headless Chromium: every backend of the picker is timed
- * on matmul 256, matmul 512 and an MHA forward pass (or reported as
- * unavailable, with the reason), and the page names the device, the
- * browser, the GL renderer and each backend's mode.
+ * The Bench panel in headless Chromium: the chosen backends are timed on
+ * matmul 256, matmul 512 and an MHA forward pass, shown as bars and a table,
+ * and the page names the device, the browser, the GL renderer and each
+ * backend's mode.
  */
 import { describe, expect, it } from "vitest";
 import { screenshot, useApp } from "./support/app.js";
@@ -26,8 +26,10 @@ describe.skipIf(!available)("benchmarks", () => {
     expect(device).toContain("cross-origin isolated (SharedArrayBuffer available)");
   });
 
-  it("times every backend on every case and draws the bars", async () => {
+  it("times each chosen backend on every case and draws the bars", async () => {
     const { page } = app.session;
+    // gpu.js WebGL (WebGL1) is left out to keep CI short: on SwiftShader it costs what WebGL2 does.
+    await page.uncheck('#bench-backends input[value="gpujs-webgl"]');
     await page.click("#bench-run");
     await page.waitForSelector('#bench-table tbody[data-state="done"]', { timeout: 300_000 });
     expect(await page.isHidden("#bench-error")).toBe(true);
@@ -35,10 +37,10 @@ describe.skipIf(!available)("benchmarks", () => {
       trs.map((tr) => ({ backend: (tr as HTMLElement).dataset.backend ?? "", cells: [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "") })),
     );
     expect(rows.map((r) => `${r.backend} ${r.cells[3] ?? ""}`)).toEqual(
-      ["cpu", "gpujs-webgl2", "gpujs-webgl", "gpujs-webasm"].flatMap((b) => ["matmul 256", "matmul 512", "MHA forward"].map((c) => `${b} ${c}`)),
+      ["cpu", "gpujs-webgl2", "gpujs-webasm"].flatMap((b) => ["matmul 256", "matmul 512", "MHA forward"].map((c) => `${b} ${c}`)),
     );
     const byBackend = (id: string): Row[] => rows.filter((r) => r.backend === id);
-    for (const id of ["cpu", "gpujs-webgl2", "gpujs-webgl"]) {
+    for (const id of ["cpu", "gpujs-webgl2", "gpujs-webasm"]) {
       for (const row of byBackend(id)) {
         expect(row.cells[2]).toBe("Web Worker");
         expect(Number(row.cells[4])).toBeGreaterThan(0);
@@ -47,10 +49,8 @@ describe.skipIf(!available)("benchmarks", () => {
     }
     expect(byBackend("cpu")[0]?.cells.slice(0, 2)).toEqual(["nx CPU", "TypeScript kernels"]);
     expect(byBackend("gpujs-webgl2")[0]?.cells.slice(0, 2)).toEqual(["gpu.js WebGL2", "webgl2"]);
-    expect(byBackend("gpujs-webgl")[0]?.cells.slice(0, 2)).toEqual(["gpu.js WebGL", "webgl"]);
-    // The bars: a dataset per backend that ran.
-    const datasets = await page.evaluate(() => document.querySelectorAll("#bench-table tbody tr td.num").length);
-    expect(datasets).toBeGreaterThanOrEqual(18);
+    expect(byBackend("gpujs-webasm")[0]?.cells.slice(0, 2)).toEqual(["gpu.js WebAssembly", "webasm"]);
+    expect(await page.isVisible("#bench-chart-box")).toBe(true);
     await screenshot(page, "bench");
   });
 

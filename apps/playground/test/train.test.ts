@@ -58,7 +58,7 @@ describe.skipIf(!available)("training in the Web Worker", () => {
     const file = join(SCREENSHOTS, "..", download.suggestedFilename());
     await download.saveAs(file);
     const { metadata, tensors } = Checkpoint.inspect(new Uint8Array(readFileSync(file)));
-    expect(JSON.parse(metadata["raven-ts.config"] as string)).toMatchObject({ embedDim: 64, numLayers: 2, numHeads: 4, numKvHeads: 2 });
+    expect(JSON.parse(metadata["raven.config"] as string)).toMatchObject({ embedDim: 64, numLayers: 2, numHeads: 4, numKvHeads: 2 });
     expect(tensors.map((t) => t.name)).toContain("blocks.1.attn.v_proj");
 
     await page.click("#tr-reset");
