@@ -37,4 +37,4 @@ console.log(sample(result, "Shall I compare thee", { length: 240, temperature: 0
 
 mkdirSync(dirname(out), { recursive: true });
 await saveCharLM(result, out);
-console.log(`\nmodel saved to ${out}\n(open it in the playground: pnpm start, then "Open .safetensors")`);
+console.log(`\nmodel saved to ${out}\n(open it in the playground: pnpm start, then Train › Open…, or Attention explorer › Open .safetensors)`);
