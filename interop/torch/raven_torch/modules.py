@@ -1,7 +1,7 @@
 """The PyTorch twins of raven-ts's `multiHeadAttention` and `decoderLM`.
 
-Each computes what packages/kaun-attention computes (see /work/shared/DESIGN.md,
-"Attention semantics"), with the parameters of a raven-ts checkpoint after
+Each computes what packages/kaun-attention computes (see the `multiHeadAttention` section of
+packages/kaun-attention/README.md), with the parameters of a raven-ts checkpoint after
 the transforms of `layout.py`:
 
 - projections are bias-free `nn.Linear`s; heads split `[B, T, H, D] -> [B, H, T, D]`;

@@ -1,4 +1,4 @@
-// The PyTorch float64 attention references (`../shared/fixtures/attention_golden.json`),
+// The PyTorch float64 attention references (kaun-attention's `fixtures/attention_golden.json`),
 // reproduced by @raven-ts/kaun-attention on the gpujs backend in float32 with
 // kaun-attention's own tolerances (the suite it runs on the CPU backend).
 import { describeAttentionGolden } from "@raven-ts/kaun-attention/testing";

@@ -254,8 +254,9 @@ function oursCompetitor(c, data) {
       s.cache = cache;
       s.token = t(data.token, [B, 1, E]);
       s.owned.push(cache.k, cache.v, s.token);
-      // Only the output leaves the tidy: the extended cache is disposed with it.
-      run = () => [nx.tidy(() => layer.decode(vars, s.token, s.cache)[0])];
+      // keepCache: every step decodes from the same prefix; only the output
+      // leaves the tidy (the extended cache is disposed with it).
+      run = () => [nx.tidy(() => layer.decode(vars, s.token, s.cache, { keepCache: true })[0])];
     }
   };
   return {

@@ -1,5 +1,5 @@
 /** The validated configuration of a multi-head attention layer. */
-import { InvalidArgumentError } from "@raven-ts/nx";
+import { checkBool, checkOptions, checkPositive, checkPositiveInt, checkRate, fail } from "@raven-ts/kaun-core/internal";
 
 /** Options of `multiHeadAttention`, the seed's labelled arguments. */
 export interface MultiHeadAttentionOptions {
@@ -19,6 +19,16 @@ export interface MultiHeadAttentionOptions {
   readonly ropeTheta?: number;
 }
 
+/** The option names of `multiHeadAttention`. */
+export const ATTENTION_KEYS = ["embedDim", "numHeads", "numKvHeads", "dropout", "isCausal", "rope", "ropeTheta"] as const satisfies readonly (keyof MultiHeadAttentionOptions)[];
+
+/** `pick(options, keys)` is the entries of `options` named in `keys` (the options a composite passes on to a part). */
+export function pick<T extends object, K extends keyof T>(options: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const k of keys) if (options[k] !== undefined) out[k] = options[k];
+  return out;
+}
+
 /** A configuration with every default filled in and every constraint checked. */
 export interface AttentionConfig {
   readonly embedDim: number;
@@ -31,40 +41,28 @@ export interface AttentionConfig {
   readonly ropeTheta: number;
 }
 
-function positiveInt(fn: string, name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) throw new InvalidArgumentError(fn, `${name} must be a positive integer, got ${String(v)}`);
-  return v;
-}
-
-function bool(fn: string, name: string, v: unknown): boolean {
-  if (typeof v !== "boolean") throw new InvalidArgumentError(fn, `${name} must be a boolean, got ${String(v)}`);
-  return v;
-}
-
 /**
- * `attentionConfig(fn, options)` fills in the defaults of `options` and checks them.
- * @throws InvalidArgumentError naming `fn` when a size is not a positive
- * integer, `embedDim` is not divisible by `numHeads`, `numHeads` is not
- * divisible by `numKvHeads`, `dropout` is outside [0, 1), `ropeTheta` is not a
- * positive finite number, a flag is not a boolean, or `rope` is set with an
- * odd head size.
+ * `attentionConfig(fn, options)` fills in the defaults of `options` and
+ * checks them (the option names are checked by the public function, which
+ * knows which others it takes).
+ * @throws InvalidArgumentError naming `kaun.<fn>` when the options are
+ * missing, a size is not a positive integer, `embedDim` is not divisible by
+ * `numHeads`, `numHeads` is not divisible by `numKvHeads`, `dropout` is
+ * outside [0, 1), `ropeTheta` is not a positive finite number, a flag is not
+ * a boolean, or `rope` is set with an odd head size.
  */
 export function attentionConfig(fn: string, options: MultiHeadAttentionOptions): AttentionConfig {
-  if (typeof options !== "object" || options === null) throw new InvalidArgumentError(fn, `options { embedDim, numHeads } are required, got ${String(options)}`);
-  const embedDim = positiveInt(fn, "embedDim", options.embedDim);
-  const numHeads = positiveInt(fn, "numHeads", options.numHeads);
-  const numKvHeads = positiveInt(fn, "numKvHeads", options.numKvHeads ?? numHeads);
-  if (embedDim % numHeads !== 0) throw new InvalidArgumentError(fn, `embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
-  if (numHeads % numKvHeads !== 0) throw new InvalidArgumentError(fn, `numHeads (${numHeads}) must be divisible by numKvHeads (${numKvHeads})`);
-  const dropout = options.dropout ?? 0;
-  if (typeof dropout !== "number" || !(dropout >= 0 && dropout < 1)) throw new InvalidArgumentError(fn, `dropout must be in [0, 1), got ${String(dropout)}`);
-  const isCausal = bool(fn, "isCausal", options.isCausal ?? false);
-  const rope = bool(fn, "rope", options.rope ?? false);
-  const ropeTheta = options.ropeTheta ?? 10000;
-  if (typeof ropeTheta !== "number" || !(ropeTheta > 0) || !Number.isFinite(ropeTheta)) {
-    throw new InvalidArgumentError(fn, `ropeTheta must be a positive finite number, got ${String(ropeTheta)}`);
-  }
+  const o = checkOptions(fn, options, "{ embedDim, numHeads }");
+  const embedDim = checkPositiveInt(fn, "embedDim", o.embedDim);
+  const numHeads = checkPositiveInt(fn, "numHeads", o.numHeads);
+  const numKvHeads = checkPositiveInt(fn, "numKvHeads", o.numKvHeads ?? numHeads);
+  if (embedDim % numHeads !== 0) throw fail(fn, `embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
+  if (numHeads % numKvHeads !== 0) throw fail(fn, `numHeads (${numHeads}) must be divisible by numKvHeads (${numKvHeads})`);
+  const dropout = checkRate(fn, "dropout", o.dropout ?? 0);
+  const isCausal = checkBool(fn, "isCausal", o.isCausal, false);
+  const rope = checkBool(fn, "rope", o.rope, false);
+  const ropeTheta = checkPositive(fn, "ropeTheta", o.ropeTheta ?? 10000);
   const headDim = embedDim / numHeads;
-  if (rope && headDim % 2 !== 0) throw new InvalidArgumentError(fn, `rope needs an even head size, got embedDim / numHeads = ${embedDim} / ${numHeads} = ${headDim}`);
+  if (rope && headDim % 2 !== 0) throw fail(fn, `rope needs an even head size, got embedDim / numHeads = ${embedDim} / ${numHeads} = ${headDim}`);
   return { embedDim, numHeads, numKvHeads, headDim, dropout, isCausal, rope, ropeTheta };
 }

@@ -1,10 +1,11 @@
 /** A tiny decoder-only language model: embedding → causal RoPE transformer blocks → norm → vocabulary logits. */
 import * as nx from "@raven-ts/nx";
-import { InvalidArgumentError, type Tensor } from "@raven-ts/nx";
+import type { Tensor } from "@raven-ts/nx";
 import { Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
-import type { KvCache } from "./mha.js";
-import { field, initNamed, namedRunner } from "./named.js";
-import { normLayer, transformerBlock, type ActivationKind, type NormKind, type TransformerBlockLayer } from "./transformer.js";
+import { checkBool, checkNonNegative, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, checkVars, describe, fail, field, optionalOptions, param } from "@raven-ts/kaun-core/internal";
+import { checkCacheOf, consume, emptyCaches, type KvCache } from "./mha.js";
+import { pick } from "./config.js";
+import { blockConfig, decodeBlock, normLayer, transformerBlock, type ActivationKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
 
 /** Options of {@link decoderLM}. */
 export interface DecoderLMOptions {
@@ -34,6 +35,12 @@ export interface DecoderLMOptions {
   readonly tieEmbeddings?: boolean;
 }
 
+/** The option names of {@link decoderLM}. */
+const LM_KEYS = ["vocabSize", "embedDim", "numLayers", "numHeads", "numKvHeads", "mlpDim", "dropout", "ropeTheta", "norm", "normEps", "activation", "tieEmbeddings"] as const satisfies readonly (keyof DecoderLMOptions)[];
+
+/** The options a {@link decoderLM} passes on to each block (which are all causal, with RoPE). */
+const LM_BLOCK_KEYS = ["embedDim", "numHeads", "numKvHeads", "dropout", "ropeTheta", "mlpDim", "norm", "normEps", "activation"] as const satisfies readonly (keyof DecoderLMOptions & keyof TransformerBlockOptions)[];
+
 /** A {@link decoderLM}'s options with every default filled in (plain data: `JSON.stringify` it to store it beside a checkpoint). */
 export type DecoderLMConfig = Required<DecoderLMOptions>;
 
@@ -47,27 +54,69 @@ export interface GenerateOptions {
   readonly key?: nx.random.Key;
 }
 
+/** Options of {@link DecoderLMLayer.decode}. */
+export interface DecodeOptions {
+  /** Whether the caches given stay live (the caller keeps owning them) instead of being consumed; defaults to false. */
+  readonly keepCache?: boolean;
+}
+
 /** The layer `decoderLM` returns: int32 tokens `[batch, seqLen]` in, logits `[batch, seqLen, vocabSize]` out. */
 export interface DecoderLMLayer extends Layer<"int32", "float"> {
   /** The configuration, with defaults filled in: `decoderLM(lm.config)` builds the same model. */
   readonly config: DecoderLMConfig;
   /** The blocks, in order (their params live under `blocks.i`). */
   readonly blocks: readonly TransformerBlockLayer[];
-  /** `initCache({ batch, maxLength, dtype? })` is one empty KV cache per block. */
+  /**
+   * `initCache({ batch, maxLength, dtype? })` is one empty KV cache per block.
+   * @throws InvalidArgumentError as the blocks' `initCache`.
+   */
   initCache(options: { readonly batch: number; readonly maxLength: number; readonly dtype?: "float32" | "float64" }): KvCache[];
   /**
    * `decode(vars, tokens, caches)` is the logits of the new positions `tokens`
    * (`[batch, t]`) given the cached prefix, and the extended caches; prefill
    * with the prompt, then feed one token at a time.
-   * @throws InvalidArgumentError when `tokens` is not int32 `[batch, t]`, or as the blocks' `decode` (a full cache).
+   *
+   * Ownership: `caches` are consumed. On success the tensors of every cache
+   * given are disposed and the returned caches replace them; on error none
+   * is touched. The logits and the new caches are the caller's (dispose the
+   * logits once read); nothing else stays live. So this loop holds a
+   * constant number of tensors however long it runs, without `nx.tidy`:
+   *
+   * ```ts
+   * let caches = lm.initCache({ batch: 1, maxLength: 64 });
+   * let input = prompt; // int32 [1, t]
+   * for (let i = 0; i < 32; i++) {
+   *   const [logits, next] = lm.decode(vars, input, caches); // consumes caches
+   *   caches = next;
+   *   const last = nx.slice(logits, [null, { start: -1 }]); // [1, 1, vocab]
+   *   logits.dispose();
+   *   if (input !== prompt) input.dispose();
+   *   input = nx.argmax(last, { axis: -1 }); // [1, 1]: the next token
+   *   last.dispose();
+   * }
+   * ```
+   *
+   * With `keepCache: true` the caches given stay live (the caller keeps
+   * owning them), for decoding several continuations of one prefix.
+   * `keepCache` defaults to false.
+   * @throws InvalidArgumentError when `vars` is not `{ params, state, dtype }`,
+   * `options` is not an object, `tokens` is not a live int32 `[batch, t >= 1]` tensor of ids below
+   * `vocabSize`, `caches` is not one live cache per block (made by
+   * `initCache`, not yet consumed, for this batch and dtype, with room for
+   * `t` more positions), or as the blocks' `decode`.
    */
-  decode(vars: Vars, tokens: Tensor, caches: readonly KvCache[]): [Tensor, KvCache[]];
+  decode(vars: Vars, tokens: Tensor, caches: readonly KvCache[], options?: DecodeOptions): [Tensor, KvCache[]];
   /**
    * `generate(vars, prompt, { maxNewTokens, temperature?, key? })` extends the
    * int32 prompt `[batch, t]` by `maxNewTokens` sampled tokens (KV-cached),
-   * returning `[batch, t + maxNewTokens]`. Sampling uses the Gumbel-max trick
-   * on device with keys folded from `key` per step.
-   * @throws InvalidArgumentError when the prompt is not int32 `[batch, t ≥ 1]`, `maxNewTokens` is not a non-negative integer, `temperature` is negative, or `key` is missing for `temperature > 0`.
+   * returning a new tensor `[batch, t + maxNewTokens]`. Sampling uses the
+   * Gumbel-max trick on device with keys folded from `key` per step. Only
+   * the result stays live.
+   * @throws InvalidArgumentError when `vars` is not `{ params, state, dtype }`,
+   * the options are missing, the prompt is not a live int32 `[batch, t >= 1]`
+   * tensor of ids below `vocabSize`, `maxNewTokens` is not a non-negative
+   * integer, `temperature` is negative or not finite, or `key` is missing for
+   * `temperature > 0` or is not an `nx.random.Key`.
    */
   generate(vars: Vars, prompt: Tensor, options: GenerateOptions): Tensor;
 }
@@ -76,114 +125,160 @@ export interface DecoderLMLayer extends Layer<"int32", "float"> {
  * `decoderLM(options)` is a decoder-only language model: token embedding,
  * `numLayers` causal pre-norm transformer blocks with RoPE (and GQA when
  * `numKvHeads < numHeads`), a final norm and a linear head to the
- * vocabulary. Params: `embed` (`embedding [vocabSize, embedDim]`, rows
- * scaled by `sqrt(embedDim)` on lookup), `blocks` (a list), `final_norm`,
- * `lm_head` (`weight [embedDim, vocabSize]`, `bias [vocabSize]`).
+ * vocabulary. It is a `Layer.named` layer. Params: `embed` (`embedding
+ * [vocabSize, embedDim]`, rows scaled by `sqrt(embedDim)` on lookup),
+ * `blocks` (a list), `final_norm`, `lm_head` (`weight [embedDim, vocabSize]`,
+ * `bias [vocabSize]`). Its `apply`, `decode` and `generate` release every
+ * tensor they create except their results.
  *
  * The block options default as in `transformerBlock`. `tieEmbeddings`
  * defaults to false; when true there is no `lm_head` and the logits are
  * `final_norm(h) @ embed.embeddingᵀ` (unscaled, no bias).
- * @throws InvalidArgumentError for a `vocabSize` or `numLayers` that is not a
- * positive integer, a `tieEmbeddings` that is not a boolean, or any invalid
- * block option (as `transformerBlock`).
+ * @throws InvalidArgumentError, naming `kaun.decoderLM`, when the options are
+ * missing, `vocabSize` or `numLayers` is not a positive integer,
+ * `tieEmbeddings` is not a boolean, or any block option is invalid (as
+ * `transformerBlock`).
  */
 export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
-  const fn = "kaun.decoderLM";
-  const { vocabSize, embedDim, numLayers } = options;
-  for (const [name, v] of [["vocabSize", vocabSize], ["numLayers", numLayers]] as const) {
-    if (!Number.isInteger(v) || v <= 0) throw new InvalidArgumentError(fn, `${name} must be a positive integer, got ${String(v)}`);
-  }
-  const tieEmbeddings = options.tieEmbeddings ?? false;
-  if (typeof tieEmbeddings !== "boolean") throw new InvalidArgumentError(fn, `tieEmbeddings must be a boolean, got ${String(tieEmbeddings)}`);
-  const blocks = Array.from({ length: numLayers }, () => transformerBlock({ ...options, isCausal: true, rope: true }));
-  const blockConfig = (blocks[0] as TransformerBlockLayer).config;
+  const fn = "decoderLM";
+  const blockOptions = { ...pick(checkOptions(fn, options, "{ vocabSize, embedDim, numLayers, numHeads }", LM_KEYS), LM_BLOCK_KEYS), isCausal: true, rope: true };
+  const vocabSize = checkPositiveInt(fn, "vocabSize", options.vocabSize);
+  const numLayers = checkPositiveInt(fn, "numLayers", options.numLayers);
+  const tieEmbeddings = checkBool(fn, "tieEmbeddings", options.tieEmbeddings, false);
+  const block = blockConfig(fn, blockOptions);
+  const { embedDim } = block;
+  const blocks = Array.from({ length: numLayers }, () => transformerBlock(blockOptions));
   const config: DecoderLMConfig = {
     vocabSize,
     embedDim,
     numLayers,
-    numHeads: blockConfig.numHeads,
-    numKvHeads: blockConfig.numKvHeads,
-    mlpDim: blockConfig.mlpDim,
-    dropout: blockConfig.dropout,
-    ropeTheta: blockConfig.ropeTheta,
-    norm: blockConfig.norm,
-    normEps: blockConfig.normEps,
-    activation: blockConfig.activation,
+    numHeads: block.numHeads,
+    numKvHeads: block.numKvHeads,
+    mlpDim: block.mlpDim,
+    dropout: block.dropout,
+    ropeTheta: block.ropeTheta,
+    norm: block.norm,
+    normEps: block.normEps,
+    activation: block.activation,
     tieEmbeddings,
   };
-  const embed = Layer.embedding({ vocabSize, embedDim });
-  const finalNorm = normLayer(blockConfig.norm, embedDim, blockConfig.normEps);
-  const lmHead = tieEmbeddings ? undefined : Layer.linear({ inFeatures: embedDim, outFeatures: vocabSize });
-  const layers = { embed, blocks: Layer.sequential(blocks), final_norm: finalNorm, ...(lmHead === undefined ? {} : { lm_head: lmHead }) };
-  /** The tied head: the logits of the final hidden states `normed` against the embedding table. */
-  const tiedLogits = (params: Ptree, normed: Tensor): Tensor => {
-    const table = field(fn, field(fn, params, "embed"), "embedding");
-    if (!nx.isTensor(table)) throw new InvalidArgumentError(fn, "params.embed.embedding must be a tensor");
-    return nx.matmul(normed, nx.transpose(table));
-  };
 
-  const checkTokens = (what: string, tokens: Tensor): void => {
-    if (!nx.isTensor(tokens) || tokens.dtype !== "int32" || tokens.ndim !== 2 || (tokens.shape[1] as number) < 1) {
-      throw new InvalidArgumentError(fn, `${what} must be an int32 tensor [batch, t >= 1], got ${nx.isTensor(tokens) ? `${tokens.dtype} [${tokens.shape.join(",")}]` : typeof tokens}`);
+  /** `checkTokens(where, what, tokens)` returns `tokens` when it is a live int32 `[batch, t >= 1]` tensor of ids below `vocabSize`. */
+  const checkTokens = (where: string, what: string, tokens: unknown): Tensor => {
+    const t = checkTensor(where, what, tokens);
+    if (t.dtype !== "int32" || t.ndim !== 2 || (t.shape[1] as number) < 1) throw fail(where, `${what} must be an int32 tensor [batch, t >= 1], got ${describe(t)}`);
+    const ids = t.dataSync();
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      if (id < 0 || id >= vocabSize) throw fail(where, `${what} holds token ${id} at flat position ${i}, outside the vocabulary [0, ${vocabSize})`);
     }
+    return t;
   };
 
-  const decode = (vars: Vars, tokens: Tensor, caches: readonly KvCache[]): [Tensor, KvCache[]] => {
-    checkTokens("tokens", tokens);
-    if (caches.length !== numLayers) throw new InvalidArgumentError(fn, `expected ${numLayers} caches (one per block), got ${caches.length}`);
+  const lm = Layer.named<"int32", "float">(
+    {
+      embed: Layer.embedding({ vocabSize, embedDim }),
+      blocks: Layer.sequential(blocks),
+      final_norm: normLayer(block.norm, embedDim, block.normEps),
+      ...(tieEmbeddings ? {} : { lm_head: Layer.linear({ inFeatures: embedDim, outFeatures: vocabSize }) }),
+    },
+    (run, tokens, args) => {
+      const normed = run("final_norm", run("blocks", run("embed", checkTokens(fn, "tokens", tokens))));
+      if (!tieEmbeddings) return run("lm_head", normed);
+      // The tied head: the final hidden states against the embedding table.
+      const table = param(fn, field(fn, args.params, "embed", "params"), "embedding", args.dtype, [vocabSize, embedDim]);
+      return nx.matmul(normed, nx.transpose(table));
+    },
+    { name: fn },
+  );
+
+  /** `checkCaches(where, caches, batch, t, dtype)` checks one live cache per block, each distinct, before anything is computed. */
+  const checkCaches = (where: string, caches: unknown, batch: number, t: number, dtype: Vars["dtype"]): KvCache[] => {
+    if (!Array.isArray(caches) || caches.length !== numLayers) throw fail(where, `caches must be an array of ${numLayers} caches (one per block, from initCache), got ${describe(caches)}`);
+    const checked = caches.map((c: unknown, i) => checkCacheOf(where, (blocks[i] as TransformerBlockLayer).attention, c, batch, t, dtype));
+    if (new Set(checked.map((c) => c.k)).size !== checked.length) throw fail(where, "caches holds the same cache twice");
+    return checked;
+  };
+
+  /** `checkVarsOf(where, vars)` checks `vars` and that its params and state hold every sub-layer's entry, naming `where`. */
+  const checkVarsOf = (where: string, vars: unknown): Vars => {
+    const v = checkVars(where, vars, "vars");
+    for (const name of Object.keys(lm.layers)) {
+      field(where, v.params, name, "params");
+      field(where, v.state, name, "state");
+    }
+    return v;
+  };
+
+  /** The pass of `decode` on checked arguments: nothing consumed, no scope of its own. */
+  const step = (where: string, vars: Vars, tokens: Tensor, caches: readonly KvCache[]): [Tensor, KvCache[]] => {
     const args = { params: vars.params, state: vars.state, dtype: vars.dtype, training: false };
-    const sub = (name: string): Vars => ({ params: field(fn, vars.params, name), state: field(fn, vars.state, name), dtype: vars.dtype });
-    let [h] = embed.apply({ ...args, params: field(fn, vars.params, "embed"), state: field(fn, vars.state, "embed") }, tokens);
-    const blockVars = sub("blocks");
-    const next = blocks.map((b, i) => {
-      const [y, c] = b.decode(
-        { params: (blockVars.params as Ptree[])[i] as Ptree, state: (blockVars.state as Ptree[])[i] as Ptree, dtype: vars.dtype },
-        h,
-        caches[i] as KvCache,
-      );
-      h = y;
-      return c;
+    const [logits, , outputs] = lm.applyWith(args, tokens, {
+      blocks: (sub, h) => {
+        if (!Array.isArray(sub.params) || !Array.isArray(sub.state) || sub.params.length !== numLayers || sub.state.length !== numLayers) {
+          throw fail(where, `params.blocks and state.blocks must be arrays of ${numLayers} entries (one per block)`);
+        }
+        let y = h;
+        const next = blocks.map((b, i) => {
+          const [out, c] = decodeBlock(where, b, { params: (sub.params as Ptree[])[i] as Ptree, state: (sub.state as Ptree[])[i] as Ptree, dtype: vars.dtype }, y, caches[i] as KvCache, undefined);
+          y = out;
+          return c;
+        });
+        return [y, next as unknown as Ptree];
+      },
     });
-    const [normed] = finalNorm.apply({ ...args, ...sub("final_norm") }, h);
-    return [lmHead === undefined ? tiedLogits(vars.params, normed) : lmHead.apply({ ...args, ...sub("lm_head") }, normed)[0], next];
+    return [logits, outputs.blocks as unknown as KvCache[]];
   };
 
   return {
     config,
     blocks,
-    init: ({ dtype }) => ({ ...initNamed(layers, dtype), dtype }),
-    apply: (args, tokens) => {
-      const { run, states } = namedRunner(fn, layers, args);
-      const normed = run("final_norm", run("blocks", run("embed", tokens)));
-      return [lmHead === undefined ? tiedLogits(args.params, normed) : run("lm_head", normed), states];
+    init: lm.init,
+    apply: lm.apply,
+    initCache: (cacheOptions) => emptyCaches("decoderLM.initCache", blocks.map((b) => b.attention), cacheOptions),
+    decode: (vars, tokens, caches, decodeOptions) => {
+      const where = "decoderLM.decode";
+      const v = checkVarsOf(where, vars);
+      const keep = checkBool(where, "keepCache", optionalOptions(where, decodeOptions, ["keepCache"]).keepCache, false);
+      const t = checkTokens(where, "tokens", tokens);
+      const checked = checkCaches(where, caches, t.shape[0] as number, t.shape[1] as number, v.dtype);
+      const result = nx.tidy(() => step(where, v, t, checked));
+      if (!keep) checked.forEach(consume);
+      return result;
     },
-    initCache: ({ batch, maxLength, dtype = "float32" }) => blocks.map((b) => b.initCache({ batch, maxLength, dtype })),
-    decode,
-    generate: (vars, prompt, { maxNewTokens, temperature = 1, key }) => {
-      checkTokens("prompt", prompt);
-      if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0) throw new InvalidArgumentError(fn, `maxNewTokens must be a non-negative integer, got ${String(maxNewTokens)}`);
-      if (typeof temperature !== "number" || !(temperature >= 0)) throw new InvalidArgumentError(fn, `temperature must be >= 0, got ${String(temperature)}`);
-      if (temperature > 0 && key === undefined) throw new InvalidArgumentError(fn, "a key is required to sample with temperature > 0 (or pass temperature 0 for greedy decoding)");
-      const batch = prompt.shape[0] as number;
-      let caches = blocks.map((b) => b.initCache({ batch, maxLength: (prompt.shape[1] as number) + maxNewTokens, dtype: vars.dtype }));
-      let tokens = prompt;
-      let input = prompt;
-      for (let step = 0; step < maxNewTokens; step++) {
-        const [next, nextCaches] = nx.tidy(() => {
-          const [logits, cs] = decode(vars, input, caches);
-          const last = nx.squeeze(nx.slice(logits, [null, { start: -1 }]), 1); // [batch, vocab]
-          const scores = temperature === 0 ? last : nx.sub(nx.div(last, temperature), nx.log(nx.neg(nx.log(nx.random.uniform(nx.random.foldIn(key as nx.random.Key, step), last.shape, last.dtype as "float32", { minval: 1e-12 })))));
-          return [nx.reshape(nx.argmax(scores, { axis: -1 }), [batch, 1]), cs] as const;
-        });
-        nx.dispose(caches);
-        caches = nextCaches;
-        const grown = nx.concatenate([tokens, next], { axis: 1 });
-        if (tokens !== prompt) tokens.dispose();
-        tokens = grown;
-        input = next;
-      }
-      nx.dispose(caches);
-      return tokens;
+    generate: (vars, prompt, generateOptions) => {
+      const where = "decoderLM.generate";
+      const v = checkVarsOf(where, vars);
+      const p = checkTokens(where, "prompt", prompt);
+      const o = checkOptions(where, generateOptions, "{ maxNewTokens, temperature?, key? }", ["maxNewTokens", "temperature", "key"]);
+      const maxNewTokens = checkNonNegInt(where, "maxNewTokens", o.maxNewTokens);
+      const temperature = checkNonNegative(where, "temperature", o.temperature ?? 1);
+      const key = o.key;
+      if (key === undefined && temperature > 0) throw fail(where, "a key is required to sample with temperature > 0 (or pass temperature 0 for greedy decoding)");
+      if (key !== undefined && !nx.random.isKey(key)) throw fail(where, `key must be an nx.random.Key (nx.random.key(seed)), got ${describe(key)}`);
+      const [batch, t] = p.shape as [number, number];
+      return nx.tidy(() => {
+        let caches = emptyCaches(where, blocks.map((b) => b.attention), { batch, maxLength: t + maxNewTokens, dtype: v.dtype });
+        let tokens = nx.reshape(p, [batch, t]);
+        let input = p;
+        for (let i = 0; i < maxNewTokens; i++) {
+          const [next, nextCaches] = nx.tidy(() => {
+            const [logits, cs] = step(where, v, input, caches);
+            const last = nx.squeeze(nx.slice(logits, [null, { start: -1 }]), 1); // [batch, vocab]
+            const scores = temperature === 0 ? last : nx.sub(nx.div(last, temperature), nx.log(nx.neg(nx.log(nx.random.uniform(nx.random.foldIn(key as nx.random.Key, i), last.shape, last.dtype as "float32", { minval: 1e-12 })))));
+            return [nx.reshape(nx.argmax(scores, { axis: -1 }), [batch, 1]), cs] as const;
+          });
+          caches.forEach(consume);
+          caches = nextCaches;
+          const grown = nx.concatenate([tokens, next], { axis: 1 });
+          tokens.dispose();
+          if (input !== p) input.dispose();
+          tokens = grown;
+          input = next;
+        }
+        caches.forEach(consume);
+        return tokens;
+      });
     },
   };
 }

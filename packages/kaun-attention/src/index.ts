@@ -13,5 +13,5 @@ export type { AttentionCallOptions, CacheOptions, KvCache, MultiHeadAttentionLay
 export { multiHeadAttention } from "./mha.js";
 export type { ActivationKind, NormKind, TransformerBlockConfig, TransformerBlockLayer, TransformerBlockOptions } from "./transformer.js";
 export { transformerBlock } from "./transformer.js";
-export type { DecoderLMConfig, DecoderLMLayer, DecoderLMOptions, GenerateOptions } from "./decoder-lm.js";
+export type { DecodeOptions, DecoderLMConfig, DecoderLMLayer, DecoderLMOptions, GenerateOptions } from "./decoder-lm.js";
 export { decoderLM } from "./decoder-lm.js";

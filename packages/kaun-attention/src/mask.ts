@@ -1,7 +1,8 @@
 /** The padding mask that `multiHeadAttention` reads from the `Context`. */
 import * as nx from "@raven-ts/nx";
-import { InvalidArgumentError, type Tensor } from "@raven-ts/nx";
-import type { Context } from "@raven-ts/kaun-core";
+import type { Tensor } from "@raven-ts/nx";
+import { Context } from "@raven-ts/kaun-core";
+import { checkTensor, describe, fail } from "@raven-ts/kaun-core/internal";
 
 /**
  * `attentionMaskKey` is `"attention_mask"`: the well-known `Context` key that
@@ -10,18 +11,22 @@ import type { Context } from "@raven-ts/kaun-core";
 export const attentionMaskKey = "attention_mask";
 
 /**
- * `paddingKeep(fn, ctx, batch, seqK)` is the padding mask under
- * {@link attentionMaskKey} as a bool `[batch, seqK]` "keep" tensor (true /
- * nonzero keeps a key position), or `undefined` when `ctx` holds none. Bool
- * and int32 masks are what the seed specifies; any other numeric dtype is
- * read the same way (nonzero keeps).
- * @throws InvalidArgumentError naming `fn` when the mask's shape is not `[batch, seqK]`.
+ * `paddingMask(fn, ctx, batch, seqK)` is the padding mask under
+ * {@link attentionMaskKey} (`[batch, seqK]`; true / nonzero keeps a key
+ * position), or `undefined` when `ctx` is absent or holds none. Bool and
+ * int32 masks are what the seed specifies; any other numeric dtype is read
+ * the same way (nonzero keeps).
+ * @throws InvalidArgumentError naming `fn` when `ctx` is not a `Context`, or
+ * the mask was disposed or its shape is not `[batch, seqK]`.
  */
-export function paddingKeep(fn: string, ctx: Context | undefined, batch: number, seqK: number): Tensor | undefined {
-  const mask = ctx?.find(attentionMaskKey);
-  if (mask === undefined) return undefined;
-  if (mask.ndim !== 2 || mask.shape[0] !== batch || mask.shape[1] !== seqK) {
-    throw new InvalidArgumentError(fn, `the ${JSON.stringify(attentionMaskKey)} mask must have shape [batch, seqK] = [${batch},${seqK}], got [${mask.shape.join(",")}]`);
+export function paddingMask(fn: string, ctx: unknown, batch: number, seqK: number): Tensor | undefined {
+  if (ctx === undefined) return undefined;
+  if (!(ctx instanceof Context)) throw fail(fn, `ctx must be a Context, got ${describe(ctx)}`);
+  const found = ctx.find(attentionMaskKey);
+  if (found === undefined) return undefined;
+  const mask = checkTensor(fn, `the ${nx.fmtValue(attentionMaskKey)} mask`, found);
+  if (!nx.shapesEqual(mask.shape, [batch, seqK])) {
+    throw fail(fn, `the ${nx.fmtValue(attentionMaskKey)} mask must have shape [batch, seqK] = [${batch},${seqK}], got ${nx.fmtShape(mask.shape)}`);
   }
-  return mask.dtype === "bool" ? mask : nx.notEqual(mask, 0);
+  return mask;
 }

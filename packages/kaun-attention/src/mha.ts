@@ -5,15 +5,38 @@
  * attention maps for inspection.
  */
 import * as nx from "@raven-ts/nx";
-import { InvalidArgumentError, type FloatDType, type Tensor } from "@raven-ts/nx";
+import type { FloatDType, Tensor } from "@raven-ts/nx";
 import { Fn, Init, type Context, type Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
-import { attentionConfig, type AttentionConfig, type MultiHeadAttentionOptions } from "./config.js";
-import { paddingKeep } from "./mask.js";
+import {
+  checkBool,
+  checkFloatDType,
+  checkModelInput,
+  checkNonNegInt,
+  checkOptions,
+  checkPositiveInt,
+  checkSameDevice,
+  checkVars,
+  describe,
+  fail,
+  isRecord,
+  optionalOptions,
+  param,
+} from "@raven-ts/kaun-core/internal";
+import { ATTENTION_KEYS, attentionConfig, type AttentionConfig, type MultiHeadAttentionOptions } from "./config.js";
+import { paddingMask } from "./mask.js";
 import { rope } from "./rope.js";
 
 /**
  * A key/value cache for autoregressive decoding: the (RoPE-rotated) keys and
  * the values of every position decoded so far, per key/value head.
+ *
+ * Ownership: `decode` **consumes** the cache it is given. Once it succeeds,
+ * the tensors of that cache are disposed and the returned cache (which the
+ * caller now owns) replaces it; when it throws, the cache is untouched. So
+ * `[out, cache] = layer.decode(vars, x, cache)` in a loop holds one cache at
+ * a time. To decode several continuations of one prefix (beam search,
+ * benchmarks), pass `keepCache: true`: the cache given then stays live, and
+ * the caller disposes it when done.
  */
 export interface KvCache {
   /** Keys `[batch, numKvHeads, length, headDim]`. */
@@ -40,9 +63,14 @@ export interface CacheOptions {
 export interface AttentionCallOptions {
   /** Per-call tensors; the padding mask is read under `attentionMaskKey`. Defaults to none. */
   readonly ctx?: Context;
-  /** Whether this is a training pass (dropout on the weights); defaults to false. */
+  /** Accepted for symmetry with `apply`; the weights are taken before dropout, so it changes nothing. Defaults to false. */
   readonly training?: boolean;
+  /** For `decode`: whether the cache given stays live (the caller keeps owning it) instead of being consumed; defaults to false. */
+  readonly keepCache?: boolean;
 }
+
+/** The option names of {@link AttentionCallOptions}. */
+export const CALL_KEYS = ["ctx", "training", "keepCache"] as const satisfies readonly (keyof AttentionCallOptions)[];
 
 /** The layer `multiHeadAttention` returns: a Kaun `Layer` with decoding and inspection methods. */
 export interface MultiHeadAttentionLayer extends Layer<"float", "float"> {
@@ -52,13 +80,15 @@ export interface MultiHeadAttentionLayer extends Layer<"float", "float"> {
    * `attentionWeights(vars, x, options?)` is the per-head attention
    * probabilities `[batch, numHeads, seqQ, seqK]` of `apply` on `x`, computed
    * by the same code path (after masking, before dropout: masked entries are
-   * exactly 0 and a fully-masked row is all zeros).
-   * @throws InvalidArgumentError as `apply`.
+   * exactly 0 and a fully-masked row is all zeros). Only the result stays
+   * live.
+   * @throws InvalidArgumentError as `apply`, and when `vars` is not `{ params, state, dtype }` or `options` is not an object.
    */
   attentionWeights(vars: Vars, x: Tensor, options?: AttentionCallOptions): Tensor;
   /**
    * `initCache({ batch, maxLength, dtype? })` is an empty cache for {@link decode}.
-   * @throws InvalidArgumentError when `batch` or `maxLength` is not a positive integer, or `dtype` is not a float dtype.
+   * @throws InvalidArgumentError when the options are missing, `batch` or
+   * `maxLength` is not a positive integer, or `dtype` is not a float dtype.
    */
   initCache(options: CacheOptions): KvCache;
   /**
@@ -71,13 +101,21 @@ export interface MultiHeadAttentionLayer extends Layer<"float", "float"> {
    * steps give the same outputs as `apply` on the whole sequence. A padding
    * mask in `ctx` must cover every key position: `[batch, cache.length + t]`.
    * Decoding is inference: no dropout.
-   * @throws InvalidArgumentError as `apply`, when the cache's batch or dtype
-   * differs from `x`'s, or when the cache is full (`cache.length + t > cache.maxLength`).
+   *
+   * `cache` is consumed: on success its tensors are disposed (the returned
+   * cache replaces it), unless `keepCache` is true; on error it is left as it
+   * was. The output and the new cache are the caller's; every other tensor
+   * is released. `keepCache` defaults to false.
+   * @throws InvalidArgumentError as `apply`; when `cache` is not a live
+   * cache of this layer (made by its `initCache` and not yet consumed) for
+   * `x`'s batch and the model's dtype; or when the cache is full
+   * (`cache.length + t > cache.maxLength`).
    */
   decode(vars: Vars, x: Tensor, cache: KvCache, options?: AttentionCallOptions): [Tensor, KvCache];
 }
 
 const PARAM_NAMES = ["q_proj", "k_proj", "v_proj", "out_proj"] as const;
+type Params = Record<(typeof PARAM_NAMES)[number], Tensor>;
 
 function paramShapes(cfg: AttentionConfig): Record<(typeof PARAM_NAMES)[number], [number, number]> {
   const { embedDim, numHeads, numKvHeads, headDim } = cfg;
@@ -89,32 +127,73 @@ function paramShapes(cfg: AttentionConfig): Record<(typeof PARAM_NAMES)[number],
   };
 }
 
-function readParams(fn: string, cfg: AttentionConfig, params: Ptree, dtype: FloatDType): Record<(typeof PARAM_NAMES)[number], Tensor> {
-  if (typeof params !== "object" || params === null || Array.isArray(params) || nx.isTensor(params)) {
-    throw new InvalidArgumentError(fn, `params must be an object { q_proj, k_proj, v_proj, out_proj }`);
-  }
-  const shapes = paramShapes(cfg);
-  const out = {} as Record<(typeof PARAM_NAMES)[number], Tensor>;
-  for (const name of PARAM_NAMES) {
-    const t = (params as Record<string, Ptree>)[name];
-    const shape = shapes[name];
-    if (!nx.isTensor(t)) throw new InvalidArgumentError(fn, `params.${name} must be a tensor`);
-    if (t.dtype !== dtype) throw new InvalidArgumentError(fn, `params.${name} has dtype ${t.dtype}, but the model dtype is ${dtype}`);
-    if (t.ndim !== 2 || t.shape[0] !== shape[0] || t.shape[1] !== shape[1]) {
-      throw new InvalidArgumentError(fn, `params.${name} has shape [${t.shape.join(",")}], expected [${shape.join(",")}]`);
-    }
-    out[name] = t;
-  }
-  return out;
+/** The validated operands of one forward pass: nothing is allocated until all of them are checked. */
+interface Operands {
+  readonly batch: number;
+  readonly seqQ: number;
+  readonly x: Tensor;
+  readonly params: Params;
+  /** The padding mask `[batch, seqK]` as given (any dtype), or undefined. */
+  readonly mask: Tensor | undefined;
+  readonly cache: KvCache | undefined;
 }
 
-function checkInput(fn: string, cfg: AttentionConfig, x: Tensor, dtype: FloatDType): [number, number] {
-  if (!nx.isTensor(x)) throw new InvalidArgumentError(fn, `x must be a Tensor, got ${typeof x}`);
-  if (x.ndim !== 3 || x.shape[2] !== cfg.embedDim) {
-    throw new InvalidArgumentError(fn, `x must have shape [batch, seqLen, embedDim = ${cfg.embedDim}], got [${x.shape.join(",")}]`);
+/**
+ * `checkCache(fn, cfg, cache, batch, seqQ, dtype)` returns `cache` when it is
+ * a live cache of a layer with `cfg`'s heads, for `batch` sequences in
+ * `dtype`, with room for `seqQ` more positions.
+ * @throws InvalidArgumentError naming `fn` otherwise.
+ */
+function checkCache(fn: string, cfg: AttentionConfig, cache: unknown, batch: number, seqQ: number, dtype: FloatDType): KvCache {
+  if (!isRecord(cache) || !nx.isTensor(cache.k) || !nx.isTensor(cache.v)) throw fail(fn, `cache must be a KvCache { k, v, length, maxLength } made by initCache, got ${describe(cache)}`);
+  const { k, v } = cache;
+  if (k.isDisposed || v.isDisposed) throw fail(fn, "the cache's tensors were disposed: decode consumes the cache it is given; pass the cache the last decode returned");
+  const length = checkNonNegInt(fn, "cache.length", cache.length);
+  const maxLength = checkPositiveInt(fn, "cache.maxLength", cache.maxLength);
+  if (length > maxLength) throw fail(fn, `cache.length ${length} exceeds cache.maxLength ${maxLength}`);
+  if (k.ndim === 4 && k.shape[0] !== batch) throw fail(fn, `the cache serves batch ${k.shape[0] as number}, but x has batch ${batch}`);
+  const expected = [batch, cfg.numKvHeads, length, cfg.headDim];
+  if (!nx.shapesEqual(k.shape, expected) || !nx.shapesEqual(v.shape, expected)) {
+    throw fail(
+      fn,
+      `cache.k ${nx.fmtShape(k.shape)} and cache.v ${nx.fmtShape(v.shape)} must be [batch, numKvHeads, length, headDim] = ${nx.fmtShape(expected)}; was the cache made by another layer's initCache?`,
+    );
   }
-  if (x.dtype !== dtype) throw new InvalidArgumentError(fn, `x has dtype ${x.dtype}, but the model dtype is ${dtype}`);
-  return [x.shape[0] as number, x.shape[1] as number];
+  if (k.dtype !== dtype || v.dtype !== dtype) throw fail(fn, `the cache holds ${k.dtype}, but the model dtype is ${dtype}`);
+  if (length + seqQ > maxLength) throw fail(fn, `the KV cache is full: it holds ${length} of ${maxLength} positions and cannot take ${seqQ} more`);
+  return { k, v, length, maxLength };
+}
+
+/**
+ * `checkCacheOf(fn, layer, cache, batch, seqQ, dtype)` is the check `decode`
+ * makes of its cache, for the decode methods of blocks and models, which
+ * check every cache before computing anything. Internal.
+ * @throws InvalidArgumentError naming `fn` when `cache` is not a live cache of `layer` for `batch`, `dtype` and `seqQ` more positions.
+ */
+export function checkCacheOf(fn: string, layer: MultiHeadAttentionLayer, cache: unknown, batch: number, seqQ: number, dtype: FloatDType): KvCache {
+  return checkCache(fn, layer.config, cache, batch, seqQ, dtype);
+}
+
+/**
+ * `operands(fn, cfg, params, dtype, x, ctx, cache?)` checks everything one
+ * forward pass reads: the input, the params, the padding mask, the cache
+ * (when decoding) and that they share one backend.
+ * @throws InvalidArgumentError naming `fn` (the function the user called).
+ */
+function operands(fn: string, cfg: AttentionConfig, params: Ptree, dtype: FloatDType, x: unknown, ctx: Context | undefined, cache?: unknown): Operands {
+  const input = checkModelInput(fn, x, dtype);
+  if (input.ndim !== 3 || input.shape[2] !== cfg.embedDim) {
+    throw fail(fn, `x must have shape [batch, seqLen, embedDim = ${cfg.embedDim}], got ${nx.fmtShape(input.shape)}`);
+  }
+  const [batch, seqQ] = input.shape as [number, number];
+  const shapes = paramShapes(cfg);
+  const p = {} as Params;
+  for (const name of PARAM_NAMES) p[name] = param(fn, params, name, dtype, shapes[name]);
+  const c = cache === undefined ? undefined : checkCache(fn, cfg, cache, batch, seqQ, dtype);
+  const offset = c?.length ?? 0;
+  const mask = paddingMask(fn, ctx, batch, offset + seqQ);
+  checkSameDevice(fn, [input, ...Object.values(p), mask, c?.k, c?.v]);
+  return { batch, seqQ, x: input, params: p, mask, cache: c };
 }
 
 /** What one forward pass computes. */
@@ -128,31 +207,20 @@ interface Forward {
 }
 
 /**
- * `forward(fn, cfg, params, dtype, x, { ctx, training, cache })` is the one
- * attention computation behind `apply`, `attentionWeights` and `decode`.
- * Queries are laid out `[batch, numKvHeads, groups, seqQ, headDim]` so that
- * query head `h = kv * groups + g` reads key/value head `kv` by broadcasting,
- * without copying keys and values per group.
+ * `forward(cfg, ops, dropout)` is the one attention computation behind
+ * `apply`, `attentionWeights` and `decode`, on checked operands (it
+ * allocates; callers run it inside `nx.tidy`). Queries are laid out
+ * `[batch, numKvHeads, groups, seqQ, headDim]` so that query head
+ * `h = kv * groups + g` reads key/value head `kv` by broadcasting, without
+ * copying keys and values per group. The causal mask comes from
+ * `Fn.attentionWeights` with the queries' offset (the cache length).
  */
-function forward(
-  fn: string,
-  cfg: AttentionConfig,
-  params: Ptree,
-  dtype: FloatDType,
-  x: Tensor,
-  opts: { readonly ctx?: Context | undefined; readonly training: boolean; readonly cache?: KvCache | undefined },
-): Forward {
-  const [batch, seqQ] = checkInput(fn, cfg, x, dtype);
-  const p = readParams(fn, cfg, params, dtype);
+function forward(cfg: AttentionConfig, ops: Operands, dropout: boolean): Forward {
+  const { batch, seqQ, x, params: p, cache } = ops;
   const { numHeads, numKvHeads, headDim } = cfg;
   const groups = numHeads / numKvHeads;
-  const cache = opts.cache;
   const offset = cache?.length ?? 0;
-  if (cache !== undefined && offset + seqQ > cache.maxLength) {
-    throw new InvalidArgumentError(fn, `the KV cache is full: it holds ${offset} of ${cache.maxLength} positions and cannot take ${seqQ} more`);
-  }
   const seqK = offset + seqQ;
-  const padding = paddingKeep(fn, opts.ctx, batch, seqK);
 
   let q = nx.transpose(nx.reshape(nx.matmul(x, p.q_proj), [batch, seqQ, numKvHeads, groups, headDim]), [0, 2, 3, 1, 4]);
   let k = nx.transpose(nx.reshape(nx.matmul(x, p.k_proj), [batch, seqQ, numKvHeads, headDim]), [0, 2, 1, 3]);
@@ -167,15 +235,12 @@ function forward(
     v = offset === 0 ? nx.contiguous(v) : nx.concatenate([cache.v, v], { axis: 2 });
     nextCache = { k, v, length: seqK, maxLength: cache.maxLength };
   }
-
-  // Keep-mask broadcast to [batch, kv, groups, seqQ, seqK]: padding by key, causal by (query, key) position.
-  let keep: Tensor | undefined = padding === undefined ? undefined : nx.reshape(padding, [batch, 1, 1, 1, seqK]);
-  if (cfg.isCausal) {
-    const causal = nx.lessEqual(nx.reshape(nx.arange(seqK), [1, seqK]), nx.reshape(nx.arange(offset, seqK), [seqQ, 1]));
-    keep = keep === undefined ? causal : nx.logicalAnd(keep, causal);
-  }
-  const weights = Fn.attentionWeights(q, nx.expandDims(k, 2), keep === undefined ? {} : { attentionMask: keep });
-  const dropped = opts.training && cfg.dropout > 0 ? Fn.dropout(weights, { rate: cfg.dropout }) : weights;
+  const keep = ops.mask === undefined ? undefined : nx.reshape(ops.mask, [batch, 1, 1, 1, seqK]);
+  const weights = Fn.attentionWeights(q, nx.expandDims(k, 2), {
+    ...(keep === undefined ? {} : { attentionMask: keep }),
+    ...(cfg.isCausal ? { isCausal: true, queryOffset: offset } : {}),
+  });
+  const dropped = dropout && cfg.dropout > 0 ? Fn.dropout(weights, { rate: cfg.dropout }) : weights;
   const heads = nx.matmul(dropped, nx.expandDims(v, 2)); // [batch, kv, groups, seqQ, headDim]
   const merged = nx.reshape(nx.transpose(heads, [0, 3, 1, 2, 4]), [batch, seqQ, numHeads * headDim]);
   const out = nx.matmul(merged, p.out_proj);
@@ -183,11 +248,48 @@ function forward(
 }
 
 /**
+ * `emptyCaches(fn, layers, options)` is an empty cache for each attention
+ * layer of `layers`, after checking `options` once (naming `fn`, the
+ * `initCache` the user called). Internal.
+ * @throws InvalidArgumentError when the options are missing, `batch` or `maxLength` is not a positive integer, or `dtype` is not a float dtype.
+ */
+export function emptyCaches(fn: string, layers: readonly MultiHeadAttentionLayer[], options: CacheOptions): KvCache[] {
+  const o = checkOptions(fn, options, "{ batch, maxLength }", ["batch", "maxLength", "dtype"]);
+  const batch = checkPositiveInt(fn, "batch", o.batch);
+  const maxLength = checkPositiveInt(fn, "maxLength", o.maxLength);
+  const dtype = checkFloatDType(fn, o.dtype ?? "float32");
+  return layers.map(({ config }) => {
+    const empty = (): Tensor => nx.zeros([batch, config.numKvHeads, 0, config.headDim], dtype);
+    return { k: empty(), v: empty(), length: 0, maxLength };
+  });
+}
+
+/** `consume(cache)` disposes the tensors of a cache that `decode` has replaced. */
+export function consume(cache: KvCache): void {
+  cache.k.dispose();
+  cache.v.dispose();
+}
+
+/**
+ * `decodeStep(fn, layer, vars, x, cache, ctx)` is `layer.decode` without
+ * consuming `cache` and without its own `tidy` scope: the building block of
+ * the decode methods of blocks and models, which check every cache first and
+ * consume them all once the whole pass succeeded. Internal.
+ * @throws InvalidArgumentError naming `fn`, as `decode`.
+ */
+export function decodeStep(fn: string, layer: MultiHeadAttentionLayer, vars: Vars, x: Tensor, cache: KvCache, ctx: Context | undefined): [Tensor, KvCache] {
+  const ops = operands(fn, layer.config, vars.params, vars.dtype, x, ctx, cache);
+  const { out, cache: next } = forward(layer.config, ops, false);
+  return [out, next as KvCache];
+}
+
+/**
  * `multiHeadAttention({ embedDim, numHeads, numKvHeads?, dropout?, isCausal?, rope?, ropeTheta? })`
  * is a multi-head self-attention layer.
  *
  * Input shape: `[batch, seqLen, embedDim]`. Output shape: `[batch, seqLen, embedDim]`.
- * The input's dtype must be the model's (`vars.dtype`).
+ * The input's dtype must be the model's (`vars.dtype`). A sequence of length
+ * 0 gives an empty output `[batch, 0, embedDim]`.
  *
  * `numKvHeads` defaults to `numHeads` (standard MHA). When `numKvHeads < numHeads`,
  * grouped query attention (GQA) is used: query head `h` reads key/value head
@@ -216,19 +318,25 @@ function forward(
  * - `v_proj` `[embedDim, numKvHeads * headDim]`
  * - `out_proj` `[numHeads * headDim, embedDim]`
  *
+ * Its `apply`, `attentionWeights` and `decode` release every tensor they
+ * create except their results.
+ *
  * @throws InvalidArgumentError if `embedDim` is not divisible by `numHeads`, or
- * if `numHeads` is not divisible by `numKvHeads`; also when a size is not a
- * positive integer, `dropout` is outside [0, 1), `ropeTheta` is not a positive
- * finite number, or `rope` is set with an odd head size. Its `init` throws
- * InvalidArgumentError, before making any parameter, when a projection is
- * more than the backend holds (stating the size and the limit). Its `apply` throws
- * InvalidArgumentError when the input is not rank 3, its last axis is not
- * `embedDim`, its dtype is not the model's, or the padding mask's shape is not `[batch, seqK]`.
+ * if `numHeads` is not divisible by `numKvHeads`; also when the options are
+ * missing, a size is not a positive integer, `dropout` is outside [0, 1),
+ * `ropeTheta` is not a positive finite number, or `rope` is set with an odd
+ * head size. Its `init` throws InvalidArgumentError, before making any
+ * parameter, when a projection is more than the backend holds (stating the
+ * size and the limit). Its `apply` throws InvalidArgumentError, naming
+ * `kaun.multiHeadAttention`, when the input is not a live tensor of rank 3,
+ * its last axis is not `embedDim`, its dtype is not the model's, a parameter
+ * is missing, disposed or misshapen, the padding mask's shape is not
+ * `[batch, seqK]`, or the tensors live on different backends.
  */
 export function multiHeadAttention(options: MultiHeadAttentionOptions): MultiHeadAttentionLayer {
-  const cfg = attentionConfig("kaun.multiHeadAttention", options);
+  const cfg = attentionConfig("multiHeadAttention", checkOptions("multiHeadAttention", options, "{ embedDim, numHeads }", ATTENTION_KEYS));
   const shapes = paramShapes(cfg);
-  return {
+  const layer: MultiHeadAttentionLayer = {
     config: cfg,
     init: ({ dtype }) => {
       // Every projection must fit the backend before the first is made.
@@ -242,31 +350,28 @@ export function multiHeadAttention(options: MultiHeadAttentionOptions): MultiHea
       return { params, state: {}, dtype };
     },
     apply: (args, x) => {
-      const { out } = forward("kaun.multiHeadAttention", cfg, args.params, args.dtype, x, { ctx: args.ctx, training: args.training });
-      return [out, args.state];
+      const ops = operands("multiHeadAttention", cfg, args.params, args.dtype, x, args.ctx);
+      return [nx.tidy(() => forward(cfg, ops, args.training).out), args.state];
     },
-    attentionWeights: (vars, x, options = {}) => {
-      const fn = "kaun.multiHeadAttention.attentionWeights";
-      const { weights } = forward(fn, cfg, vars.params, vars.dtype, x, { ctx: options.ctx, training: options.training ?? false });
-      const [batch, seqQ] = x.shape as [number, number];
-      return nx.reshape(weights, [batch, cfg.numHeads, seqQ, weights.shape[4] as number]);
+    attentionWeights: (vars, x, options) => {
+      const fn = "multiHeadAttention.attentionWeights";
+      const v = checkVars(fn, vars, "vars");
+      const ops = operands(fn, cfg, v.params, v.dtype, x, optionalOptions(fn, options, CALL_KEYS).ctx);
+      return nx.tidy(() => {
+        const { weights } = forward(cfg, ops, false);
+        return nx.reshape(weights, [ops.batch, cfg.numHeads, ops.seqQ, weights.shape[4] as number]);
+      });
     },
-    initCache: ({ batch, maxLength, dtype = "float32" }) => {
-      const fn = "kaun.multiHeadAttention.initCache";
-      for (const [name, n] of [["batch", batch], ["maxLength", maxLength]] as const) {
-        if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(fn, `${name} must be a positive integer, got ${String(n)}`);
-      }
-      if (!nx.isFloat(dtype)) throw new InvalidArgumentError(fn, `dtype must be float32 or float64, got ${String(dtype)}`);
-      const empty = (): Tensor => nx.zeros([batch, cfg.numKvHeads, 0, cfg.headDim], dtype);
-      return { k: empty(), v: empty(), length: 0, maxLength };
-    },
-    decode: (vars, x, cache, options = {}) => {
-      const fn = "kaun.multiHeadAttention.decode";
-      if (nx.isTensor(x) && x.ndim === 3 && (cache.k.shape[0] !== x.shape[0] || cache.k.dtype !== x.dtype)) {
-        throw new InvalidArgumentError(fn, `the cache serves batch ${cache.k.shape[0]} in ${cache.k.dtype}, but x is [${x.shape.join(",")}] ${x.dtype}`);
-      }
-      const { out, cache: next } = forward(fn, cfg, vars.params, vars.dtype, x, { ctx: options.ctx, training: false, cache });
-      return [out, next as KvCache];
+    initCache: (cacheOptions) => emptyCaches("multiHeadAttention.initCache", [layer], cacheOptions)[0] as KvCache,
+    decode: (vars, x, cache, options) => {
+      const fn = "multiHeadAttention.decode";
+      const v = checkVars(fn, vars, "vars");
+      const o = optionalOptions(fn, options, CALL_KEYS);
+      const keep = checkBool(fn, "keepCache", o.keepCache, false);
+      const result = nx.tidy(() => decodeStep(fn, layer, v, x, cache, o.ctx));
+      if (!keep) consume(cache);
+      return result;
     },
   };
+  return layer;
 }

@@ -4,7 +4,8 @@
  * `(x[i], x[i + headDim/2])` by the angle `position * theta^(-2i / headDim)`.
  */
 import * as nx from "@raven-ts/nx";
-import { InvalidArgumentError, type Tensor } from "@raven-ts/nx";
+import type { Tensor } from "@raven-ts/nx";
+import { checkNonNegInt, checkPositive, checkTensor, describe, fail, optionalOptions } from "@raven-ts/kaun-core/internal";
 
 /** Options of {@link ropeTables} (and of {@link rope}). */
 export interface RopeTablesOptions {
@@ -28,10 +29,10 @@ export interface RopeTables {
   readonly sin: Float64Array;
 }
 
-/** `checkThetaOffset(fn, theta, offset)` throws, as `fn`, when `theta` or `offset` is not valid. */
-function checkThetaOffset(fn: string, theta: number, offset: number): void {
-  if (typeof theta !== "number" || !(theta > 0) || !Number.isFinite(theta)) throw new InvalidArgumentError(fn, `theta must be a positive finite number, got ${theta}`);
-  if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError(fn, `offset must be a non-negative integer, got ${offset}`);
+/** `checkThetaOffset(fn, theta, offset)` throws, as `kaun.<fn>`, when `theta` or `offset` is not valid. */
+function checkThetaOffset(fn: string, theta: unknown, offset: unknown): void {
+  checkPositive(fn, "theta", theta);
+  checkNonNegInt(fn, "offset", offset);
 }
 
 /** The tables of {@link ropeTables}, for arguments already checked. */
@@ -69,19 +70,20 @@ function tables(seqLen: number, headDim: number, theta: number, offset: number):
  *
  * @throws InvalidArgumentError if `seqLen` is not a non-negative integer, if
  * `headDim` is not a non-negative even integer, if `theta` is not a positive
- * finite number, if `offset` is not a non-negative integer, or if a table of
- * `seqLen * headDim` values is more than the CPU backend holds in one tensor
- * (2^28), before anything is computed.
+ * finite number, if `offset` is not a non-negative integer, if `options` is
+ * not an object, or if a table of `seqLen * headDim` values is more than the
+ * CPU backend holds in one tensor (2^28), before anything is computed.
  */
 export function ropeTables(seqLen: number, headDim: number, options: RopeTablesOptions = {}): RopeTables {
-  const fn = "kaun.ropeTables";
-  if (!Number.isInteger(seqLen) || seqLen < 0) throw new InvalidArgumentError(fn, `seqLen must be a non-negative integer, got ${seqLen}`);
-  if (!Number.isInteger(headDim) || headDim < 0 || headDim % 2 !== 0) throw new InvalidArgumentError(fn, `headDim must be a non-negative even integer, got ${headDim}`);
-  const theta = options.theta ?? 10000;
-  const offset = options.offset ?? 0;
+  const fn = "ropeTables";
+  checkNonNegInt(fn, "seqLen", seqLen);
+  if (typeof headDim !== "number" || !Number.isSafeInteger(headDim) || headDim < 0 || headDim % 2 !== 0) throw fail(fn, `headDim must be a non-negative even integer, got ${describe(headDim)}`);
+  const o = optionalOptions(fn, options, ["theta", "offset"]);
+  const theta = o.theta ?? 10000;
+  const offset = o.offset ?? 0;
   checkThetaOffset(fn, theta, offset);
   // Two host tables of seqLen * headDim float64 values: bounded as the CPU backend bounds a tensor.
-  nx.checkAllocation(fn, [seqLen, headDim], "float64", "cpu");
+  nx.checkAllocation(`kaun.${fn}`, [seqLen, headDim], "float64", "cpu");
   return tables(seqLen, headDim, theta, offset);
 }
 
@@ -98,27 +100,29 @@ export function ropeTables(seqLen: number, headDim: number, options: RopeTablesO
  * axis); negative values are interpreted relative to the rank. `offset`
  * defaults to 0 (positions start at 0).
  *
- * @throws InvalidArgumentError if `x` has rank < 2, if `seqDim` is out of
+ * @throws InvalidArgumentError if `x` is not a live tensor, if `options` is
+ * not an object, if `x` has rank < 2, if `seqDim` is out of
  * bounds, if `seqDim` designates the last axis, if `headDim` is odd, if `x` is
  * not a float tensor, if `theta` is not a positive finite number, or if
  * `offset` is not a non-negative integer.
  */
 export function rope(x: Tensor, options: RopeOptions = {}): Tensor {
-  const fn = "kaun.rope";
-  if (!nx.isTensor(x)) throw new InvalidArgumentError(fn, `x must be a Tensor, got ${typeof x}`);
-  const theta = options.theta ?? 10000;
-  const seqDim = options.seqDim ?? -2;
-  const offset = options.offset ?? 0;
+  const fn = "rope";
+  checkTensor(fn, "x", x);
+  const o = optionalOptions(fn, options, ["theta", "seqDim", "offset"]);
+  const theta = o.theta ?? 10000;
+  const seqDim = o.seqDim ?? -2;
+  const offset = o.offset ?? 0;
   const rank = x.ndim;
-  if (rank < 2) throw new InvalidArgumentError(fn, `x must have rank >= 2, got shape [${x.shape.join(",")}]`);
-  if (!Number.isInteger(seqDim) || seqDim < -rank || seqDim >= rank) {
-    throw new InvalidArgumentError(fn, `seqDim ${seqDim} is out of bounds for rank ${rank}`);
+  if (rank < 2) throw fail(fn, `x must have rank >= 2, got shape ${nx.fmtShape(x.shape)}`);
+  if (typeof seqDim !== "number" || !Number.isInteger(seqDim) || seqDim < -rank || seqDim >= rank) {
+    throw fail(fn, `seqDim ${describe(seqDim)} is out of bounds for rank ${rank}`);
   }
   const axis = seqDim < 0 ? seqDim + rank : seqDim;
-  if (axis === rank - 1) throw new InvalidArgumentError(fn, `seqDim ${seqDim} designates the last axis, which holds headDim`);
+  if (axis === rank - 1) throw fail(fn, `seqDim ${seqDim} designates the last axis, which holds headDim`);
   const headDim = x.shape[rank - 1] as number;
-  if (headDim % 2 !== 0) throw new InvalidArgumentError(fn, `headDim (the last axis) must be even, got ${headDim}`);
-  if (!nx.isFloat(x.dtype)) throw new InvalidArgumentError(fn, `x must be float32 or float64, got ${x.dtype}`);
+  if (headDim % 2 !== 0) throw fail(fn, `headDim (the last axis) must be even, got ${headDim}`);
+  if (!nx.isFloat(x.dtype)) throw fail(fn, `x must be float32 or float64, got ${x.dtype}`);
   checkThetaOffset(fn, theta, offset);
 
   const seqLen = x.shape[axis] as number;

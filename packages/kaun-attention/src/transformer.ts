@@ -1,10 +1,10 @@
 /** A pre-norm transformer block: norm → attention → residual → norm → MLP → residual. */
 import * as nx from "@raven-ts/nx";
-import { InvalidArgumentError, type Tensor } from "@raven-ts/nx";
-import { Fn, Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
-import type { AttentionConfig, MultiHeadAttentionOptions } from "./config.js";
-import { multiHeadAttention, type AttentionCallOptions, type CacheOptions, type KvCache, type MultiHeadAttentionLayer } from "./mha.js";
-import { field, initNamed, namedRunner, type NamedRunner } from "./named.js";
+import type { FloatDType, Tensor } from "@raven-ts/nx";
+import { Fn, Layer, type Context, type Ptree, type Vars } from "@raven-ts/kaun-core";
+import { checkBool, checkModelInput, checkNonNegative, checkOneOf, checkOptions, checkPositiveInt, checkVars, fail, field, optionalOptions } from "@raven-ts/kaun-core/internal";
+import { ATTENTION_KEYS, attentionConfig, pick, type AttentionConfig, type MultiHeadAttentionOptions } from "./config.js";
+import { CALL_KEYS, checkCacheOf, consume, decodeStep, emptyCaches, multiHeadAttention, type AttentionCallOptions, type CacheOptions, type KvCache, type MultiHeadAttentionLayer } from "./mha.js";
 
 /** The normalization a block applies before each sub-layer. */
 export type NormKind = "rmsNorm" | "layerNorm";
@@ -23,6 +23,9 @@ export interface TransformerBlockOptions extends MultiHeadAttentionOptions {
   /** The MLP's activation; defaults to `"gelu"`. */
   readonly activation?: ActivationKind;
 }
+
+/** The option names of {@link transformerBlock}. */
+export const BLOCK_KEYS = [...ATTENTION_KEYS, "mlpDim", "norm", "normEps", "activation"] as const satisfies readonly (keyof TransformerBlockOptions)[];
 
 /** A block's configuration with every default filled in: the attention's plus the MLP and normalization. */
 export interface TransformerBlockConfig extends AttentionConfig {
@@ -50,12 +53,15 @@ export interface TransformerBlockLayer extends Layer<"float", "float"> {
   readonly config: TransformerBlockConfig;
   /** The block's attention layer (its params live under `attn`). */
   readonly attention: MultiHeadAttentionLayer;
-  /** `initCache(options)` is an empty cache for the block's attention (see `MultiHeadAttentionLayer.initCache`). */
+  /** `initCache(options)` is an empty cache for the block's attention (see `MultiHeadAttentionLayer.initCache`). @throws InvalidArgumentError as the attention's `initCache`. */
   initCache(options: CacheOptions): KvCache;
   /**
    * `decode(vars, x, cache, options?)` is the block on the new positions `x`
    * with the attention decoding against `cache` (see
-   * `MultiHeadAttentionLayer.decode`); returns the output and the extended cache.
+   * `MultiHeadAttentionLayer.decode`); returns the output and the extended
+   * cache. As there, `cache` is consumed on success (its tensors disposed)
+   * unless `keepCache` is true, and left untouched on error, and only the
+   * results stay live.
    * @throws InvalidArgumentError as the attention's `decode`.
    */
   decode(vars: Vars, x: Tensor, cache: KvCache, options?: AttentionCallOptions): [Tensor, KvCache];
@@ -64,67 +70,114 @@ export interface TransformerBlockLayer extends Layer<"float", "float"> {
 const ACTIVATIONS: Record<ActivationKind, (x: Tensor) => Tensor> = { gelu: Fn.gelu, silu: Fn.silu, relu: Fn.relu };
 
 /**
+ * `blockConfig(fn, options)` checks a block's options, naming `kaun.<fn>` in
+ * errors (so `decoderLM`'s invalid block options name `decoderLM`). Internal.
+ * @throws InvalidArgumentError as {@link transformerBlock}.
+ */
+export function blockConfig(fn: string, options: TransformerBlockOptions): TransformerBlockConfig {
+  const attention = attentionConfig(fn, options);
+  const mlpDim = checkPositiveInt(fn, "mlpDim", options.mlpDim ?? 4 * attention.embedDim);
+  const norm = checkOneOf(fn, "norm", options.norm ?? "rmsNorm", ["rmsNorm", "layerNorm"] as const);
+  const normEps = checkNonNegative(fn, "normEps", options.normEps ?? DEFAULT_NORM_EPS[norm]);
+  const activation = checkOneOf(fn, "activation", options.activation ?? "gelu", Object.keys(ACTIVATIONS) as ActivationKind[]);
+  return { ...attention, mlpDim, norm, normEps, activation };
+}
+
+/** The block `decode` of {@link transformerBlock} computes, unconsumed and unscoped: see {@link decodeBlock}. */
+type BlockStep = (fn: string, vars: Vars, x: Tensor, cache: KvCache, ctx: Context | undefined) => [Tensor, KvCache];
+
+const steps = new WeakMap<TransformerBlockLayer, BlockStep>();
+
+/**
+ * `decodeBlock(fn, block, vars, x, cache, ctx)` is `block.decode` without
+ * consuming `cache` and without its own `tidy` scope, for a model that
+ * decodes several blocks and consumes their caches once the whole pass
+ * succeeded. Internal.
+ * @throws InvalidArgumentError naming `fn`, as `block.decode`.
+ */
+export function decodeBlock(fn: string, block: TransformerBlockLayer, vars: Vars, x: Tensor, cache: KvCache, ctx: Context | undefined): [Tensor, KvCache] {
+  return (steps.get(block) as BlockStep)(fn, vars, x, cache, ctx);
+}
+
+/**
  * `transformerBlock(options)` is a pre-norm transformer block on
  * `[batch, seqLen, embedDim]`: `h = x + attn(norm(x))`, then
- * `y = h + mlpOut(act(mlpIn(norm(h))))`. Params: `attn_norm`, `attn`
- * (`q_proj k_proj v_proj out_proj`), `mlp_norm`, `mlp_in` and `mlp_out`
- * (`weight`, `bias`). During training with `dropout > 0`, dropout applies to
- * the attention weights and to both residual branches.
+ * `y = h + mlpOut(act(mlpIn(norm(h))))`. It is a `Layer.named` layer. Params:
+ * `attn_norm`, `attn` (`q_proj k_proj v_proj out_proj`), `mlp_norm`,
+ * `mlp_in` and `mlp_out` (`weight`, `bias`). During training with
+ * `dropout > 0`, dropout applies to the attention weights and to both
+ * residual branches. Its `apply` and `decode` release every tensor they
+ * create except their results.
  *
  * `mlpDim` defaults to `4 * embedDim`. `norm` defaults to `"rmsNorm"`.
  * `normEps` defaults to 1e-6 for `"rmsNorm"` and 1e-5 for `"layerNorm"`.
  * `activation` defaults to `"gelu"`. The attention options default as in `multiHeadAttention`.
- * @throws InvalidArgumentError for any invalid attention option (as
- * `multiHeadAttention`), an `mlpDim` that is not a positive integer, an
- * unknown `norm` or `activation`, or a `normEps` that is not a finite number ≥ 0.
+ * @throws InvalidArgumentError, naming `kaun.transformerBlock`, for any
+ * invalid attention option (as `multiHeadAttention`), an `mlpDim` that is not
+ * a positive integer, an unknown `norm` or `activation`, or a `normEps` that
+ * is not a finite number ≥ 0; its `init` as its sub-layers' (a parameter more
+ * than the backend holds); its `apply`
+ * throws when the input is not a live `[batch, seqLen, embedDim]` tensor of
+ * the model's dtype, or as its sub-layers.
  */
 export function transformerBlock(options: TransformerBlockOptions): TransformerBlockLayer {
-  const fn = "kaun.transformerBlock";
-  const attention = multiHeadAttention(options);
-  const { embedDim, dropout } = attention.config;
-  const mlpDim = options.mlpDim ?? 4 * embedDim;
-  if (!Number.isInteger(mlpDim) || mlpDim <= 0) throw new InvalidArgumentError(fn, `mlpDim must be a positive integer, got ${String(mlpDim)}`);
-  const norm = options.norm ?? "rmsNorm";
-  if (norm !== "rmsNorm" && norm !== "layerNorm") throw new InvalidArgumentError(fn, `norm must be "rmsNorm" or "layerNorm", got ${String(norm)}`);
-  const activationName = options.activation ?? "gelu";
-  const activation = ACTIVATIONS[activationName];
-  if (activation === undefined) throw new InvalidArgumentError(fn, `activation must be one of ${Object.keys(ACTIVATIONS).join(", ")}, got ${String(activationName)}`);
-  const normEps = options.normEps ?? DEFAULT_NORM_EPS[norm];
-  if (typeof normEps !== "number" || !(normEps >= 0) || !Number.isFinite(normEps)) throw new InvalidArgumentError(fn, `normEps must be a finite number >= 0, got ${String(normEps)}`);
-  const config: TransformerBlockConfig = { ...attention.config, mlpDim, norm, normEps, activation: activationName };
-  const layers = {
-    attn_norm: normLayer(norm, embedDim, normEps),
-    attn: attention,
-    mlp_norm: normLayer(norm, embedDim, normEps),
-    mlp_in: Layer.linear({ inFeatures: embedDim, outFeatures: mlpDim }),
-    mlp_out: Layer.linear({ inFeatures: mlpDim, outFeatures: embedDim }),
+  const fn = "transformerBlock";
+  const config = blockConfig(fn, checkOptions(fn, options, "{ embedDim, numHeads }", BLOCK_KEYS));
+  const attention = multiHeadAttention(pick(options, ATTENTION_KEYS));
+  const { embedDim, dropout } = config;
+  const activation = ACTIVATIONS[config.activation];
+  const checkBlockInput = (where: string, x: unknown, dtype: FloatDType): Tensor => {
+    const input = checkModelInput(where, x, dtype);
+    if (input.ndim !== 3 || input.shape[2] !== embedDim) throw fail(where, `x must have shape [batch, seqLen, embedDim = ${embedDim}], got ${nx.fmtShape(input.shape)}`);
+    return input;
   };
-
-  /** The block around an attention strategy: `attend(run, h)` is the attention output on the normalized input. */
-  const forward = (args: Parameters<Layer["apply"]>[0], x: Tensor, attend: (run: NamedRunner, h: Tensor) => Tensor): [Tensor, Ptree] => {
-    const { run, states } = namedRunner(fn, layers, args);
-    const residual = (y: Tensor): Tensor => (args.training && dropout > 0 ? Fn.dropout(y, { rate: dropout }) : y);
-    const h = nx.add(x, residual(attend(run, run("attn_norm", x))));
-    const m = run("mlp_out", activation(run("mlp_in", run("mlp_norm", h))));
-    return [nx.add(h, residual(m)), states];
+  const makeNorm = (): Layer => normLayer(config.norm, embedDim, config.normEps);
+  const block = Layer.named(
+    {
+      attn_norm: makeNorm(),
+      attn: attention,
+      mlp_norm: makeNorm(),
+      mlp_in: Layer.linear({ inFeatures: embedDim, outFeatures: config.mlpDim }),
+      mlp_out: Layer.linear({ inFeatures: config.mlpDim, outFeatures: embedDim }),
+    },
+    (run, x, args) => {
+      const input = checkBlockInput(fn, x, args.dtype);
+      const residual = (y: Tensor): Tensor => (args.training && dropout > 0 ? Fn.dropout(y, { rate: dropout }) : y);
+      const h = nx.add(input, residual(run("attn", run("attn_norm", input))));
+      const m = run("mlp_out", activation(run("mlp_in", run("mlp_norm", h))));
+      return nx.add(h, residual(m));
+    },
+    { name: fn },
+  );
+  const step: BlockStep = (stepFn, vars, x, cache, ctx) => {
+    const [y, , outputs] = block.applyWith({ params: vars.params, state: vars.state, dtype: vars.dtype, training: false, ctx }, x, {
+      attn: (sub, h) => decodeStep(stepFn, attention, sub, h, cache, ctx) as unknown as [Tensor, Ptree],
+    });
+    return [y, outputs.attn as unknown as KvCache];
   };
-
-  return {
+  const layer: TransformerBlockLayer = {
     config,
     attention,
-    init: ({ dtype }) => ({ ...initNamed(layers, dtype), dtype }),
-    apply: (args, x) => forward(args, x, (run, h) => run("attn", h)),
-    initCache: (cacheOptions) => attention.initCache(cacheOptions),
-    decode: (vars, x, cache, callOptions = {}) => {
-      let next: KvCache = cache;
-      const args = { params: vars.params, state: vars.state, dtype: vars.dtype, training: false, ctx: callOptions.ctx };
-      const [y] = forward(args, x, (_run, h) => {
-        const attnVars = { params: field(fn, vars.params, "attn"), state: field(fn, vars.state, "attn"), dtype: vars.dtype };
-        const [out, extended] = attention.decode(attnVars, h, cache, callOptions.ctx === undefined ? {} : { ctx: callOptions.ctx });
-        next = extended;
-        return out;
-      });
-      return [y, next];
+    init: block.init,
+    apply: block.apply,
+    initCache: (cacheOptions) => emptyCaches("transformerBlock.initCache", [attention], cacheOptions)[0] as KvCache,
+    decode: (vars, x, cache, callOptions) => {
+      const dfn = "transformerBlock.decode";
+      const v = checkVars(dfn, vars, "vars");
+      for (const name of Object.keys(block.layers)) {
+        field(dfn, v.params, name, "params");
+        field(dfn, v.state, name, "state");
+      }
+      const o = optionalOptions(dfn, callOptions, CALL_KEYS);
+      const keep = checkBool(dfn, "keepCache", o.keepCache, false);
+      const ctx = o.ctx;
+      const input = checkBlockInput(dfn, x, v.dtype);
+      checkCacheOf(dfn, attention, cache, input.shape[0] as number, input.shape[1] as number, v.dtype);
+      const result = nx.tidy(() => step(dfn, v, input, cache, ctx));
+      if (!keep) consume(cache);
+      return result;
     },
   };
+  steps.set(layer, step);
+  return layer;
 }

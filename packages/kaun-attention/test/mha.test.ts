@@ -21,8 +21,8 @@ describe("multiHeadAttention: construction", () => {
     expectInvalidArgument(() => multiHeadAttention({ embedDim: 0, numHeads: 1 }), "kaun.multiHeadAttention", "embedDim must be a positive integer, got 0");
     expectInvalidArgument(() => multiHeadAttention({ embedDim: 8, numHeads: 2.5 }), "kaun.multiHeadAttention", "numHeads must be a positive integer, got 2.5");
     expectInvalidArgument(() => multiHeadAttention({ embedDim: 8, numHeads: 2, numKvHeads: -1 }), "kaun.multiHeadAttention", "numKvHeads must be a positive integer, got -1");
-    expectInvalidArgument(() => multiHeadAttention({ embedDim: 8, numHeads: 2, dropout: 1 }), "kaun.multiHeadAttention", "dropout must be in [0, 1), got 1");
-    expectInvalidArgument(() => multiHeadAttention({ embedDim: 8, numHeads: 2, dropout: -0.1 }), "kaun.multiHeadAttention", "dropout must be in [0, 1), got -0.1");
+    expectInvalidArgument(() => multiHeadAttention({ embedDim: 8, numHeads: 2, dropout: 1 }), "kaun.multiHeadAttention", "dropout must be a number in [0, 1), got 1");
+    expectInvalidArgument(() => multiHeadAttention({ embedDim: 8, numHeads: 2, dropout: -0.1 }), "kaun.multiHeadAttention", "dropout must be a number in [0, 1), got -0.1");
     expectInvalidArgument(() => multiHeadAttention({ embedDim: 8, numHeads: 2, rope: true, ropeTheta: 0 }), "kaun.multiHeadAttention", "ropeTheta must be a positive finite number, got 0");
     expectInvalidArgument(() => multiHeadAttention({ embedDim: 6, numHeads: 2, rope: true }), "kaun.multiHeadAttention", "rope needs an even head size", "6 / 2 = 3");
   });

@@ -63,9 +63,9 @@ describe("transformerBlock", () => {
 
   it("rejects bad MLP and norm options", () => {
     expect(() => transformerBlock({ embedDim: 8, numHeads: 2, mlpDim: 0 })).toThrow("kaun.transformerBlock: mlpDim must be a positive integer, got 0");
-    expect(() => transformerBlock({ embedDim: 8, numHeads: 2, norm: "batchNorm" as "rmsNorm" })).toThrow('norm must be "rmsNorm" or "layerNorm"');
-    expect(() => transformerBlock({ embedDim: 8, numHeads: 2, normEps: -1 })).toThrow("kaun.transformerBlock: normEps must be a finite number >= 0, got -1");
-    expect(() => transformerBlock({ embedDim: 8, numHeads: 2, normEps: Number.NaN })).toThrow("normEps must be a finite number >= 0, got NaN");
+    expect(() => transformerBlock({ embedDim: 8, numHeads: 2, norm: "batchNorm" as "rmsNorm" })).toThrow('kaun.transformerBlock: norm must be one of "rmsNorm", "layerNorm", got "batchNorm"');
+    expect(() => transformerBlock({ embedDim: 8, numHeads: 2, normEps: -1 })).toThrow("kaun.transformerBlock: normEps must be a finite non-negative number, got -1");
+    expect(() => transformerBlock({ embedDim: 8, numHeads: 2, normEps: Number.NaN })).toThrow("normEps must be a finite non-negative number, got NaN");
   });
 });
 
@@ -162,6 +162,6 @@ describe("decoderLM options", () => {
   });
 
   it("rejects a tieEmbeddings that is not a boolean", () => {
-    expect(() => decoderLM({ vocabSize: 4, embedDim: 4, numLayers: 1, numHeads: 1, tieEmbeddings: "yes" as unknown as boolean })).toThrow("kaun.decoderLM: tieEmbeddings must be a boolean, got yes");
+    expect(() => decoderLM({ vocabSize: 4, embedDim: 4, numLayers: 1, numHeads: 1, tieEmbeddings: "yes" as unknown as boolean })).toThrow('kaun.decoderLM: tieEmbeddings must be a boolean, got "yes"');
   });
 });

@@ -10,8 +10,8 @@
  * ```
  */
 import type { DType, FloatDType, Tensor } from "@raven-ts/nx";
-import { isFloat, isTensor } from "@raven-ts/nx";
-import { describe, fail, shapeStr } from "./util.js";
+import { fmtShape, fmtValue, isFloat, isTensor } from "@raven-ts/nx";
+import { describe, fail } from "./util.js";
 
 /** An immutable map from names to tensors. Build one from {@link Context.empty} with {@link Context.set}. */
 export class Context {
@@ -32,7 +32,7 @@ export class Context {
    */
   set(name: string, tensor: Tensor): Context {
     if (typeof name !== "string" || name.length === 0) throw fail("Context.set", `name must be a non-empty string, got ${describe(name)}`);
-    if (!isTensor(tensor)) throw fail("Context.set", `the value for ${JSON.stringify(name)} must be a Tensor, got ${describe(tensor)}`);
+    if (!isTensor(tensor)) throw fail("Context.set", `the value for ${fmtValue(name)} must be a Tensor, got ${describe(tensor)}`);
     const next = new Map(this.#entries);
     next.set(name, tensor);
     return new Context(next);
@@ -62,9 +62,9 @@ export class Context {
     const t = this.#entries.get(name);
     if (t === undefined) {
       const names = this.names();
-      throw fail(fn, `no tensor under key ${JSON.stringify(name)} (bound keys: ${names.length > 0 ? names.map((n) => JSON.stringify(n)).join(", ") : "none"})`);
+      throw fail(fn, `no tensor under key ${fmtValue(name)} (bound keys: ${names.length > 0 ? names.slice(0, 10).map(fmtValue).join(", ") + (names.length > 10 ? `, and ${names.length - 10} more` : "") : "none"})`);
     }
-    if (!ok(t.dtype)) throw fail(fn, `key ${JSON.stringify(name)} holds a ${t.dtype} tensor ${shapeStr(t.shape)}, expected ${expected}`);
+    if (!ok(t.dtype)) throw fail(fn, `key ${fmtValue(name)} holds a ${t.dtype} tensor ${fmtShape(t.shape)}, expected ${expected}`);
     return t;
   }
 
@@ -90,6 +90,6 @@ export class Context {
 
   /** `ctx.toString()` lists the bindings as `Context{name: dtype [shape], ...}`. */
   toString(): string {
-    return `Context{${[...this.#entries].map(([k, t]) => `${k}: ${t.dtype} ${shapeStr(t.shape)}`).join(", ")}}`;
+    return `Context{${[...this.#entries].map(([k, t]) => `${k}: ${t.dtype} ${fmtShape(t.shape)}`).join(", ")}}`;
   }
 }

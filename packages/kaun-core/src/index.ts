@@ -29,7 +29,7 @@ export const Ptree = PtreeNs;
 /** A tree of tensors: a tensor, or arrays and plain objects of trees. */
 export type Ptree = PtreeNs.Ptree;
 
-/** `Layer`: the layer helpers (`init`, `apply`), combinators (`compose`, `sequential`) and standard layers (`linear`, `layerNorm`, ...). */
+/** `Layer`: the layer helpers (`init`, `apply`), combinators (`compose`, `sequential`, `named`) and standard layers (`linear`, `layerNorm`, ...). */
 export const Layer = LayerNs;
 /** A layer `{ init, apply }` consuming `I` and producing `O` element kinds. */
 export type Layer<I extends LayerNs.ElementKind = "float", O extends LayerNs.ElementKind = "float"> = LayerNs.Layer<I, O>;

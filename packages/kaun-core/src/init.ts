@@ -7,18 +7,16 @@
  * kernels.
  */
 import type { FloatDType, Tensor } from "@raven-ts/nx";
-import { full, mul, random } from "@raven-ts/nx";
+import { MAX_RANK, checkIntegers, fmtShape, full, mul, random, tidy } from "@raven-ts/nx";
 import { nextKey } from "./rng.js";
-import { checkFinite, checkFloatDType, checkNonNegative, describe, fail, shapeStr } from "./util.js";
+import { checkFinite, checkFloatDType, checkNonNegative, checkOptions, describe, fail, optionalOptions } from "./util.js";
 
 /** `init(shape, dtype)` is a fresh tensor of `shape` and `dtype`; random initialisers draw their key from the `Rng` scope. */
 export type Initializer = (shape: readonly number[], dtype: FloatDType) => Tensor;
 
+/** `checkShape(fn, shape)` returns `shape` when it is an array of at most `MAX_RANK` non-negative integers (nx's `checkIntegers`). */
 function checkShape(fn: string, shape: unknown): readonly number[] {
-  if (!Array.isArray(shape) || !shape.every((d) => typeof d === "number" && Number.isSafeInteger(d) && d >= 0)) {
-    throw fail(fn, `shape must be an array of non-negative integers, got ${Array.isArray(shape) ? JSON.stringify(shape) : describe(shape)}`);
-  }
-  return shape as readonly number[];
+  return checkIntegers(`kaun.${fn}`, "shape", shape, 0, MAX_RANK);
 }
 
 /** `constant(value)` fills with `value`. @throws InvalidArgumentError when `value` is not a finite number. */
@@ -42,15 +40,16 @@ export interface UniformOptions {
 /**
  * `uniform({ scale? })` samples independently from `U[0, scale)`.
  * `scale` defaults to 0.01.
- * @throws InvalidArgumentError when `scale` is negative or not finite.
+ * @throws InvalidArgumentError when `options` is not an object or `scale` is negative or not finite.
  */
 export function uniform(options: UniformOptions = {}): Initializer {
   const fn = "Init.uniform";
-  const scale = checkNonNegative(fn, "scale", options.scale ?? 0.01);
+  const scale = checkNonNegative(fn, "scale", optionalOptions(fn, options, ["scale"]).scale ?? 0.01);
   return (shape, dtype) => {
     const s = checkShape(fn, shape);
     const d = checkFloatDType(fn, dtype);
-    return mul(random.uniform(nextKey(), s, d), scale);
+    const key = nextKey();
+    return tidy(() => mul(random.uniform(key, s, d), scale));
   };
 }
 
@@ -63,15 +62,16 @@ export interface NormalOptions {
 /**
  * `normal({ stddev? })` samples independently from `N(0, stddev²)`.
  * `stddev` defaults to 0.01.
- * @throws InvalidArgumentError when `stddev` is negative or not finite.
+ * @throws InvalidArgumentError when `options` is not an object or `stddev` is negative or not finite.
  */
 export function normal(options: NormalOptions = {}): Initializer {
   const fn = "Init.normal";
-  const stddev = checkNonNegative(fn, "stddev", options.stddev ?? 0.01);
+  const stddev = checkNonNegative(fn, "stddev", optionalOptions(fn, options, ["stddev"]).stddev ?? 0.01);
   return (shape, dtype) => {
     const s = checkShape(fn, shape);
     const d = checkFloatDType(fn, dtype);
-    return mul(random.normal(nextKey(), s, d), stddev);
+    const key = nextKey();
+    return tidy(() => mul(random.normal(key, s, d), stddev));
   };
 }
 
@@ -106,22 +106,25 @@ export interface VarianceScalingOptions extends FanAxes {
  * and `fanOut = shape[outAxis] * receptive` (so `[in, out]` gives
  * `[in, out]`). A rank-1 shape `[n]` gives `[n, n]` and a scalar `[1, 1]` (as
  * Keras). `inAxis` defaults to -2 and `outAxis` to -1.
- * @throws InvalidArgumentError when, for rank ≥ 2, an axis is out of bounds or both name the same axis.
+ * @throws InvalidArgumentError when `shape` is not an array of non-negative
+ * integers, `axes` is not an object, or, for rank ≥ 2, an axis is out of
+ * bounds or both name the same axis.
  */
 export function computeFans(shape: readonly number[], axes: FanAxes = {}): [number, number] {
   const fn = "Init.computeFans";
   checkShape(fn, shape);
+  const { inAxis, outAxis } = optionalOptions(fn, axes, ["inAxis", "outAxis"]);
   if (shape.length === 0) return [1, 1];
   if (shape.length === 1) return [shape[0] as number, shape[0] as number];
   const norm = (name: string, a: unknown): number => {
     if (typeof a !== "number" || !Number.isInteger(a) || a < -shape.length || a >= shape.length) {
-      throw fail(fn, `${name} ${describe(a)} is out of bounds for shape ${shapeStr(shape)}`);
+      throw fail(fn, `${name} ${describe(a)} is out of bounds for shape ${fmtShape(shape)}`);
     }
     return a < 0 ? a + shape.length : a;
   };
-  const i = norm("inAxis", axes.inAxis ?? -2);
-  const o = norm("outAxis", axes.outAxis ?? -1);
-  if (i === o) throw fail(fn, `inAxis and outAxis both designate axis ${i} of shape ${shapeStr(shape)}`);
+  const i = norm("inAxis", inAxis ?? -2);
+  const o = norm("outAxis", outAxis ?? -1);
+  if (i === o) throw fail(fn, `inAxis and outAxis both designate axis ${i} of shape ${fmtShape(shape)}`);
   let receptive = 1;
   shape.forEach((d, k) => {
     if (k !== i && k !== o) receptive *= d;
@@ -139,13 +142,12 @@ const TRUNCATED_STDDEV = 0.87962566103423978;
  * is a standard normal truncated to (-2, 2), rescaled so its variance is
  * `scale / n`; `"uniform"` is `U(-limit, limit)` with `limit = sqrt(3 * scale / n)`.
  * `inAxis` defaults to -2 and `outAxis` to -1.
- * @throws InvalidArgumentError when `scale` is negative or not finite, or `mode` or `distribution`
+ * @throws InvalidArgumentError when `options` is not an object, `scale` is negative or not finite, or `mode` or `distribution`
  * is unknown; when applied, as {@link computeFans} or when the chosen fan is not positive.
  */
 export function varianceScaling(options: VarianceScalingOptions): Initializer {
   const fn = "Init.varianceScaling";
-  if (typeof options !== "object" || options === null) throw fail(fn, `options must be an object, got ${describe(options)}`);
-  const scale = checkNonNegative(fn, "scale", options.scale);
+  const scale = checkNonNegative(fn, "scale", checkOptions(fn, options, "{ scale, mode, distribution }", ["scale", "mode", "distribution", "inAxis", "outAxis"]).scale);
   const { mode, distribution } = options;
   if (mode !== "fanIn" && mode !== "fanOut" && mode !== "fanAvg") throw fail(fn, `mode must be "fanIn", "fanOut" or "fanAvg", got ${describe(mode)}`);
   if (distribution !== "normal" && distribution !== "truncatedNormal" && distribution !== "uniform") {
@@ -157,19 +159,21 @@ export function varianceScaling(options: VarianceScalingOptions): Initializer {
     const d = checkFloatDType(fn, dtype);
     const [fanIn, fanOut] = computeFans(s, axes);
     const n = mode === "fanIn" ? fanIn : mode === "fanOut" ? fanOut : (fanIn + fanOut) / 2;
-    if (!(n > 0)) throw fail(fn, `the ${mode} of shape ${shapeStr(s)} is ${n}; it must be positive`);
+    if (!(n > 0)) throw fail(fn, `the ${mode} of shape ${fmtShape(s)} is ${n}; it must be positive`);
     const variance = scale / n;
     const key = nextKey();
-    switch (distribution) {
-      case "normal":
-        return mul(random.normal(key, s, d), Math.sqrt(variance));
-      case "truncatedNormal":
-        return mul(random.truncatedNormal(key, s, d, { lower: -2, upper: 2 }), Math.sqrt(variance) / TRUNCATED_STDDEV);
-      case "uniform": {
-        const limit = Math.sqrt(3 * variance);
-        return random.uniform(key, s, d, { minval: -limit, maxval: limit });
+    return tidy(() => {
+      switch (distribution) {
+        case "normal":
+          return mul(random.normal(key, s, d), Math.sqrt(variance));
+        case "truncatedNormal":
+          return mul(random.truncatedNormal(key, s, d, { lower: -2, upper: 2 }), Math.sqrt(variance) / TRUNCATED_STDDEV);
+        case "uniform": {
+          const limit = Math.sqrt(3 * variance);
+          return random.uniform(key, s, d, { minval: -limit, maxval: limit });
+        }
       }
-    }
+    });
   };
 }
 

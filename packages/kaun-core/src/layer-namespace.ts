@@ -4,6 +4,8 @@
  */
 export type { ApplyArgs, ApplyOptions, ElementKind, InitHelperOptions, InitOptions, Layer, Vars } from "./layer.js";
 export { apply, compose, init, sequential } from "./layer.js";
+export type { NamedForward, NamedLayer, NamedOptions, NamedOverride, NamedRun } from "./layers/named.js";
+export { named } from "./layers/named.js";
 export type { LinearOptions } from "./layers/linear.js";
 export { linear } from "./layers/linear.js";
 export type { LayerNormLayerOptions, RmsNormLayerOptions } from "./layers/norm.js";

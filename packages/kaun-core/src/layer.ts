@@ -13,10 +13,11 @@
 import type { FloatDType, Tensor } from "@raven-ts/nx";
 import { isTensor, tidy } from "@raven-ts/nx";
 import { Context } from "./context.js";
+import { field } from "./layers/params.js";
 import type { Ptree } from "./ptree.js";
 import type { Key } from "./rng.js";
 import { subKeys, withKey } from "./rng.js";
-import { checkBool, checkFloatDType, describe, fail } from "./util.js";
+import { checkFloatDType, checkOptions, describe, fail, isRecord, optionalOptions } from "./util.js";
 
 /** The element kinds a layer consumes or produces. */
 export type ElementKind = "float" | "int32";
@@ -70,22 +71,25 @@ export interface Layer<I extends ElementKind = "float", O extends ElementKind = 
   readonly [outputKind]?: O;
 }
 
-function checkLayer(fn: string, layer: unknown, name = "layer"): Layer<ElementKind, ElementKind> {
+/** `checkLayer(fn, layer, name?)` returns `layer` when it is an object with `init` and `apply` functions. Internal. */
+export function checkLayer(fn: string, layer: unknown, name = "layer"): Layer<ElementKind, ElementKind> {
   if (typeof layer !== "object" || layer === null || typeof (layer as Layer).init !== "function" || typeof (layer as Layer).apply !== "function") {
     throw fail(fn, `${name} must be an object with init and apply functions, got ${describe(layer)}`);
   }
   return layer as Layer<ElementKind, ElementKind>;
 }
 
-function checkVars(fn: string, vars: unknown, what: string): Vars {
-  if (typeof vars !== "object" || vars === null || !("params" in vars) || !("state" in vars) || !("dtype" in vars)) {
+/** `checkVars(fn, vars, what)` returns `vars` when it is `{ params, state, dtype }` with a float dtype. Internal. */
+export function checkVars(fn: string, vars: unknown, what: string): Vars {
+  if (!isRecord(vars) || !("params" in vars) || !("state" in vars) || !("dtype" in vars)) {
     throw fail(fn, `${what} must be an object { params, state, dtype }, got ${describe(vars)}`);
   }
-  checkFloatDType(fn, (vars as Vars).dtype);
-  return vars as Vars;
+  checkFloatDType(fn, vars.dtype);
+  return vars as unknown as Vars;
 }
 
-function checkResult(fn: string, out: unknown): [Tensor, Ptree] {
+/** `checkResult(fn, out)` returns `out` when it is what a layer's `apply` returns, `[tensor, state]`. Internal. */
+export function checkResult(fn: string, out: unknown): [Tensor, Ptree] {
   if (!Array.isArray(out) || out.length !== 2 || !isTensor(out[0])) throw fail(fn, `a layer's apply must return [output tensor, new state], got ${describe(out)}`);
   return out as [Tensor, Ptree];
 }
@@ -102,12 +106,13 @@ export interface InitHelperOptions {
  * call in `Rng.run(seed, ...)` for reproducible weights). `dtype` defaults
  * to `"float32"`.
  * @throws InvalidArgumentError when `layer` is not a layer, `dtype` is not
- * float32 or float64, or the layer returns something other than variables of that dtype.
+ * float32 or float64, `options` is not an object, or the layer returns
+ * something other than variables of that dtype.
  */
 export function init<I extends ElementKind, O extends ElementKind>(layer: Layer<I, O>, options: InitHelperOptions = {}): Vars {
   const fn = "Layer.init";
   const l = checkLayer(fn, layer);
-  const dtype = checkFloatDType(fn, options.dtype ?? "float32");
+  const dtype = checkFloatDType(fn, optionalOptions(fn, options, ["dtype"]).dtype ?? "float32");
   // A layer whose init throws part-way leaves nothing allocated.
   const vars = checkVars(fn, tidy(() => l.init({ dtype })), "the layer's init result");
   if (vars.dtype !== dtype) throw fail(fn, `the layer's init returned dtype ${vars.dtype}, asked for ${dtype}`);
@@ -126,7 +131,10 @@ export interface ApplyOptions {
  * `apply(layer, vars, x, { training, ctx? })` is the forward pass
  * `[y, newVars]`: `y` is the output and `newVars` is `vars` with the state
  * the pass returned (params and dtype unchanged). Random keys (dropout) come
- * from the implicit `Rng` scope. `ctx` defaults to none.
+ * from the implicit `Rng` scope. `ctx` defaults to none. The tensors the
+ * pass creates besides `y` and the new state are released before it returns
+ * (as every built-in layer's own `apply` does), so a loop of `apply` calls
+ * holds only what the caller keeps.
  * @throws InvalidArgumentError when `layer` is not a layer, `vars` is not
  * `{ params, state, dtype }`, `training` is not a boolean, `ctx` is not a
  * `Context`, or the layer rejects `x` (for example a float layer given an
@@ -136,18 +144,13 @@ export function apply<I extends ElementKind, O extends ElementKind>(layer: Layer
   const fn = "Layer.apply";
   const l = checkLayer(fn, layer);
   const v = checkVars(fn, vars, "vars");
-  if (typeof options !== "object" || options === null) throw fail(fn, "options { training } are required");
-  const training = checkBool(fn, "training", options.training);
+  const training = checkOptions(fn, options, "{ training, ctx? }", ["training", "ctx"]).training;
+  if (typeof training !== "boolean") throw fail(fn, `training must be a boolean, got ${describe(training)}`);
   if (options.ctx !== undefined && !(options.ctx instanceof Context)) throw fail(fn, `ctx must be a Context, got ${describe(options.ctx)}`);
-  const [y, state] = checkResult(fn, l.apply({ params: v.params, state: v.state, dtype: v.dtype, training, ctx: options.ctx }, x));
-  return [y, { params: v.params, state, dtype: v.dtype }];
-}
-
-function field(fn: string, tree: Ptree, key: string, what: string): Ptree {
-  if (typeof tree !== "object" || tree === null || Array.isArray(tree) || isTensor(tree) || !Object.prototype.hasOwnProperty.call(tree, key)) {
-    throw fail(fn, `${what} must be an object with keys "left" and "right", got ${describe(tree)}`);
-  }
-  return (tree as { readonly [k: string]: Ptree })[key];
+  return tidy(() => {
+    const [y, state] = checkResult(fn, l.apply({ params: v.params, state: v.state, dtype: v.dtype, training, ctx: options.ctx }, x));
+    return [y, { params: v.params, state, dtype: v.dtype }];
+  });
 }
 
 /**
@@ -173,15 +176,18 @@ export function compose<A extends ElementKind, B extends ElementKind, C extends 
       });
     },
     apply: (args, x) => {
-      const [k0, k1] = subKeys(2) as [Key, Key];
       const sub = (key: "left" | "right"): ApplyArgs => ({
         ...args,
         params: field(fn, args.params, key, "params"),
         state: field(fn, args.state, key, "state"),
       });
-      const [h, ls] = checkResult(fn, withKey(k0, () => l.apply(sub("left"), x)));
-      const [y, rs] = checkResult(fn, withKey(k1, () => r.apply(sub("right"), h)));
-      return [y, { left: ls, right: rs }];
+      const [left, right] = [sub("left"), sub("right")];
+      const [k0, k1] = subKeys(2) as [Key, Key];
+      return tidy(() => {
+        const [h, ls] = checkResult(fn, withKey(k0, () => l.apply(left, x)));
+        const [y, rs] = checkResult(fn, withKey(k1, () => r.apply(right, h)));
+        return [y, { left: ls, right: rs }];
+      });
     },
   };
 }
@@ -214,17 +220,19 @@ export function sequential(layers: readonly Layer[]): Layer {
       });
     },
     apply: (args, x) => {
-      const keys = subKeys(n);
       const params = list(args.params, "params");
       const state = list(args.state, "state");
-      let h = x;
-      const states: Ptree[] = [];
-      ls.forEach((l, i) => {
-        const [y, s] = checkResult(fn, withKey(keys[i] as Key, () => l.apply({ ...args, params: params[i], state: state[i] }, h)));
-        h = y;
-        states.push(s);
+      const keys = subKeys(n);
+      return tidy(() => {
+        let h = x;
+        const states: Ptree[] = [];
+        ls.forEach((l, i) => {
+          const [y, s] = checkResult(fn, withKey(keys[i] as Key, () => l.apply({ ...args, params: params[i], state: state[i] }, h)));
+          h = y;
+          states.push(s);
+        });
+        return [h, states];
       });
-      return [h, states];
     },
   };
 }

@@ -6,7 +6,7 @@
  * name in a checkpoint.
  */
 import type { Tensor } from "@raven-ts/nx";
-import { isTensor, tree, zerosLike as nxZerosLike } from "@raven-ts/nx";
+import { InvalidArgumentError, fmtValue, isTensor, tree, zerosLike as nxZerosLike } from "@raven-ts/nx";
 import { describe, fail } from "./util.js";
 
 /** A tree of tensors: a tensor, an array or a plain object of trees (`null`/`undefined` are empty subtrees). */
@@ -17,10 +17,26 @@ export function empty(): Ptree {
   return {};
 }
 
-function tensorLeaves(fn: string, t: Ptree): [string, Tensor][] {
-  const pairs = tree.flattenWithPaths<unknown>(t);
+/**
+ * `treeCall(fn, f)` is `f()`, a call of `nx.tree`, with its argument errors
+ * (`"nx.tree.map: the tree contains a cycle ..."`) reworded as errors of
+ * `kaun.<fn>`, the function the user called. Internal.
+ */
+export function treeCall<T>(fn: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    const m = e instanceof InvalidArgumentError ? /^nx\.tree\.\w+: ([\s\S]*)$/.exec(e.message) : null;
+    if (m !== null) throw fail(fn, m[1] as string);
+    throw e;
+  }
+}
+
+/** `tensorLeaves(fn, t)` is the `[path, tensor]` pairs of `t`. @throws InvalidArgumentError naming `fn` when a leaf is not a tensor or the tree has a cycle. Internal. */
+export function tensorLeaves(fn: string, t: Ptree): [string, Tensor][] {
+  const pairs = treeCall(fn, () => tree.flattenWithPaths<unknown>(t));
   for (const [path, leaf] of pairs) {
-    if (!isTensor(leaf)) throw fail(fn, `the leaf at ${path === "" ? "the root" : JSON.stringify(path)} is ${describe(leaf)}, not a Tensor`);
+    if (!isTensor(leaf)) throw fail(fn, `the leaf at ${path === "" ? "the root" : fmtValue(path)} is ${describe(leaf)}, not a Tensor`);
   }
   return pairs as [string, Tensor][];
 }
@@ -65,7 +81,7 @@ export function zerosLike(t: Ptree): Ptree {
  * @throws InvalidArgumentError when the tree has a cycle; whatever `f` throws propagates.
  */
 export function map(f: (x: Tensor, path: string) => Tensor, t: Ptree): Ptree {
-  return tree.map(f, t);
+  return treeCall("Ptree.map", () => tree.map(f, t));
 }
 
 /**
@@ -73,5 +89,5 @@ export function map(f: (x: Tensor, path: string) => Tensor, t: Ptree): Ptree {
  * @throws InvalidArgumentError naming the first path where the structures differ.
  */
 export function map2(f: (a: Tensor, b: Tensor, path: string) => Tensor, a: Ptree, b: Ptree): Ptree {
-  return tree.map2(f, a, b);
+  return treeCall("Ptree.map2", () => tree.map2(f, a, b));
 }

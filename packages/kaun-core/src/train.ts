@@ -17,11 +17,11 @@ import * as nx from "@raven-ts/nx";
 import { valueAndGrad } from "@raven-ts/rune";
 import { Context } from "./context.js";
 import type { ElementKind, Layer, Vars } from "./layer.js";
-import { init as layerInit } from "./layer.js";
+import { checkResult, init as layerInit } from "./layer.js";
 import type { Optimizer, OptState } from "./optim/optimizers.js";
 import { init as optimInit, step as optimStep } from "./optim/optimizers.js";
 import type { Ptree } from "./ptree.js";
-import { checkBool, checkFloatDType, checkFunction, checkTensor, describe, fail, shapeStr } from "./util.js";
+import { checkBool, checkFloatDType, checkFunction, checkOptions, checkTensor, describe, fail, optionalOptions } from "./util.js";
 
 /** A model paired with an optimizer, as {@link make} returns it. */
 export interface Trainer<I extends ElementKind = "float", O extends ElementKind = "float"> {
@@ -56,6 +56,10 @@ function checkState(fn: string, s: unknown): TrainState {
     throw fail(fn, `expected a training state { vars, opt } made by Train.init or Train.makeState, got ${describe(s)}`);
   }
   checkFloatDType(fn, st.vars.dtype);
+  const leaves = nx.tree.flatten<unknown>([st.vars.params, st.vars.state, st.opt] as nx.tree.Tree<unknown>)[0];
+  leaves.forEach((t) => {
+    if (nx.isTensor(t)) checkTensor(fn, "a tensor of the training state", t);
+  });
   return st;
 }
 
@@ -86,7 +90,7 @@ export function make<I extends ElementKind, O extends ElementKind>(options: { re
 export function init<I extends ElementKind, O extends ElementKind>(t: Trainer<I, O>, options: { readonly dtype?: FloatDType } = {}): TrainState {
   const fn = "Train.init";
   const tr = checkTrainer(fn, t);
-  const vars = layerInit(tr.model, { dtype: checkFloatDType(fn, options.dtype ?? "float32") });
+  const vars = layerInit(tr.model, { dtype: checkFloatDType(fn, optionalOptions(fn, options, ["dtype"]).dtype ?? "float32") });
   return { vars, opt: optimInit(tr.optimizer, vars.params) };
 }
 
@@ -136,9 +140,8 @@ export function step<I extends ElementKind, O extends ElementKind>(t: Trainer<I,
   const tr = checkTrainer(fn, t);
   const st = checkState(fn, state);
   checkTensor(fn, "x", x);
-  if (typeof options !== "object" || options === null) throw fail(fn, "options { loss } are required");
-  const lossFn = checkFunction(fn, "loss", options.loss);
-  const training = checkBool(fn, "training", options.training ?? true);
+  const lossFn = checkFunction(fn, "loss", checkOptions(fn, options, "{ loss }", ["loss", "ctx", "training"]).loss);
+  const training = checkBool(fn, "training", options.training, true);
   const ctx = checkCtx(fn, options.ctx);
   const { params, state: layerState, dtype } = st.vars;
   return nx.tidy(() => {
@@ -146,7 +149,7 @@ export function step<I extends ElementKind, O extends ElementKind>(t: Trainer<I,
       const [y, newLayerState] = tr.model.apply({ params: p, state: layerState, dtype, training, ctx }, x);
       const l = lossFn(y);
       if (!nx.isTensor(l) || l.size !== 1 || !nx.isFloat(l.dtype)) {
-        throw fail(fn, `loss must return a one-element float tensor, got ${nx.isTensor(l) ? `${l.dtype} ${shapeStr(l.shape)}` : describe(l)}`);
+        throw fail(fn, `loss must return a one-element float tensor, got ${nx.isTensor(l) ? `${l.dtype} ${nx.fmtShape(l.shape)}` : describe(l)}`);
       }
       return [l, newLayerState];
     };
@@ -221,9 +224,10 @@ export function fit<I extends ElementKind, O extends ElementKind>(t: Trainer<I, 
   if (batches === null || typeof batches !== "object" || typeof (batches as Iterable<Batch>)[Symbol.iterator] !== "function") {
     throw fail(fn, `batches must be an iterable of { x, loss }, got ${describe(batches)}`);
   }
-  const onStep = options.onStep === undefined ? undefined : checkFunction(fn, "onStep", options.onStep);
-  const ctx = checkCtx(fn, options.ctx);
-  const training = checkBool(fn, "training", options.training ?? true);
+  const o = optionalOptions(fn, options, ["onStep", "ctx", "training"]);
+  const onStep = o.onStep === undefined ? undefined : checkFunction(fn, "onStep", o.onStep);
+  const ctx = checkCtx(fn, o.ctx);
+  const training = checkBool(fn, "training", o.training, true);
   let current = state;
   let n = 0;
   for (const batch of batches) {
@@ -258,7 +262,7 @@ export function predict<I extends ElementKind, O extends ElementKind>(t: Trainer
   const fn = "Train.predict";
   const tr = checkTrainer(fn, t);
   const st = checkState(fn, state);
-  const ctx = checkCtx(fn, options.ctx);
+  const ctx = checkCtx(fn, optionalOptions(fn, options, ["ctx"]).ctx);
   const { params, state: layerState, dtype } = st.vars;
-  return nx.tidy(() => tr.model.apply({ params, state: layerState, dtype, training: false, ctx }, x)[0]);
+  return nx.tidy(() => checkResult(fn, tr.model.apply({ params, state: layerState, dtype, training: false, ctx }, x))[0]);
 }

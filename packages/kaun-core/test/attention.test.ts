@@ -82,6 +82,30 @@ describe("Fn.dotProductAttention", () => {
     expect(out.slice(0, 3)).toEqual([0, 0, 0]);
   });
 
+  test("queryOffset: query i sits at position offset + i (decoding after a prefix)", () => {
+    // T = 3 queries against S = 4 keys at offset 1: query i sees keys j <= 1 + i.
+    const keep = [0, 1, 2].map((i) => [0, 1, 2, 3].map((j) => j <= 1 + i));
+    const y = Fn.dotProductAttention(f64(q), f64(k), f64(v), { isCausal: true, queryOffset: 1 });
+    expectClose(y, refAttention(q, k, v, keep).flat(), 1e-12, 1e-12);
+    // Offset 0 with seqQ < seqK is the top-left alignment (PyTorch's is_causal for L != S).
+    const top = [0, 1, 2].map((i) => [0, 1, 2, 3].map((j) => j <= i));
+    expectClose(Fn.dotProductAttention(f64(q), f64(k), f64(v), { isCausal: true, queryOffset: 0 }), refAttention(q, k, v, top).flat(), 1e-12, 1e-12);
+    // The last query row of a causal pass equals one decoding step at offset T - 1.
+    const full = values(Fn.attentionWeights(f64(k), f64(k), { isCausal: true }));
+    const last = values(Fn.attentionWeights(nx.slice(f64(k), [{ start: S - 1 }]), f64(k), { isCausal: true, queryOffset: S - 1 }));
+    expectClose(last, full.slice((S - 1) * S), 1e-15, 1e-12);
+    expect(() => Fn.attentionWeights(f64(q), f64(k), { isCausal: true, queryOffset: -1 })).toThrow("kaun.Fn.attentionWeights: queryOffset must be a non-negative integer, got -1");
+  });
+
+  test("no keys or no queries: empty results, not errors (causal too)", () => {
+    const none = nx.zeros([2, 0, D], "float64");
+    expect(Fn.dotProductAttention(none, none, nx.zeros([2, 0, 3], "float64"), { isCausal: true }).shape).toEqual([2, 0, 3]);
+    expect(Fn.attentionWeights(none, none, { isCausal: true }).shape).toEqual([2, 0, 0]);
+    expect(Fn.attentionWeights(f64(q), nx.zeros([0, D], "float64")).shape).toEqual([T, 0]);
+    expect(values(Fn.dotProductAttention(f64(q), nx.zeros([0, D], "float64"), nx.zeros([0, 2], "float64")))).toEqual(new Array(T * 2).fill(0));
+    expect(Fn.attentionWeights(nx.zeros([0, D], "float64"), f64(k), { isCausal: true, queryOffset: S }).shape).toEqual([0, S]);
+  });
+
   test("a fully masked query row outputs zeros and has zero, finite gradients", () => {
     const keep = [
       [false, false, false, false],
@@ -175,7 +199,7 @@ describe("Fn.dotProductAttention", () => {
     expect(() => Fn.dotProductAttention(a, nx.zeros([2, 3, 5]), a)).toThrow("q and k must share the last axis (headDim), got q [2,3,4] and k [2,3,5]");
     expect(() => Fn.dotProductAttention(a, a, nx.zeros([2, 5, 4]))).toThrow("k and v must share the sequence axis (seqK), got k [2,3,4] and v [2,5,4]");
     expect(() => Fn.dotProductAttention(a, a, nx.zeros([2, 3, 4], "float64"))).toThrow(/must share one dtype, got float32, float32 and float64/);
-    expect(() => Fn.dotProductAttention(a, nx.zeros([3, 3, 4]), a)).toThrow(/leading \(batch\) axes \[2\], \[3\], \[2\] of q, k and v do not broadcast/);
+    expect(() => Fn.dotProductAttention(a, nx.zeros([3, 3, 4]), a)).toThrow("kaun.Fn.dotProductAttention: shapes [2] and [3] and [2] cannot be broadcast together");
     expect(() => Fn.dotProductAttention(a, a, a, { attentionMask: nx.ones([2, 4], "bool") })).toThrow(
       "attentionMask of shape [2,4] does not broadcast to the score shape [2,3,3] ([...batch, seqQ, seqK])",
     );

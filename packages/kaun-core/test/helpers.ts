@@ -7,13 +7,13 @@ export function values(t: Tensor): number[] {
   return Array.from(t.dataSync(), Number);
 }
 
-/** Asserts `actual` and `expected` agree elementwise within `atol + rtol * |expected|`. */
+/** Asserts `actual` and `expected` agree elementwise within `atol + rtol * |expected|` (NaN agrees with nothing; equal infinities agree). */
 export function expectClose(actual: Tensor | readonly number[], expected: readonly number[], atol = 1e-6, rtol = 1e-5): void {
   const a = Array.isArray(actual) ? (actual as number[]) : values(actual as Tensor);
   expect(a.length).toBe(expected.length);
   a.forEach((v, i) => {
     const e = expected[i] as number;
-    if (Math.abs(v - e) > atol + rtol * Math.abs(e)) {
+    if (!(v === e || Math.abs(v - e) <= atol + rtol * Math.abs(e))) {
       throw new Error(`element ${i}: got ${v}, expected ${e} (atol ${atol}, rtol ${rtol})\nactual:   ${a.join(", ")}\nexpected: ${expected.join(", ")}`);
     }
   });

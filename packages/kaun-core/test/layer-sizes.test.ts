@@ -20,17 +20,17 @@ function refused(layer: Layer<never, never>, fn: string, ...fragments: string[])
 
 describe("Layer.init of layers larger than the backend holds", () => {
   test("is refused before allocating, naming the layer", () => {
-    refused(Layer.embedding({ vocabSize: 50_000, embedDim: 1e6 }) as Layer<never, never>, "Layer.embedding", "shape [50000,1000000] has 50000000000 elements");
-    refused(Layer.linear({ inFeatures: 1e6, outFeatures: 1e6 }) as Layer<never, never>, "Layer.linear", "shape [1000000,1000000]");
-    refused(Layer.layerNorm({ dim: 1e9 }) as Layer<never, never>, "Layer.layerNorm", "shape [1000000000]");
-    refused(Layer.rmsNorm({ dim: 1e9 }) as Layer<never, never>, "Layer.rmsNorm", "shape [1000000000]");
+    refused(Layer.embedding({ vocabSize: 50_000, embedDim: 1e6 }) as Layer<never, never>, "kaun.Layer.embedding", "shape [50000,1000000] has 50000000000 elements");
+    refused(Layer.linear({ inFeatures: 1e6, outFeatures: 1e6 }) as Layer<never, never>, "kaun.Layer.linear", "shape [1000000,1000000]");
+    refused(Layer.layerNorm({ dim: 1e9 }) as Layer<never, never>, "kaun.Layer.layerNorm", "shape [1000000000]");
+    refused(Layer.rmsNorm({ dim: 1e9 }) as Layer<never, never>, "kaun.Layer.rmsNorm", "shape [1000000000]");
   });
 
   test("leaves nothing of a composite whose later layer is refused", () => {
     const model = Layer.sequential([Layer.linear({ inFeatures: 4, outFeatures: 8 }), Layer.relu(), Layer.linear({ inFeatures: 8, outFeatures: 1e9 })]);
-    refused(model as Layer<never, never>, "Layer.linear", "shape [8,1000000000]");
+    refused(model as Layer<never, never>, "kaun.Layer.linear", "shape [8,1000000000]");
     const pair = Layer.compose(Layer.embedding({ vocabSize: 10, embedDim: 4 }), Layer.linear({ inFeatures: 4, outFeatures: 1e9 }));
-    refused(pair as Layer<never, never>, "Layer.linear", "shape [4,1000000000]");
+    refused(pair as Layer<never, never>, "kaun.Layer.linear", "shape [4,1000000000]");
   });
 
   test("still initialises what fits", () => {

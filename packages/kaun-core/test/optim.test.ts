@@ -160,7 +160,7 @@ describe("schedules", () => {
     expect(s(100)).toBeCloseTo(0.2, 12);
     const j = Optim.join([{ steps: 3, schedule: Optim.constant(1) }, { steps: 2, schedule: (t) => 10 + t }, { schedule: (t) => 100 + t }]);
     expect([0, 2, 3, 4, 5, 9].map(j)).toEqual([1, 1, 10, 11, 100, 104]);
-    expect(() => Optim.join([])).toThrow("kaun.Optim.join: segments must be a non-empty array, got an array of length 0");
+    expect(() => Optim.join([])).toThrow("kaun.Optim.join: segments must be a non-empty array, got []");
     expect(() => Optim.cosineDecay({ initValue: 1, decaySteps: 0 })).toThrow(/decaySteps must be a positive integer, got 0/);
   });
 });

@@ -1,17 +1,20 @@
 /** Loading the golden fixture from disk (Node). */
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GoldenCase } from "./golden.js";
 
 /**
- * `loadGoldenCases(sharedDir?)` is the cases of
- * `<sharedDir>/fixtures/attention_golden.json`. `sharedDir` defaults to the
- * `RAVEN_SHARED_DIR` environment variable, else to `shared/` beside the
- * repository root (where the project keeps it).
+ * `GOLDEN_FIXTURE` is the path of the fixture this package ships,
+ * `fixtures/attention_golden.json` at the package root (the same place from
+ * the sources and from the built `dist/`).
+ */
+export const GOLDEN_FIXTURE: string = fileURLToPath(new URL("../../fixtures/attention_golden.json", import.meta.url));
+
+/**
+ * `loadGoldenCases(file?)` is the cases of the golden fixture at `file`,
+ * which defaults to {@link GOLDEN_FIXTURE}.
  * @throws Error when the file cannot be read or parsed.
  */
-export function loadGoldenCases(sharedDir?: string): GoldenCase[] {
-  const dir = sharedDir ?? process.env.RAVEN_SHARED_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../../../../shared");
-  return (JSON.parse(readFileSync(resolve(dir, "fixtures/attention_golden.json"), "utf8")) as { cases: GoldenCase[] }).cases;
+export function loadGoldenCases(file: string = GOLDEN_FIXTURE): GoldenCase[] {
+  return (JSON.parse(readFileSync(file, "utf8")) as { cases: GoldenCase[] }).cases;
 }

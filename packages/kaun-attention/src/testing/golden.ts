@@ -1,5 +1,5 @@
 /**
- * Checks of `../shared/fixtures/attention_golden.json`, the PyTorch float64
+ * Checks of `fixtures/attention_golden.json` (shipped with this package), the PyTorch float64
  * references of this package, runnable on whatever nx backend is current.
  * Browser-safe (no file access, no test runner): each check throws an `Error`
  * naming the case, the quantity and the first element out of tolerance.
@@ -92,7 +92,7 @@ export function mhaSetup(c: MhaCase): { layer: ReturnType<typeof multiHeadAttent
 export function checkRopeCase(c: RopeCase, tol: Tolerance = GOLDEN_TOLERANCES.forward): void {
   nx.tidy(() => {
     const y = rope(fixtureTensor(c.x), { theta: c.theta, seqDim: c.seqDim });
-    if (y.shape.join(",") !== c.expected.shape.join(",")) throw new Error(`${c.name}: shape [${y.shape.join(",")}], expected [${c.expected.shape.join(",")}]`);
+    if (!nx.shapesEqual(y.shape, c.expected.shape)) throw new Error(`${c.name}: shape ${nx.fmtShape(y.shape)}, expected ${nx.fmtShape(c.expected.shape)}`);
     expectClose(y.dataSync(), c.expected.data, tol, c.name);
   });
 }

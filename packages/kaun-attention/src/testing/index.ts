@@ -15,14 +15,14 @@ import { loadGoldenCases } from "./fixture.js";
 import { GOLDEN_TOLERANCES, checkFullyMaskedRow, checkMhaForward, checkMhaGradients, checkRopeCase, type GoldenTolerances } from "./golden.js";
 
 export * from "./golden.js";
-export { loadGoldenCases } from "./fixture.js";
+export { GOLDEN_FIXTURE, loadGoldenCases } from "./fixture.js";
 
 /** Options of {@link describeAttentionGolden}. */
 export interface GoldenSuiteOptions {
   /** Tolerances; default {@link GOLDEN_TOLERANCES}. */
   readonly tolerances?: GoldenTolerances;
-  /** The directory holding `fixtures/attention_golden.json`; defaults as in `loadGoldenCases`. */
-  readonly sharedDir?: string;
+  /** The fixture file; defaults to the one this package ships (`GOLDEN_FIXTURE`). */
+  readonly fixture?: string;
 }
 
 /**
@@ -34,7 +34,7 @@ export interface GoldenSuiteOptions {
  */
 export function describeAttentionGolden(name: string, createBackend?: () => nx.Backend, options: GoldenSuiteOptions = {}): void {
   const tol = options.tolerances ?? GOLDEN_TOLERANCES;
-  const cases = loadGoldenCases(options.sharedDir);
+  const cases = loadGoldenCases(options.fixture);
   describe(`attention golden cases: ${name}`, () => {
     let previous: nx.Backend | undefined;
     beforeAll(() => {

@@ -9,8 +9,20 @@
  */
 import type { DType } from "@raven-ts/nx";
 
-/** The largest header accepted, as the reference implementation: 100 MB. */
+/** The largest header accepted (and written), as the reference implementation: 100 MB. */
 export const MAX_HEADER_BYTES = 100_000_000;
+
+/** The most tensors one file may hold (header entries besides `__metadata__`). */
+export const MAX_TENSORS = 100_000;
+
+/** The most entries of the `__metadata__` map (and of any other object inside a header entry). */
+export const MAX_METADATA_ENTRIES = 10_000;
+
+/** The most JSON values (numbers, strings, keys) a header may hold in all: 100,000 tensors of rank 4 need about 1.2 million. */
+export const MAX_HEADER_VALUES = 2_000_000;
+
+/** How deep a header nests: the top object, an entry's object, its `shape` or `data_offsets` array. */
+export const MAX_HEADER_DEPTH = 3;
 
 /** The bytes per element of every safetensors dtype whose size is a whole number of bytes. */
 export const ITEM_BYTES: Readonly<Record<string, number>> = Object.freeze({

@@ -1,8 +1,10 @@
 /** Parsing and validating safetensors bytes, and rebuilding trees from them. */
 import type { DType, Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
-import { describe, fail, shapeStr } from "../util.js";
+import { treeCall } from "../ptree.js";
+import { describe, fail, isRecord } from "../util.js";
 import { FORBIDDEN_SEGMENTS, FROM_SAFETENSORS, ITEM_BYTES, LITTLE_ENDIAN, MAX_HEADER_BYTES, METADATA_KEY, TO_SAFETENSORS } from "./format.js";
+import { scanHeader } from "./scan.js";
 
 /** One tensor entry of a safetensors header. */
 export interface TensorInfo {
@@ -28,8 +30,15 @@ interface Parsed extends Header {
   readonly data: Uint8Array;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+/** A quick test for names that may hold a forbidden segment (checked exactly only then). */
+const FORBIDDEN_PATTERN = /__proto__|constructor|prototype/;
+
+/** The tensor an error is about, formatted (quoting the name, bounded) only when a message needs it. */
+class TensorWhere {
+  constructor(readonly name: string) {}
+  toString(): string {
+    return `tensor ${nx.fmtValue(this.name)}`;
+  }
 }
 
 function isCount(v: unknown): v is number {
@@ -42,9 +51,36 @@ function asBytes(fn: string, bytes: unknown): Uint8Array {
   throw fail(fn, `bytes must be a Uint8Array (or ArrayBuffer), got ${describe(bytes)}`);
 }
 
+/** `own(o, k)` is the own property `k` of the parsed JSON object `o`, or undefined (never an inherited one). */
+function own(o: Record<string, unknown>, k: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
+}
+
+/** `checkShape(fn, where, shape)` returns `shape` when it is an array of non-negative safe integers. */
+function checkShape(fn: string, where: TensorWhere, shape: unknown): number[] {
+  if (!Array.isArray(shape)) throw fail(fn, `${where}: shape must be an array of non-negative integers, got ${describe(shape)}`);
+  for (let i = 0; i < shape.length; i++) {
+    if (!isCount(shape[i])) throw fail(fn, `${where}: shape must be an array of non-negative integers, got ${describe(shape[i])} at index ${i}`);
+  }
+  return shape as number[];
+}
+
+/** `checkOffsets(fn, where, offsets)` returns `[begin, end]` when `offsets` is two non-negative safe integers, `begin <= end`. */
+function checkOffsets(fn: string, where: TensorWhere, offsets: unknown): [number, number] {
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !isCount(offsets[0]) || !isCount(offsets[1])) {
+    const got = Array.isArray(offsets) && offsets.length === 2 ? `[${describe(offsets[0])}, ${describe(offsets[1])}]` : describe(offsets);
+    throw fail(fn, `${where}: data_offsets must be [begin, end] non-negative integers, got ${got}`);
+  }
+  const [begin, end] = offsets as [number, number];
+  if (begin > end) throw fail(fn, `${where}: data_offsets [${begin}, ${end}] end before they begin`);
+  return [begin, end];
+}
+
 /**
  * `parse(fn, bytes)` checks every structural rule of the format and returns
- * the header and the data buffer. Nothing is allocated per tensor.
+ * the header and the data buffer. Nothing is allocated per tensor; the
+ * header is pre-scanned ({@link scanHeader}) before `JSON.parse`, so its
+ * size, nesting and entry counts are bounded before any parsing work.
  */
 export function parse(fn: string, input: unknown): Parsed {
   const bytes = asBytes(fn, input);
@@ -55,9 +91,11 @@ export function parse(fn: string, input: unknown): Parsed {
   if (8 + headerLen > bytes.byteLength) {
     throw fail(fn, `header length ${headerLen} points past the end of the file (${bytes.byteLength} bytes: at most ${bytes.byteLength - 8} header bytes); the file is truncated or not safetensors`);
   }
+  const headerBytes = bytes.subarray(8, 8 + headerLen);
+  scanHeader(fn, headerBytes);
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + headerLen));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(headerBytes);
   } catch {
     throw fail(fn, "malformed header: it is not valid UTF-8");
   }
@@ -65,9 +103,11 @@ export function parse(fn: string, input: unknown): Parsed {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw fail(fn, `malformed JSON header: ${e instanceof Error ? e.message : String(e)}`);
+    // The engine's message quotes a bounded excerpt at most; cut it anyway.
+    const detail = e instanceof Error ? e.message : "";
+    throw fail(fn, `malformed JSON header: ${detail.length > 120 ? `${detail.slice(0, 120)}…` : detail}`);
   }
-  if (!isObject(json)) throw fail(fn, `malformed header: expected a JSON object, got ${Array.isArray(json) ? "an array" : describe(json)}`);
+  if (!isRecord(json)) throw fail(fn, `malformed header: expected a JSON object, got ${describe(json)}`);
 
   const data = bytes.subarray(8 + headerLen);
   const metadata = Object.create(null) as Record<string, string>;
@@ -75,46 +115,43 @@ export function parse(fn: string, input: unknown): Parsed {
   for (const name of Object.keys(json)) {
     const info = json[name];
     if (name === METADATA_KEY) {
-      if (!isObject(info)) throw fail(fn, `"__metadata__" must be an object of strings, got ${describe(info)}`);
+      if (!isRecord(info)) throw fail(fn, `"__metadata__" must be an object of strings, got ${describe(info)}`);
       for (const k of Object.keys(info)) {
         const v = info[k];
-        if (typeof v !== "string") throw fail(fn, `"__metadata__" value of ${JSON.stringify(k)} must be a string, got ${describe(v)}`);
+        if (typeof v !== "string") throw fail(fn, `"__metadata__" value of ${nx.fmtValue(k)} must be a string, got ${describe(v)}`);
         metadata[k] = v;
       }
       continue;
     }
     if (name === "") throw fail(fn, "a tensor has an empty name");
-    const bad = name.split(".").find((s) => FORBIDDEN_SEGMENTS.has(s));
-    if (bad !== undefined) throw fail(fn, `tensor name ${JSON.stringify(name)} contains the forbidden key ${JSON.stringify(bad)}`);
-    const where = `tensor ${JSON.stringify(name)}`;
-    if (!isObject(info)) throw fail(fn, `${where}: expected { dtype, shape, data_offsets }, got ${describe(info)}`);
-    const { dtype, shape, data_offsets: offsets } = info;
-    if (typeof dtype !== "string" || ITEM_BYTES[dtype] === undefined) throw fail(fn, `${where}: unknown or unsupported dtype ${describe(dtype)}`);
-    if (!Array.isArray(shape) || !shape.every(isCount)) throw fail(fn, `${where}: shape must be an array of non-negative integers, got ${JSON.stringify(shape) ?? describe(shape)}`);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
-      throw fail(fn, `${where}: data_offsets must be [begin, end] non-negative integers, got ${JSON.stringify(offsets) ?? describe(offsets)}`);
-    }
-    const [begin, end] = offsets as [number, number];
-    if (begin > end) throw fail(fn, `${where}: data_offsets [${begin}, ${end}] end before they begin`);
-    const numel = (shape as number[]).reduce((a, b) => a * b, 1);
+    const bad = FORBIDDEN_PATTERN.test(name) ? name.split(".").find((seg) => FORBIDDEN_SEGMENTS.has(seg)) : undefined;
+    if (bad !== undefined) throw fail(fn, `tensor name ${nx.fmtValue(name)} contains the forbidden key ${nx.fmtValue(bad)}`);
+    const where = new TensorWhere(name);
+    if (!isRecord(info)) throw fail(fn, `${where}: expected { dtype, shape, data_offsets }, got ${describe(info)}`);
+    const dtype = own(info, "dtype");
+    if (typeof dtype !== "string" || !Object.prototype.hasOwnProperty.call(ITEM_BYTES, dtype)) throw fail(fn, `${where}: unknown or unsupported dtype ${describe(dtype)}`);
+    const shape = checkShape(fn, where, own(info, "shape"));
+    const [begin, end] = checkOffsets(fn, where, own(info, "data_offsets"));
+    let numel = 1;
+    for (const d of shape) numel *= d;
     const need = numel * (ITEM_BYTES[dtype] as number);
     if (end - begin !== need) {
-      throw fail(fn, `${where}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but ${dtype} ${shapeStr(shape as number[])} needs ${need}`);
+      throw fail(fn, `${where}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but ${dtype} ${nx.fmtShape(shape)} needs ${need}`);
     }
     if (end > data.byteLength) {
       throw fail(fn, `${where}: data_offsets [${begin}, ${end}] are out of range: the data buffer has ${data.byteLength} bytes (truncated file?)`);
     }
-    tensors.push({ name, dtype, shape: Object.freeze([...(shape as number[])]), dataOffsets: Object.freeze([begin, end] as const) });
+    tensors.push({ name, dtype, shape: Object.freeze(shape.slice()), dataOffsets: Object.freeze([begin, end] as const) });
   }
   tensors.sort((a, b) => a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1]);
   let covered = 0;
   let prev: TensorInfo | undefined;
   for (const t of tensors) {
     const [begin, end] = t.dataOffsets;
-    if (begin < covered) {
-      throw fail(fn, `tensors ${JSON.stringify(prev?.name)} [${prev?.dataOffsets.join(", ")}] and ${JSON.stringify(t.name)} [${begin}, ${end}] overlap`);
+    if (begin < covered && prev !== undefined) {
+      throw fail(fn, `tensors ${nx.fmtValue(prev.name)} [${prev.dataOffsets.join(", ")}] and ${nx.fmtValue(t.name)} [${begin}, ${end}] overlap`);
     }
-    if (begin > covered) throw fail(fn, `bytes [${covered}, ${begin}) of the data buffer belong to no tensor (gap before ${JSON.stringify(t.name)}; duplicate key?)`);
+    if (begin > covered) throw fail(fn, `bytes [${covered}, ${begin}) of the data buffer belong to no tensor (gap before ${nx.fmtValue(t.name)}; duplicate key?)`);
     covered = end;
     prev = t;
   }
@@ -126,6 +163,16 @@ export function parse(fn: string, input: unknown): Parsed {
  * `inspect(bytes)` is the validated header of a safetensors file: its
  * tensors (name, safetensors dtype, shape, data offsets; sorted by offset)
  * and its `__metadata__` (empty when absent). It reads no tensor data.
+ *
+ * Limits, checked on the raw header bytes before they are parsed (so a
+ * hostile header costs at most one pass over its bytes): the header is at
+ * most 100 MB (`MAX_HEADER_BYTES`, as the reference implementation), nests
+ * at most 3 levels, has at most 100,000 tensors (`MAX_TENSORS`), at most
+ * 10,000 `__metadata__` entries (`MAX_METADATA_ENTRIES`), at most 8 members
+ * per tensor entry, and at most 2,000,000 values in all (`MAX_HEADER_VALUES`).
+ * Every error message is bounded in length (nx's `fmtValue`, `fmtShape`):
+ * names are quoted up to 40 characters and values are described by type,
+ * never echoed whole.
  * @throws InvalidArgumentError for every malformation {@link fromBytes} rejects in the file itself.
  */
 export function inspect(bytes: Uint8Array): Header {
@@ -195,7 +242,8 @@ export interface FromBytesOptions<T> {
  *
  * The whole file is validated before any tensor is created, so on error
  * nothing is loaded: a truncated file, a header length past the end or over
- * 100 MB, a header that is not UTF-8 or not a JSON object, a tensor name
+ * 100 MB, a header over the limits of {@link inspect} (checked before it is
+ * parsed), a header that is not UTF-8 or not a JSON object, a tensor name
  * with a `__proto__`, `constructor` or `prototype` segment, an unknown dtype,
  * a malformed shape or `data_offsets`, offsets out of range, overlapping, or
  * leaving bytes of the data buffer uncovered, and, for each tensor `like`
@@ -207,35 +255,34 @@ export interface FromBytesOptions<T> {
  */
 export function fromBytes<T>(bytes: Uint8Array, options: FromBytesOptions<T>): T {
   const fn = "Checkpoint.fromBytes";
-  if (typeof options !== "object" || options === null || !("like" in options)) throw fail(fn, "options { like } are required");
+  if (!isRecord(options) || !("like" in options)) throw fail(fn, `options { like } are required, got ${describe(options)}`);
   const { like } = options;
   const { tensors, data } = parse(fn, bytes);
   const byName = new Map(tensors.map((t) => [t.name, t]));
   const wanted: [string, Tensor][] = [];
   const missing: string[] = [];
-  for (const [path, leaf] of nx.tree.flattenWithPaths<unknown>(like as nx.tree.Tree<unknown>)) {
+  for (const [path, leaf] of treeCall(fn, () => nx.tree.flattenWithPaths<unknown>(like as nx.tree.Tree<unknown>))) {
     if (!nx.isTensor(leaf)) continue;
     if (path === "") throw fail(fn, "like is a bare tensor, which has no name; wrap it in an object such as { weight: x }");
     if (!byName.has(path)) missing.push(path);
     else wanted.push([path, leaf]);
   }
   if (missing.length > 0) {
-    const shown = missing.slice(0, 10).map((m) => JSON.stringify(m)).join(", ");
+    const shown = missing.slice(0, 10).map(nx.fmtValue).join(", ");
     throw fail(fn, `missing key${missing.length > 1 ? "s" : ""} ${shown}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""} (the file has ${tensors.length} tensors)`);
   }
   const plan: [Tensor, TensorInfo, DType][] = [];
   for (const [path, leaf] of wanted) {
     const info = byName.get(path) as TensorInfo;
-    const dtype = FROM_SAFETENSORS[info.dtype];
+    const dtype = Object.prototype.hasOwnProperty.call(FROM_SAFETENSORS, info.dtype) ? FROM_SAFETENSORS[info.dtype] : undefined;
     if (dtype !== leaf.dtype) {
-      throw fail(fn, `tensor ${JSON.stringify(path)} has dtype ${info.dtype}${dtype === undefined ? " (not representable in nx)" : ` (${dtype})`}, but like has ${leaf.dtype} (${TO_SAFETENSORS[leaf.dtype]})`);
+      throw fail(fn, `tensor ${nx.fmtValue(path)} has dtype ${info.dtype}${dtype === undefined ? " (not representable in nx)" : ` (${dtype})`}, but like has ${leaf.dtype} (${TO_SAFETENSORS[leaf.dtype]})`);
     }
-    if (info.shape.length !== leaf.shape.length || info.shape.some((d, i) => d !== leaf.shape[i])) {
-      throw fail(fn, `tensor ${JSON.stringify(path)} has shape ${shapeStr(info.shape)}, but like has ${shapeStr(leaf.shape)}`);
-    }
+    if (!nx.shapesEqual(info.shape, leaf.shape)) throw fail(fn, `tensor ${nx.fmtValue(path)} has shape ${nx.fmtShape(info.shape)}, but like has ${nx.fmtShape(leaf.shape)}`);
     plan.push([leaf, info, dtype]);
   }
-  const replace = new Map<Tensor, Tensor>();
-  for (const [leaf, info, dtype] of plan) replace.set(leaf, decode(info, dtype, data));
+  // All or nothing: if creating one tensor fails, the ones already made are released.
+  const made = nx.tidy(() => plan.map(([, info, dtype]) => decode(info, dtype, data)));
+  const replace = new Map<Tensor, Tensor>(plan.map(([leaf], i) => [leaf, made[i] as Tensor]));
   return rebuild(like, replace) as T;
 }

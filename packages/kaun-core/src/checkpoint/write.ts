@@ -1,8 +1,9 @@
 /** Serialising a tree of tensors to safetensors bytes. */
 import type { HostArray, Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
-import { describe, fail } from "../util.js";
-import { FORBIDDEN_SEGMENTS, ITEM_BYTES, LITTLE_ENDIAN, METADATA_KEY, TO_SAFETENSORS } from "./format.js";
+import { treeCall } from "../ptree.js";
+import { describe, fail, isRecord, optionalOptions } from "../util.js";
+import { FORBIDDEN_SEGMENTS, ITEM_BYTES, LITTLE_ENDIAN, MAX_HEADER_BYTES, MAX_METADATA_ENTRIES, MAX_TENSORS, METADATA_KEY, TO_SAFETENSORS } from "./format.js";
 
 /** Options of {@link toBytes}. */
 export interface ToBytesOptions {
@@ -31,16 +32,18 @@ function hostBytes(host: HostArray): Uint8Array {
 export function namedTensors(fn: string, tree: unknown): [string, Tensor][] {
   const out: [string, Tensor][] = [];
   const seen = new Set<string>();
-  for (const [path, leaf] of nx.tree.flattenWithPaths<unknown>(tree as nx.tree.Tree<unknown>)) {
+  for (const [path, leaf] of treeCall(fn, () => nx.tree.flattenWithPaths<unknown>(tree as nx.tree.Tree<unknown>))) {
     if (!nx.isTensor(leaf)) continue;
     if (path === "") throw fail(fn, "the tree is a bare tensor, which has no name; wrap it in an object such as { weight: x }");
-    if (path === METADATA_KEY) throw fail(fn, `the name ${JSON.stringify(METADATA_KEY)} is reserved by the safetensors format`);
+    if (path === METADATA_KEY) throw fail(fn, `the name ${nx.fmtValue(METADATA_KEY)} is reserved by the safetensors format`);
     const bad = path.split(".").find((s) => FORBIDDEN_SEGMENTS.has(s) || s === "");
-    if (bad !== undefined) throw fail(fn, `the name ${JSON.stringify(path)} contains the forbidden segment ${JSON.stringify(bad)}`);
-    if (seen.has(path)) throw fail(fn, `two leaves have the name ${JSON.stringify(path)} (an object key containing "." collides with a nested path)`);
+    if (bad !== undefined) throw fail(fn, `the name ${nx.fmtValue(path)} contains the forbidden segment ${nx.fmtValue(bad)}`);
+    if (seen.has(path)) throw fail(fn, `two leaves have the name ${nx.fmtValue(path)} (an object key containing "." collides with a nested path)`);
+    if (leaf.isDisposed) throw fail(fn, `the tensor ${nx.fmtValue(path)} was disposed`);
     seen.add(path);
     out.push([path, leaf]);
   }
+  if (out.length > MAX_TENSORS) throw fail(fn, `the tree has ${out.length} tensors, more than a checkpoint may hold (${MAX_TENSORS})`);
   return out;
 }
 
@@ -57,18 +60,23 @@ export function namedTensors(fn: string, tree: unknown): [string, Tensor][] {
  * @throws InvalidArgumentError when the tree is a bare tensor (it has no
  * name), two leaves share a name, a name is `"__metadata__"` or has an empty
  * or forbidden (`__proto__`, `constructor`, `prototype`) segment, a tensor
- * was disposed, `metadata` is not a map of strings to strings, or the tree has a cycle.
+ * was disposed, `options` is not an object, `metadata` is not a map of
+ * strings to strings, the tree has a cycle, or the file would exceed what
+ * `Checkpoint.inspect` accepts (more than 100,000 tensors, more than 10,000
+ * metadata entries, or a header over 100 MB).
  */
 export function toBytes(tree: unknown, options: ToBytesOptions = {}): Uint8Array {
   const fn = "Checkpoint.toBytes";
+  const m = optionalOptions(fn, options, ["metadata"]).metadata;
   const named = namedTensors(fn, tree);
   let metadata: Record<string, string> | undefined;
-  if (options.metadata !== undefined) {
-    const m = options.metadata;
-    if (typeof m !== "object" || m === null || Array.isArray(m)) throw fail(fn, `metadata must be an object of strings, got ${describe(m)}`);
+  if (m !== undefined) {
+    if (!isRecord(m)) throw fail(fn, `metadata must be an object of strings, got ${describe(m)}`);
+    const entries = Object.entries(m);
+    if (entries.length > MAX_METADATA_ENTRIES) throw fail(fn, `metadata has ${entries.length} entries, more than a checkpoint may hold (${MAX_METADATA_ENTRIES})`);
     metadata = Object.create(null) as Record<string, string>;
-    for (const [k, v] of Object.entries(m)) {
-      if (typeof v !== "string") throw fail(fn, `metadata[${JSON.stringify(k)}] must be a string, got ${describe(v)}`);
+    for (const [k, v] of entries) {
+      if (typeof v !== "string") throw fail(fn, `metadata[${nx.fmtValue(k)}] must be a string, got ${describe(v)}`);
       metadata[k] = v;
     }
   }
@@ -81,13 +89,13 @@ export function toBytes(tree: unknown, options: ToBytesOptions = {}): Uint8Array
   if (metadata !== undefined) header[METADATA_KEY] = metadata;
   let offset = 0;
   for (const { name, t } of order) {
-    if (t.isDisposed) throw fail(fn, `the tensor ${JSON.stringify(name)} was disposed`);
     const bytes = hostBytes(t.dataSync());
     header[name] = { dtype: TO_SAFETENSORS[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + bytes.byteLength] };
     chunks.push(bytes);
     offset += bytes.byteLength;
   }
   let json = new TextEncoder().encode(JSON.stringify(header));
+  if (json.byteLength > MAX_HEADER_BYTES) throw fail(fn, `the header would take ${json.byteLength} bytes, more than the ${MAX_HEADER_BYTES}-byte limit (names and metadata too long)`);
   const padded = Math.ceil(json.byteLength / 8) * 8;
   if (padded !== json.byteLength) {
     const p = new Uint8Array(padded).fill(0x20);

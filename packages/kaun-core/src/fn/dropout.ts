@@ -2,7 +2,7 @@
 import type { Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
 import { nextKey } from "../rng.js";
-import { checkFloatTensor, checkRate, fail } from "../util.js";
+import { checkFloatTensor, checkOptions, checkRate } from "../util.js";
 
 /** Options of {@link dropout}. */
 export interface DropoutOptions {
@@ -16,14 +16,13 @@ export interface DropoutOptions {
  * expectation is `x` (inverted dropout). The mask is drawn with one key from
  * the implicit `Rng` scope. `rate = 0` returns `x` itself and draws no key.
  * It always applies: layers call it only when training.
- * @throws InvalidArgumentError when `x` is not a float tensor or `rate` is not in `[0, 1)`.
+ * @throws InvalidArgumentError when `x` is not a live float tensor, `options` is not an object or `rate` is not in `[0, 1)`.
  */
 export function dropout(x: Tensor, options: DropoutOptions): Tensor {
   const fn = "Fn.dropout";
   checkFloatTensor(fn, "x", x);
-  if (typeof options !== "object" || options === null) throw fail(fn, "options { rate } are required");
-  const rate = checkRate(fn, "rate", options.rate);
+  const rate = checkRate(fn, "rate", checkOptions(fn, options, "{ rate }", ["rate"]).rate);
   if (rate === 0) return x;
-  const keep = nx.random.bernoulli(nextKey(), 1 - rate, x.shape);
-  return nx.where(keep, nx.div(x, 1 - rate), 0);
+  const key = nextKey();
+  return nx.tidy(() => nx.where(nx.random.bernoulli(key, 1 - rate, x.shape), nx.div(x, 1 - rate), 0));
 }

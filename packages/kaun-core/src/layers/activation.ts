@@ -3,7 +3,7 @@ import type { Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
 import * as A from "../fn/activation.js";
 import type { Layer } from "../layer.js";
-import { checkModelInput, fail, shapeStr } from "../util.js";
+import { checkModelInput, fail } from "../util.js";
 
 function pointwise(fn: string, f: (x: Tensor) => Tensor): Layer {
   return {
@@ -32,7 +32,7 @@ export const sigmoid = (): Layer => pointwise("Layer.sigmoid", A.sigmoid);
 export function flatten(): Layer {
   const fn = "Layer.flatten";
   return pointwise(fn, (x) => {
-    if (x.ndim === 0) throw fail(fn, `input must have a batch axis, got shape ${shapeStr(x.shape)}`);
+    if (x.ndim === 0) throw fail(fn, `input must have a batch axis, got shape ${nx.fmtShape(x.shape)}`);
     const rest = x.shape.slice(1).reduce((a, b) => a * b, 1);
     return nx.reshape(x, [x.shape[0] as number, rest]);
   });

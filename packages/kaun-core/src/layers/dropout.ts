@@ -1,7 +1,7 @@
 /** The dropout layer. */
 import { dropout as fnDropout } from "../fn/dropout.js";
 import type { Layer } from "../layer.js";
-import { checkModelInput, checkRate, fail } from "../util.js";
+import { checkModelInput, checkOptions, checkRate } from "../util.js";
 
 /** Options of {@link dropout}. */
 export interface DropoutLayerOptions {
@@ -19,8 +19,7 @@ export interface DropoutLayerOptions {
  */
 export function dropout(options: DropoutLayerOptions): Layer {
   const fn = "Layer.dropout";
-  if (typeof options !== "object" || options === null) throw fail(fn, "options { rate } are required");
-  const rate = checkRate(fn, "rate", options.rate);
+  const rate = checkRate(fn, "rate", checkOptions(fn, options, "{ rate }", ["rate"]).rate);
   return {
     init: ({ dtype }) => ({ params: {}, state: {}, dtype }),
     apply: ({ state, dtype, training }, x) => {

@@ -1,8 +1,9 @@
 /** The embedding layer. */
-import { embedding as fnEmbedding } from "../fn/embedding.js";
+import { fmtShape } from "@raven-ts/nx";
+import { lookup } from "../fn/embedding.js";
 import { normal } from "../init.js";
 import type { Layer } from "../layer.js";
-import { checkBool, checkPositiveInt, checkTensor, fail, shapeStr } from "../util.js";
+import { checkBool, checkOptions, checkPositiveInt, checkTensor, fail } from "../util.js";
 import { initParams, param } from "./params.js";
 
 /** Options of {@link embedding}. */
@@ -22,23 +23,25 @@ export interface EmbeddingLayerOptions {
  *
  * Parameters: `embedding` `[vocabSize, embedDim]`, initialised from `N(0, 0.02²)`.
  * @throws InvalidArgumentError when a size is not a positive integer or
- * `scale` is not a boolean; from `init`, when the table is more than the
- * backend holds; when applied, when the input is not int32 or an id is out of range.
+ * `scale` is not a boolean or `options` is not an object; from `init`, when
+ * the table is more than the backend holds; when applied, when the input is
+ * not a live int32 tensor, an id is out of range, or the input and the table
+ * live on different backends.
  */
 export function embedding(options: EmbeddingLayerOptions): Layer<"int32", "float"> {
   const fn = "Layer.embedding";
-  if (typeof options !== "object" || options === null) throw fail(fn, "options { vocabSize, embedDim } are required");
+  checkOptions(fn, options, "{ vocabSize, embedDim }", ["vocabSize", "embedDim", "scale"]);
   const vocab = checkPositiveInt(fn, "vocabSize", options.vocabSize);
   const dim = checkPositiveInt(fn, "embedDim", options.embedDim);
-  const scale = checkBool(fn, "scale", options.scale ?? true);
+  const scale = checkBool(fn, "scale", options.scale, true);
   const init = normal({ stddev: 0.02 });
   return {
     init: ({ dtype }) => ({ params: initParams(fn, dtype, { embedding: [[vocab, dim], init] }), state: {}, dtype }),
     apply: ({ params, state, dtype }, x) => {
       const ids = checkTensor(fn, "input", x);
-      if (ids.dtype !== "int32") throw fail(fn, `input must be int32 token ids, got ${ids.dtype} ${shapeStr(ids.shape)}`);
+      if (ids.dtype !== "int32") throw fail(fn, `input must be int32 token ids, got ${ids.dtype} ${fmtShape(ids.shape)}`);
       const table = param(fn, params, "embedding", dtype, [vocab, dim]);
-      return [fnEmbedding(ids, { embedding: table, scale }), state];
+      return [lookup(fn, ids, table, scale), state];
     },
   };
 }

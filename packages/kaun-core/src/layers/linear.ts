@@ -3,7 +3,7 @@ import * as nx from "@raven-ts/nx";
 import type { Initializer } from "../init.js";
 import { glorotUniform, zeros } from "../init.js";
 import type { Layer } from "../layer.js";
-import { checkFunction, checkModelInput, checkPositiveInt, fail } from "../util.js";
+import { checkFunction, checkModelInput, checkOptions, checkPositiveInt, checkSameDevice } from "../util.js";
 import { checkLastAxis, initParams, param } from "./params.js";
 
 /** Options of {@link linear}. */
@@ -27,12 +27,13 @@ export interface LinearOptions {
  * Parameters: `weight` `[inFeatures, outFeatures]`, `bias` `[outFeatures]`.
  * @throws InvalidArgumentError when a size is not a positive integer or an
  * initialiser is not a function; from `init`, when a parameter is more than
- * the backend holds (before any is made); when applied, when the input's dtype is not
- * the model's or its last axis is not `inFeatures`.
+ * the backend holds (before any is made); when applied, when the input's
+ * dtype is not the model's, its last axis is not `inFeatures`, or it lives on
+ * another backend than the params.
  */
 export function linear(options: LinearOptions): Layer {
   const fn = "Layer.linear";
-  if (typeof options !== "object" || options === null) throw fail(fn, "options { inFeatures, outFeatures } are required");
+  checkOptions(fn, options, "{ inFeatures, outFeatures }", ["inFeatures", "outFeatures", "weightInit", "biasInit"]);
   const inF = checkPositiveInt(fn, "inFeatures", options.inFeatures);
   const outF = checkPositiveInt(fn, "outFeatures", options.outFeatures);
   const weightInit = checkFunction(fn, "weightInit", options.weightInit ?? glorotUniform());
@@ -48,7 +49,8 @@ export function linear(options: LinearOptions): Layer {
       checkLastAxis(fn, x, inF, "inFeatures");
       const weight = param(fn, params, "weight", dtype, [inF, outF]);
       const bias = param(fn, params, "bias", dtype, [outF]);
-      return [nx.add(nx.matmul(x, weight), bias), state];
+      checkSameDevice(fn, [x, weight, bias]);
+      return [nx.tidy(() => nx.add(nx.matmul(x, weight), bias)), state];
     },
   };
 }

@@ -1,9 +1,9 @@
 /** Normalisation layers. */
 import { layerNorm as fnLayerNorm, rmsNorm as fnRmsNorm } from "../fn/norm.js";
 import type { Layer } from "../layer.js";
-import { checkModelInput, checkNonNegative, checkPositiveInt, fail } from "../util.js";
-import { checkLastAxis, initParams, param } from "./params.js";
 import { ones, zeros } from "../init.js";
+import { checkModelInput, checkNonNegative, checkOptions, checkPositiveInt, checkSameDevice } from "../util.js";
+import { checkLastAxis, initParams, param } from "./params.js";
 
 /** Options of {@link layerNorm}. */
 export interface LayerNormLayerOptions {
@@ -20,13 +20,14 @@ export interface LayerNormLayerOptions {
  *
  * Parameters: `gamma` `[dim]` (initialised to ones), `beta` `[dim]` (zeros).
  * @throws InvalidArgumentError when `dim` is not a positive integer or `eps`
- * is negative; from `init`, when `dim` is more than the backend holds; when
- * applied, when the input's dtype is not the model's or its last axis is not `dim`.
+ * is negative or `options` is not an object; from `init`, when `dim` is more
+ * than the backend holds; when applied, when the input is not a live tensor
+ * of the model's dtype, its last axis is not `dim`, or it lives on another
+ * backend than the params.
  */
 export function layerNorm(options: LayerNormLayerOptions): Layer {
   const fn = "Layer.layerNorm";
-  if (typeof options !== "object" || options === null) throw fail(fn, "options { dim } are required");
-  const dim = checkPositiveInt(fn, "dim", options.dim);
+  const dim = checkPositiveInt(fn, "dim", checkOptions(fn, options, "{ dim }", ["dim", "eps"]).dim);
   const eps = checkNonNegative(fn, "eps", options.eps ?? 1e-5);
   return {
     init: ({ dtype }) => ({ params: initParams(fn, dtype, { gamma: [[dim], ones], beta: [[dim], zeros] }), state: {}, dtype }),
@@ -35,6 +36,7 @@ export function layerNorm(options: LayerNormLayerOptions): Layer {
       checkLastAxis(fn, x, dim, "dim");
       const gamma = param(fn, params, "gamma", dtype, [dim]);
       const beta = param(fn, params, "beta", dtype, [dim]);
+      checkSameDevice(fn, [x, gamma, beta]);
       return [fnLayerNorm(x, { eps, gamma, beta }), state];
     },
   };
@@ -58,8 +60,7 @@ export interface RmsNormLayerOptions {
  */
 export function rmsNorm(options: RmsNormLayerOptions): Layer {
   const fn = "Layer.rmsNorm";
-  if (typeof options !== "object" || options === null) throw fail(fn, "options { dim } are required");
-  const dim = checkPositiveInt(fn, "dim", options.dim);
+  const dim = checkPositiveInt(fn, "dim", checkOptions(fn, options, "{ dim }", ["dim", "eps"]).dim);
   const eps = checkNonNegative(fn, "eps", options.eps ?? 1e-6);
   return {
     init: ({ dtype }) => ({ params: initParams(fn, dtype, { scale: [[dim], ones] }), state: {}, dtype }),
@@ -67,6 +68,7 @@ export function rmsNorm(options: RmsNormLayerOptions): Layer {
       checkModelInput(fn, x, dtype);
       checkLastAxis(fn, x, dim, "dim");
       const scale = param(fn, params, "scale", dtype, [dim]);
+      checkSameDevice(fn, [x, scale]);
       return [fnRmsNorm(x, { eps, gamma: scale }), state];
     },
   };

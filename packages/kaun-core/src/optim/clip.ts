@@ -2,14 +2,17 @@
 import type { Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
 import type { Ptree } from "../ptree.js";
-import { flattenWithPaths, map } from "../ptree.js";
-import { checkNonNegative, fail, shapeStr } from "../util.js";
+import { map, tensorLeaves } from "../ptree.js";
+import { checkNonNegative, checkSameDevice, checkTensor, fail } from "../util.js";
 
 function floatLeaves(fn: string, grads: Ptree): Tensor[] {
-  return flattenWithPaths(grads).map(([path, g]) => {
-    if (!nx.isFloat(g.dtype)) throw fail(fn, `leaf ${JSON.stringify(path)} is ${g.dtype} ${shapeStr(g.shape)}; gradients must be float`);
+  const leaves = tensorLeaves(fn, grads).map(([path, g]) => {
+    checkTensor(fn, `leaf ${nx.fmtValue(path)}`, g);
+    if (!nx.isFloat(g.dtype)) throw fail(fn, `leaf ${nx.fmtValue(path)} is ${g.dtype} ${nx.fmtShape(g.shape)}; gradients must be float`);
     return g;
   });
+  checkSameDevice(fn, leaves);
+  return leaves;
 }
 
 /**
@@ -20,10 +23,17 @@ function floatLeaves(fn: string, grads: Ptree): Tensor[] {
  */
 export function globalNorm(grads: Ptree): Tensor {
   const leaves = floatLeaves("Optim.globalNorm", grads);
+  return norm(leaves);
+}
+
+/** `norm(leaves)` is the global L2 norm of checked float leaves. */
+function norm(leaves: readonly Tensor[]): Tensor {
   const dtype = leaves.some((g) => g.dtype === "float64") ? "float64" : "float32";
-  let total = nx.zeros([], dtype);
-  for (const g of leaves) total = nx.add(total, nx.sum(nx.mul(g, g)));
-  return nx.sqrt(total);
+  return nx.tidy(() => {
+    let total = nx.zeros([], dtype);
+    for (const g of leaves) total = nx.add(total, nx.sum(nx.mul(g, g)));
+    return nx.sqrt(total);
+  });
 }
 
 /**
@@ -36,9 +46,10 @@ export function globalNorm(grads: Ptree): Tensor {
 export function clipByGlobalNorm(grads: Ptree, maxNorm: number): Ptree {
   const fn = "Optim.clipByGlobalNorm";
   const max = checkNonNegative(fn, "maxNorm", maxNorm);
-  floatLeaves(fn, grads);
-  const norm = globalNorm(grads);
-  const factor = nx.div(max, nx.maximum(norm, max));
-  const safe = nx.where(nx.greater(factor, 0), factor, 0);
-  return map((g) => nx.mul(g, nx.cast(safe, g.dtype)), grads);
+  const leaves = floatLeaves(fn, grads);
+  return nx.tidy(() => {
+    const factor = nx.div(max, nx.maximum(norm(leaves), max));
+    const safe = nx.where(nx.greater(factor, 0), factor, 0);
+    return map((g) => nx.mul(g, nx.cast(safe, g.dtype)), grads);
+  });
 }

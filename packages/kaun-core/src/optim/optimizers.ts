@@ -6,8 +6,8 @@ import type { Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
 import { isTracing } from "@raven-ts/nx/primitives";
 import type { Ptree } from "../ptree.js";
-import { zerosLike } from "../ptree.js";
-import { checkBool, checkFinite, checkNonNegative, describe, fail, shapeStr } from "../util.js";
+import { treeCall, zerosLike } from "../ptree.js";
+import { checkBool, checkFinite, checkNonNegative, checkSameDevice, checkTensor, describe, fail } from "../util.js";
 import { clipByGlobalNorm } from "./clip.js";
 import type { Schedule } from "./schedule.js";
 import { constant } from "./schedule.js";
@@ -110,7 +110,7 @@ export function sgd(options: SgdOptions): Optimizer {
   if (typeof options !== "object" || options === null) throw fail(fn, "options { lr } are required");
   const learningRate = lrSchedule(fn, options.lr);
   const momentum = checkNonNegative(fn, "momentum", options.momentum ?? 0);
-  const nesterov = checkBool(fn, "nesterov", options.nesterov ?? false);
+  const nesterov = checkBool(fn, "nesterov", options.nesterov, false);
   if (nesterov && momentum === 0) throw fail(fn, "nesterov needs a positive momentum");
   const clip = clipOption(fn, options.clipGlobalNorm);
   const rule: Rule =
@@ -206,12 +206,13 @@ export function adamw(options: AdamWOptions): Optimizer {
 }
 
 function floatParams(fn: string, params: Ptree): [Tensor[], nx.tree.TreeDef] {
-  const [leaves, def] = nx.tree.flatten<unknown>(params);
+  const [leaves, def] = treeCall(fn, () => nx.tree.flatten<unknown>(params));
   const paths = nx.tree.flattenWithPaths<unknown>(params);
   leaves.forEach((p, i) => {
-    const path = JSON.stringify(paths[i]?.[0] ?? "");
+    const path = nx.fmtValue(paths[i]?.[0] ?? "");
     if (!nx.isTensor(p)) throw fail(fn, `the parameter at ${path} is ${describe(p)}, not a Tensor`);
-    if (!nx.isFloat(p.dtype)) throw fail(fn, `the parameter at ${path} is ${p.dtype} ${shapeStr(p.shape)}; only float parameters can be optimized`);
+    checkTensor(fn, `the parameter at ${path}`, p);
+    if (!nx.isFloat(p.dtype)) throw fail(fn, `the parameter at ${path} is ${p.dtype} ${nx.fmtShape(p.shape)}; only float parameters can be optimized`);
   });
   return [leaves as Tensor[], def];
 }
@@ -247,7 +248,8 @@ function checkStateShape(fn: string, o: Optimizer, tree: unknown): void {
   if (typeof tree !== "object" || tree === null || Array.isArray(tree)) throw fail(fn, `state must be an object { count, ${o.slots.join(", ")} }, got ${describe(tree)}`);
   const count = (tree as { count?: unknown }).count;
   if (!nx.isTensor(count) || count.dtype !== "int32" || count.ndim !== 0) throw fail(fn, `state.count must be an int32 scalar tensor, got ${describe(count)}`);
-  for (const s of o.slots) if (!Object.prototype.hasOwnProperty.call(tree, s)) throw fail(fn, `state has no ${JSON.stringify(s)} tree (the ${o.name} optimizer needs ${o.slots.join(", ")})`);
+  checkTensor(fn, "state.count", count);
+  for (const s of o.slots) if (!Object.prototype.hasOwnProperty.call(tree, s)) throw fail(fn, `state has no ${nx.fmtValue(s)} tree (the ${o.name} optimizer needs ${o.slots.join(", ")})`);
 }
 
 /**
@@ -260,7 +262,8 @@ function checkStateShape(fn: string, o: Optimizer, tree: unknown): void {
  * @throws InvalidArgumentError when `state` carries no optimizer (see
  * {@link restore}) or lacks a slot, `grads` does not have `params`'
  * structure, a gradient's shape or dtype differs from its parameter's, a
- * parameter is not float, or the schedule returns a non-finite rate.
+ * parameter is not float, a tensor was disposed or lives on another backend
+ * than the others, or the schedule returns a non-finite rate.
  */
 export function step(state: OptState, params: Ptree, grads: Ptree): [Ptree, OptState] {
   const fn = "Optim.step";
@@ -273,10 +276,11 @@ export function step(state: OptState, params: Ptree, grads: Ptree): [Ptree, OptS
   try {
     nx.tree.map2(
       (p: unknown, g: unknown, path: string) => {
-        if (!nx.isTensor(g)) throw fail(fn, `the gradient at ${JSON.stringify(path)} is ${describe(g)}, not a Tensor`);
+        if (!nx.isTensor(g)) throw fail(fn, `the gradient at ${nx.fmtValue(path)} is ${describe(g)}, not a Tensor`);
+        checkTensor(fn, `the gradient at ${nx.fmtValue(path)}`, g);
         const pt = p as Tensor;
-        if (g.dtype !== pt.dtype || g.shape.length !== pt.shape.length || g.shape.some((d, i) => d !== pt.shape[i])) {
-          throw fail(fn, `the gradient at ${JSON.stringify(path)} is ${g.dtype} ${shapeStr(g.shape)} but the parameter is ${pt.dtype} ${shapeStr(pt.shape)}`);
+        if (g.dtype !== pt.dtype || !nx.shapesEqual(g.shape, pt.shape)) {
+          throw fail(fn, `the gradient at ${nx.fmtValue(path)} is ${g.dtype} ${nx.fmtShape(g.shape)} but the parameter is ${pt.dtype} ${nx.fmtShape(pt.shape)}`);
         }
         return g;
       },
@@ -292,12 +296,14 @@ export function step(state: OptState, params: Ptree, grads: Ptree): [Ptree, OptS
   const lr = opt.learningRate(t);
   if (typeof lr !== "number" || !Number.isFinite(lr)) throw fail(fn, `the learning-rate schedule returned ${describe(lr)} at step ${t}`);
   const slotLeaves = opt.slots.map((s) => {
-    const [leaves] = nx.tree.flatten<unknown>(state[s] as Ptree);
-    if (leaves.length !== pLeaves.length || !leaves.every((l, i) => nx.isTensor(l) && l.shape.join() === (pLeaves[i] as Tensor).shape.join())) {
+    const [leaves] = treeCall(fn, () => nx.tree.flatten<unknown>(state[s] as Ptree));
+    if (leaves.length !== pLeaves.length || !leaves.every((l, i) => nx.isTensor(l) && nx.shapesEqual(l.shape, (pLeaves[i] as Tensor).shape))) {
       throw fail(fn, `state.${s} does not match the parameters' structure and shapes`);
     }
+    leaves.forEach((l) => checkTensor(fn, `a leaf of state.${s}`, l));
     return leaves as Tensor[];
   });
+  checkSameDevice(fn, [state.count, ...pLeaves, ...(nx.tree.flatten<unknown>(grads as nx.tree.Tree<unknown>)[0] as Tensor[]), ...slotLeaves.flat()]);
   const run = (): [Ptree, OptState] => {
     const clipped = opt.clipGlobalNorm === undefined ? grads : clipByGlobalNorm(grads, opt.clipGlobalNorm);
     const [gLeaves] = nx.tree.flatten<unknown>(clipped);

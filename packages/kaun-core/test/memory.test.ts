@@ -1,0 +1,132 @@
+// Every public function that returns tensors leaves only its results live
+// (nx.memory().numTensors; no tidy around the calls, and finalizers do not run
+// during a synchronous test), so loops stay flat without nx.tidy.
+import * as nx from "@raven-ts/nx";
+import { describe, expect, it } from "vitest";
+import { Checkpoint, Fn, Init, Layer, Loss, Optim, Ptree, Rng, Train } from "../src/index.js";
+
+const live = (): number => nx.memory().numTensors;
+
+/** The tensors among the leaves of `out`, counted once each. */
+function tensorsIn(out: unknown): number {
+  return new Set(nx.tree.leaves<unknown>(out as nx.tree.Tree<unknown>).filter(nx.isTensor)).size;
+}
+
+const x = nx.random.normal(nx.random.key(0), [3, 4]);
+const q = nx.random.normal(nx.random.key(1), [2, 3, 4]);
+const k = nx.random.normal(nx.random.key(2), [2, 5, 4]);
+const v = nx.random.normal(nx.random.key(3), [2, 5, 6]);
+const ids = nx.tensor([[0, 2], [1, 1]], { dtype: "int32" });
+const table = nx.random.normal(nx.random.key(4), [3, 4]);
+const labels = nx.tensor([0, 3, 1], { dtype: "int32" });
+const gamma = nx.ones([4]);
+const keepBool = nx.ones([5], "bool");
+const keepInt = nx.ones([5], "int32");
+const soft = nx.softmax(x, { axes: -1 });
+const ones = nx.ones([3, 4]);
+const zeros = nx.zeros([3, 4]);
+const bytes = Checkpoint.toBytes({ a: x, b: gamma });
+
+const mlp = Layer.sequential([Layer.linear({ inFeatures: 4, outFeatures: 8 }), Layer.gelu(), Layer.dropout({ rate: 0.2 }), Layer.layerNorm({ dim: 8 }), Layer.linear({ inFeatures: 8, outFeatures: 2 })]);
+const named = Layer.named({ norm: Layer.rmsNorm({ dim: 4 }), proj: Layer.linear({ inFeatures: 4, outFeatures: 4 }) }, (run, h) => nx.add(h, run("proj", run("norm", h))));
+const embedModel = Layer.compose(Layer.embedding({ vocabSize: 3, embedDim: 4 }), Layer.flatten());
+const layers: [string, Layer<"float" | "int32", "float">, nx.Tensor][] = [
+  ["linear", Layer.linear({ inFeatures: 4, outFeatures: 2 }), x],
+  ["layerNorm", Layer.layerNorm({ dim: 4 }), x],
+  ["rmsNorm", Layer.rmsNorm({ dim: 4 }), x],
+  ["relu", Layer.relu(), x],
+  ["gelu", Layer.gelu(), x],
+  ["silu", Layer.silu(), x],
+  ["tanh", Layer.tanh(), x],
+  ["sigmoid", Layer.sigmoid(), x],
+  ["flatten", Layer.flatten(), q],
+  ["dropout", Layer.dropout({ rate: 0.5 }), x],
+  ["sequential", mlp, x],
+  ["named", named, x],
+  ["compose(embedding, flatten)", embedModel, ids],
+];
+
+describe("Layer.apply of every layer, in training mode", () => {
+  for (const [name, layer, input] of layers) {
+    it(name, () => {
+      const vars = Rng.run(0, () => Layer.init(layer));
+      const before = live();
+      const [y] = Rng.run(1, () => Layer.apply(layer, vars, input, { training: true }));
+      expect(live() - before).toBe(y === input ? 0 : 1);
+      const own = Rng.run(1, () => layer.apply({ ...vars, training: true }, input));
+      expect(live() - before).toBe((y === input ? 0 : 1) + (own[0] === input ? 0 : 1));
+    });
+  }
+});
+
+const fns: [string, () => unknown][] = [
+  ["Fn.relu", () => Fn.relu(x)],
+  ["Fn.gelu", () => Fn.gelu(x)],
+  ["Fn.geluApprox", () => Fn.geluApprox(x)],
+  ["Fn.silu", () => Fn.silu(x)],
+  ["Fn.sigmoid", () => Fn.sigmoid(x)],
+  ["Fn.tanh", () => Fn.tanh(x)],
+  ["Fn.softplus", () => Fn.softplus(x)],
+  ["Fn.layerNorm", () => Fn.layerNorm(x, { gamma, beta: gamma })],
+  ["Fn.rmsNorm", () => Fn.rmsNorm(x, { gamma })],
+  ["Fn.embedding", () => Fn.embedding(ids, { embedding: table })],
+  ["Fn.dropout", () => Rng.run(0, () => Fn.dropout(x, { rate: 0.3 }))],
+  ["Fn.attentionWeights (causal, offset, mask)", () => Fn.attentionWeights(q, k, { isCausal: true, queryOffset: 2, attentionMask: keepBool })],
+  ["Fn.dotProductAttention (dropout)", () => Rng.run(0, () => Fn.dotProductAttention(q, k, v, { dropoutRate: 0.1, attentionMask: keepInt }))],
+  ["Loss.crossEntropy", () => Loss.crossEntropy(x, soft)],
+  ["Loss.crossEntropySparse", () => Loss.crossEntropySparse(x, labels)],
+  ["Loss.binaryCrossEntropy", () => Loss.binaryCrossEntropy(x, ones)],
+  ["Loss.mse", () => Loss.mse(x, zeros)],
+  ["Loss.mae", () => Loss.mae(x, zeros)],
+  ["Init.glorotUniform", () => Rng.run(0, () => Init.glorotUniform()([4, 4], "float32"))],
+  ["Init.heNormal", () => Rng.run(0, () => Init.heNormal()([4, 4], "float32"))],
+  ["Init.normal", () => Rng.run(0, () => Init.normal()([4, 4], "float32"))],
+  ["Init.uniform", () => Rng.run(0, () => Init.uniform()([4, 4], "float32"))],
+  ["Optim.globalNorm", () => Optim.globalNorm({ a: x, b: [gamma] })],
+  ["Optim.clipByGlobalNorm", () => Optim.clipByGlobalNorm({ a: x, b: [gamma] }, 0.5)],
+  ["Ptree.zerosLike", () => Ptree.zerosLike({ a: x, b: [gamma] })],
+  ["Checkpoint.fromBytes", () => Checkpoint.fromBytes(bytes, { like: { a: x, b: gamma } })],
+];
+
+describe("functions", () => {
+  for (const [name, f] of fns) {
+    it(name, () => {
+      const before = live();
+      const out = f();
+      expect(live() - before).toBe(tensorsIn(out));
+    });
+  }
+});
+
+describe("optimizer and training steps", () => {
+  const model = Layer.sequential([Layer.linear({ inFeatures: 4, outFeatures: 3 }), Layer.relu(), Layer.linear({ inFeatures: 3, outFeatures: 1 })]);
+  const target = nx.zeros([3, 1]);
+  const loss = (y: nx.Tensor): nx.Tensor => Loss.mse(y, target);
+
+  it("Optim.init and Optim.step (adam, clipped)", () => {
+    const vars = Rng.run(0, () => Layer.init(model));
+    const opt = Optim.adam({ lr: 0.01, clipGlobalNorm: 1 });
+    const before = live();
+    const state = Optim.init(opt, vars.params);
+    expect(live() - before).toBe(tensorsIn(state));
+    const grads = Ptree.map((p) => nx.onesLike(p), vars.params);
+    const mid = live();
+    const [params, next] = Optim.step(state, vars.params, grads);
+    expect(live() - mid).toBe(tensorsIn(params) + tensorsIn(next));
+  });
+
+  it("Train.step, Train.predict and Train.fit", () => {
+    const t = Train.make({ model, optimizer: Optim.sgd({ lr: 0.1, momentum: 0.9 }) });
+    const s = Rng.run(0, () => Train.init(t));
+    const before = live();
+    const [l, next] = Train.step(t, s, x, { loss });
+    expect(live() - before).toBe(1 + tensorsIn(next.vars.params) + tensorsIn(next.opt));
+    const mid = live();
+    Train.predict(t, next, x);
+    expect(live() - mid).toBe(1);
+    const fitBefore = live();
+    const final = Train.fit(t, next, Array.from({ length: 20 }, () => ({ x, loss })));
+    expect(live() - fitBefore).toBe(tensorsIn(final.vars.params) + tensorsIn(final.opt));
+    l.dispose();
+  });
+});
