@@ -1,5 +1,6 @@
 /**
- * The Bench panel in headless Chromium: the chosen backends are timed on
+ * The Bench panel in headless Chromium: the chosen backends (both nx CPU
+ * paths, gpu.js WebGL2 and WebAssembly) are timed on
  * matmul 256, matmul 512 and an MHA forward pass, shown as bars and a table,
  * and the page names the device, the browser, the GL renderer and each
  * backend's mode.
@@ -37,17 +38,20 @@ describe.skipIf(!available)("benchmarks", () => {
       trs.map((tr) => ({ backend: (tr as HTMLElement).dataset.backend ?? "", cells: [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "") })),
     );
     expect(rows.map((r) => `${r.backend} ${r.cells[3] ?? ""}`)).toEqual(
-      ["cpu", "gpujs-webgl2", "gpujs-webasm"].flatMap((b) => ["matmul 256", "matmul 512", "MHA forward"].map((c) => `${b} ${c}`)),
+      ["cpu", "cpu-ts", "gpujs-webgl2", "gpujs-webasm"].flatMap((b) => ["matmul 256", "matmul 512", "MHA forward"].map((c) => `${b} ${c}`)),
     );
     const byBackend = (id: string): Row[] => rows.filter((r) => r.backend === id);
-    for (const id of ["cpu", "gpujs-webgl2", "gpujs-webasm"]) {
+    for (const id of ["cpu", "cpu-ts", "gpujs-webgl2", "gpujs-webasm"]) {
       for (const row of byBackend(id)) {
         expect(row.cells[2]).toBe("Web Worker");
         expect(Number(row.cells[4])).toBeGreaterThan(0);
         expect(Number(row.cells[5])).toBeGreaterThan(0);
       }
     }
-    expect(byBackend("cpu")[0]?.cells.slice(0, 2)).toEqual(["nx CPU", "TypeScript kernels"]);
+    // Cross-origin isolated, so nx's WebAssembly kernels get threads (one per hardware thread, up to 8).
+    expect(byBackend("cpu")[0]?.cells[0]).toBe("nx CPU (WebAssembly SIMD)");
+    expect(byBackend("cpu")[0]?.cells[1]).toMatch(/^WebAssembly SIMD, \d+ threads?$/);
+    expect(byBackend("cpu-ts")[0]?.cells.slice(0, 2)).toEqual(["nx CPU (TypeScript)", "TypeScript kernels"]);
     expect(byBackend("gpujs-webgl2")[0]?.cells.slice(0, 2)).toEqual(["gpu.js WebGL2", "webgl2"]);
     expect(byBackend("gpujs-webasm")[0]?.cells.slice(0, 2)).toEqual(["gpu.js WebAssembly", "webasm"]);
     expect(await page.isVisible("#bench-chart-box")).toBe(true);

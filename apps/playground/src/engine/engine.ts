@@ -86,6 +86,10 @@ export class Engine {
     this.#options = options;
     this.#yield = options.host === "main" ? nextFrame : nextTask;
     this.#post = post;
+    // The engine computes on the picker's instances only (the first model on the "cpu" entry's).
+    const cpu = nx.cpuBackend();
+    this.#backends.set(this.#choice.id, cpu);
+    nx.setBackend(cpu);
   }
 
   /** `handle(message)` runs one call and posts its reply (errors as `{ ok: false, error }`). */
@@ -136,8 +140,7 @@ export class Engine {
   }
 
   #backendInfo(): BackendInfo {
-    const backend = nx.getBackend() as Backend & { readonly mode?: string };
-    return { id: this.#choice.id, label: this.#choice.label, library: this.#choice.library, mode: backend.mode ?? this.#choice.mode, host: this.#options.host };
+    return { id: this.#choice.id, label: this.#choice.label, library: this.#choice.library, mode: this.#choice.describe(nx.getBackend()), host: this.#options.host };
   }
 
   #info(held: Held): ModelInfo {
@@ -168,9 +171,7 @@ export class Engine {
     if (allowed !== undefined && !allowed.includes(id)) {
       throw new nx.InvalidArgumentError("playground", `${choice.label} is not available in a Web Worker here`);
     }
-    const previous = nx.getBackend();
     const backend = await choice.create();
-    nx.setBackend(previous);
     this.#backends.set(id, backend);
     return backend;
   }
@@ -392,7 +393,7 @@ export class Engine {
           continue;
         }
         nx.setBackend(backend);
-        const mode = (backend as Backend & { readonly mode?: string }).mode ?? choice.mode;
+        const mode = choice.describe(backend);
         for (const c of cases) {
           let row: BenchRow;
           try {

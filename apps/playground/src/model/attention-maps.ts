@@ -6,7 +6,7 @@
  * over the block's normalised input, as the model computes it).
  */
 import * as nx from "@raven-ts/nx";
-import type { Tensor } from "@raven-ts/nx";
+import type { Backend, Tensor } from "@raven-ts/nx";
 import { Context, Layer, Rng, type Ptree, type Vars } from "@raven-ts/kaun-core";
 import { attentionMaskKey, multiHeadAttention } from "@raven-ts/kaun-attention";
 import { charVocab, encode, type LoadedCharLM } from "./demo.js";
@@ -37,6 +37,24 @@ export interface AttentionMaps {
 
 /** The most characters the explorer shows. */
 export const MAX_TOKENS = 64;
+
+let explorerCpu: Backend | undefined;
+
+/**
+ * `onExplorerCpu(fn)` runs `fn` with the explorer's own CPU backend selected
+ * and restores the previous one: the explorer's models and maps never mix
+ * with the backend the engine computes on (which may be on this thread).
+ */
+export function onExplorerCpu<T>(fn: () => T): T {
+  explorerCpu ??= nx.cpuBackend();
+  const previous = nx.getBackend();
+  nx.setBackend(explorerCpu);
+  try {
+    return fn();
+  } finally {
+    nx.setBackend(previous);
+  }
+}
 
 function field(tree: Ptree, ...path: (string | number)[]): Ptree {
   let t: unknown = tree;

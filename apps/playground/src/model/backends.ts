@@ -1,29 +1,47 @@
 /**
  * The compute backends the playground offers. The backend picker, the
- * trainer and the bench all read this one list: a new backend (such as a
- * WebAssembly-SIMD CPU path of nx) is one more entry here.
+ * trainer and the bench all read this one list: a new backend is one more
+ * entry here. Each entry builds its own instance (both nx CPU paths register
+ * as "cpu", so the engine keeps instances by entry, not by registry name).
  */
 import * as nx from "@raven-ts/nx";
 import type { Backend } from "@raven-ts/nx";
 
 /** One selectable backend. */
 export interface BackendChoice {
-  /** The picker's value and the backend's registry name. */
+  /** The picker's value. */
   readonly id: string;
   /** What the picker shows. */
   readonly label: string;
   /** The library behind it (the bench names it). */
   readonly library: string;
-  /** How it computes (the bench names it). */
+  /** How it computes, before it is built (the bench names it). */
   readonly mode: string;
   /**
-   * Builds the backend (the gpu.js module is loaded on demand).
+   * Builds a new instance of the backend (the gpu.js module is loaded on demand).
    * @throws InvalidArgumentError when this device lacks what it needs (the message says what).
    */
   readonly create: () => Promise<Backend>;
+  /** `describe(backend)` is how the built backend computes here (the mode it resolved to, its threads). */
+  readonly describe: (backend: Backend) => string;
 }
 
 type GpujsMode = "webgl2" | "webgl" | "webasm";
+
+function nxCpu(simd: boolean): BackendChoice {
+  return {
+    id: simd ? "cpu" : "cpu-ts",
+    label: simd ? "nx CPU (WebAssembly SIMD)" : "nx CPU (TypeScript)",
+    library: "nx",
+    mode: simd ? "WebAssembly SIMD" : "TypeScript kernels",
+    create: async () => nx.cpuBackend({ simd }),
+    describe: (b) => {
+      if (!(b instanceof nx.CpuBackend)) return b.name;
+      if (!b.simd) return simd ? "TypeScript kernels (no WebAssembly SIMD here)" : "TypeScript kernels";
+      return `WebAssembly SIMD, ${b.threads} thread${b.threads === 1 ? "" : "s"}`;
+    },
+  };
+}
 
 function gpujs(mode: GpujsMode, label: string): BackendChoice {
   const id = `gpujs-${mode}`;
@@ -36,16 +54,11 @@ function gpujs(mode: GpujsMode, label: string): BackendChoice {
       const { gpujsBackend } = await import("@raven-ts/backend-gpujs");
       return gpujsBackend({ mode, name: id });
     },
+    describe: (b) => (b as Backend & { readonly mode?: string }).mode ?? mode,
   };
 }
 
-export const BACKENDS: readonly BackendChoice[] = [
-  // The engine's own default instance, so tensors made before a switch stay on the same backend.
-  { id: "cpu", label: "nx CPU", library: "nx", mode: "TypeScript kernels", create: async () => nx.setBackend("cpu") },
-  gpujs("webgl2", "WebGL2"),
-  gpujs("webgl", "WebGL"),
-  gpujs("webasm", "WebAssembly"),
-];
+export const BACKENDS: readonly BackendChoice[] = [nxCpu(true), nxCpu(false), gpujs("webgl2", "WebGL2"), gpujs("webgl", "WebGL"), gpujs("webasm", "WebAssembly")];
 
 /** `backendChoice(id)` is the entry of {@link BACKENDS} with that id. @throws Error for an unknown id. */
 export function backendChoice(id: string): BackendChoice {

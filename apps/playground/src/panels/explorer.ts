@@ -7,7 +7,7 @@
 import * as nx from "@raven-ts/nx";
 import type { EngineClient } from "../engine/client.js";
 import type { ModelInfo } from "../engine/protocol.js";
-import { MAX_TOKENS, attentionMaps, type MapSettings, type MapSource } from "../model/attention-maps.js";
+import { MAX_TOKENS, attentionMaps, onExplorerCpu, type MapSettings, type MapSource } from "../model/attention-maps.js";
 import { readCheckpoint, type LoadedCharLM } from "../model/demo.js";
 import { byId, numberOf, readChosenFile } from "../ui/dom.js";
 import { ErrorBox } from "../ui/errors.js";
@@ -94,7 +94,7 @@ export function mountExplorer(client: EngineClient, latestModel: () => ModelInfo
       }
       const s = source();
       if (s.kind === "random" && !Number.isSafeInteger(s.seed)) throw new nx.InvalidArgumentError("playground.explorer", `the seed must be an integer, got ${seed.value}`);
-      const maps = attentionMaps(settings(), s);
+      const maps = onExplorerCpu(() => attentionMaps(settings(), s));
       const max = Math.max(...maps.weights.flat(2), 1e-6);
       renderLegend(legend, max);
       const groups = maps.numHeads / maps.numKvHeads;
@@ -122,7 +122,7 @@ export function mountExplorer(client: EngineClient, latestModel: () => ModelInfo
     refresh.disabled = true;
     try {
       const { bytes } = await client.call("exportWeights", {});
-      const loaded = readCheckpoint(bytes);
+      const loaded = onExplorerCpu(() => readCheckpoint(bytes));
       if (models.trained !== undefined) nx.dispose(models.trained.vars.params);
       models.trained = loaded;
     } finally {
@@ -167,7 +167,7 @@ export function mountExplorer(client: EngineClient, latestModel: () => ModelInfo
       const chosen = await readChosenFile(fileInput);
       if (chosen === undefined) return;
       try {
-        const loaded = readCheckpoint(chosen.bytes);
+        const loaded = onExplorerCpu(() => readCheckpoint(chosen.bytes));
         if (models.file !== undefined) nx.dispose(models.file.vars.params);
         models.file = loaded;
         models.fileName = chosen.name;
