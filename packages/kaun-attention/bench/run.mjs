@@ -17,6 +17,9 @@ import os from "node:os";
 import { compare, formatMs, formatTable, loadTfjs, machineLine, maxAbsDiff, parseBenchArgs, resultsOnce, seededNormal, selectCases } from "@raven-ts/bench";
 import * as tf from "@tensorflow/tfjs-core";
 
+import { loadCorpus } from "../examples/tiny-lm.mjs";
+import { tfjsLM } from "./tfjs-lm.mjs";
+
 const USAGE = `usage: node --expose-gc bench/run.mjs [options]
 
   --ts           also time ours on nx's pure-TypeScript kernels (cpuBackend({ simd: false }))
@@ -40,9 +43,12 @@ let nx;
 let rune;
 /** @type {any} */
 let attention;
+/** @type {any} */
+let kaun;
 try {
   nx = await import("@raven-ts/nx");
   rune = await import("@raven-ts/rune");
+  kaun = await import("@raven-ts/kaun-core");
   attention = await import(new URL("../dist/index.js", import.meta.url).href);
 } catch (err) {
   console.error(
@@ -75,6 +81,8 @@ const H = 8; // query heads
 const HD = E / H; // headDim
 const THETA = 10000;
 const TOL = 1e-3;
+/** Decode steps a sample may take from the 127-position cache before it is made again. */
+const STEPS_AHEAD = 8;
 
 /**
  * Host data shared by every competitor: input, cotangent, decode prompt and
@@ -146,11 +154,12 @@ function tfKeysValues(kv, w, x, rope) {
 
 /**
  * Multi-head self-attention of `x` `[b, t, E]` (no mask: the forward cases
- * are not causal, and a decode step's single query sees every cached key).
- * With `cache`, the new keys and values are appended to the cached ones.
- * GQA folds the `G` query heads of each key/value head into the query axis
- * (`[b, kv, G·t, HD]`), so one batched matMul per kv head serves its group
- * without copying keys and values.
+ * are not causal, and a decode step's single query sees every key): the
+ * output, and the keys and values it attended to. With `cache`, the new keys
+ * and values are appended to the cached ones (`concat`, as a tfjs KV cache
+ * grows). GQA folds the `G` query heads of each key/value head into the
+ * query axis (`[b, kv, G·t, HD]`), so one batched matMul per kv head serves
+ * its group without copying keys and values.
  *
  * @param {number} kv @param {TfWeights} w @param {tf.Tensor} x
  * @param {TfRope | undefined} rope @param {{ k: tf.Tensor, v: tf.Tensor } | undefined} [cache]
@@ -170,7 +179,7 @@ function tfAttention(kv, w, x, rope, cache) {
   const scores = tf.mul(tf.matMul(qg, /** @type {tf.Tensor4D} */ (k), false, true), 1 / Math.sqrt(HD));
   const heads = tf.matMul(/** @type {tf.Tensor4D} */ (tf.softmax(scores)), /** @type {tf.Tensor4D} */ (v));
   const merged = tf.reshape(tf.transpose(tf.reshape(heads, [b, H, t, HD]), [0, 2, 1, 3]), [b * t, H * HD]);
-  return tf.reshape(tf.matMul(/** @type {tf.Tensor2D} */ (merged), w.o), [b, t, E]);
+  return { out: tf.reshape(tf.matMul(/** @type {tf.Tensor2D} */ (merged), w.o), [b, t, E]), k, v };
 }
 
 // ---------------------------------------------------------------------------
@@ -179,7 +188,7 @@ function tfAttention(kv, w, x, rope, cache) {
 /**
  * @typedef {object} Case
  * @property {string} label
- * @property {"forward" | "grad" | "decode"} kind
+ * @property {"forward" | "grad" | "decode" | "train"} kind
  * @property {number} kv       key/value heads
  * @property {boolean} rope
  * @property {number} warmup
@@ -195,6 +204,7 @@ let cases = [
   { label: "forward+backward, 8 heads", kind: "grad", kv: H, rope: false, warmup: 2, runs: 7 },
   { label: "decode step (127 cached), 8 heads", kind: "decode", kv: H, rope: false, warmup: 10, runs: 40, inner: 4 },
   { label: "decode step (127 cached), GQA 2kv + RoPE", kind: "decode", kv: 2, rope: true, warmup: 10, runs: 40, inner: 4 },
+  { label: "training step, the demo model", kind: "train", kv: 0, rope: true, warmup: 2, runs: 8 },
 ];
 cases = selectCases(cases, args.only);
 if (args.quick) cases = cases.map((c) => ({ ...c, warmup: 1, runs: 2, inner: 1 }));
@@ -203,7 +213,7 @@ if (args.quick) cases = cases.map((c) => ({ ...c, warmup: 1, runs: 2, inner: 1 }
 // tfjs: cpu and wasm backends, offline, with tfjs's gradient definitions when
 // a case needs them (the shared helper of @raven-ts/bench)
 
-const peers = await loadTfjs({ from: import.meta.url, gradients: cases.some((c) => c.kind === "grad") }).catch((err) => {
+const peers = await loadTfjs({ from: import.meta.url, gradients: cases.some((c) => c.kind === "grad" || c.kind === "train") }).catch((err) => {
   console.error(err);
   process.exit(1);
 });
@@ -213,7 +223,8 @@ function describe(c) {
   const what = {
     forward: `x [${B},${T},${E}] → out`,
     grad: `value and gradients of sum(out * r) w.r.t. the 4 weights and x [${B},${T},${E}]`,
-    decode: `one token [${B},1,${E}] attending to ${T - 1} cached positions + itself`,
+    decode: `one token [${B},1,${E}] attending to ${T - 1} cached positions + itself (${c.inner ?? 1} steps per sample, from a cache made again before each sample)`,
+    train: `forward + backward + AdamW of pnpm demo's decoderLM (vocab ${LM.vocabSize}, ${LM.numLayers} blocks, embedDim ${LM.embedDim}, ${LM.numHeads}q/${LM.numKvHeads}kv heads, mlp ${LM.mlpDim}, dropout ${LM.dropout}) on a [${LM_BATCH},${LM.seqLen}] batch`,
   }[c.kind];
   return `${c.label}: ${what}`;
 }
@@ -262,22 +273,31 @@ function oursCompetitor(c, data, which) {
           return [value, grads.x, g.q_proj, g.k_proj, g.v_proj, g.out_proj];
         });
     } else {
-      // Prefill T - 1 positions once (untimed); every step extends that same cache.
-      const cache = nx.tidy(() => {
-        const empty = layer.initCache({ batch: B, maxLength: T, dtype: "float32" });
-        return layer.decode(vars, t(data.prompt, [B, T - 1, E]), empty)[1];
-      });
-      s.cache = cache;
+      // Prefill T - 1 positions (untimed, in `reset`, whenever steps have grown the cache);
+      // each step writes its position into the cache in place and keeps the new cache.
+      s.prompt = t(data.prompt, [B, T - 1, E]);
       s.token = t(data.token, [B, 1, E]);
-      s.owned.push(cache.k, cache.v, s.token);
-      // keepCache: every step decodes from the same prefix; only the output
-      // leaves the tidy (the extended cache is disposed with it).
-      run = () => [nx.tidy(() => layer.decode(vars, s.token, s.cache, { keepCache: true })[0])];
+      s.owned.push(s.prompt, s.token);
+      const prefill = () => nx.tidy(() => layer.decode(vars, s.prompt, layer.initCache({ batch: B, maxLength: T - 1 + STEPS_AHEAD, dtype: "float32" }))[1]);
+      s.cache = prefill();
+      s.reset = () => {
+        if (s.cache.length === T - 1) return;
+        nx.dispose([s.cache.k, s.cache.v]);
+        s.cache = prefill();
+      };
+      run = () => {
+        const [out, next] = layer.decode(vars, s.token, s.cache);
+        s.cache = next;
+        return [out];
+      };
     }
   };
   return {
     name: which.name,
-    activate: () => nx.setBackend(which.backend),
+    activate: () => {
+      nx.setBackend(which.backend);
+      s.reset?.();
+    },
     // Setup runs the case once and waits a moment, so a threaded backend's workers are ready before timing.
     setup: async () => {
       setup();
@@ -289,8 +309,12 @@ function oursCompetitor(c, data, which) {
       for (const o of outs) o.dataSync();
       nx.dispose(outs);
     },
-    teardown: () => nx.dispose(s.owned),
+    teardown: () => {
+      nx.dispose([...s.owned, ...(s.cache ? [s.cache.k, s.cache.v] : [])]);
+      s = {};
+    },
     result: () => {
+      s.reset?.();
       const outs = run();
       const values = readBack(outs);
       nx.dispose(outs);
@@ -305,6 +329,9 @@ function tfCompetitor(c, data, backend) {
   let owned = [];
   /** @type {() => tf.Tensor[]} */
   let run = () => [];
+  // decode: restores the 127-position cache (untimed) and frees the last one
+  let reset = () => {};
+  let release = () => {};
 
   const setup = () => {
     const w = {
@@ -326,14 +353,14 @@ function tfCompetitor(c, data, backend) {
       const x = tf.tensor3d(data.x, [B, T, E]);
       const rope = tables(T, 0);
       owned.push(x);
-      run = () => [tf.tidy(() => tfAttention(c.kv, w, x, rope))];
+      run = () => [tf.tidy(() => tfAttention(c.kv, w, x, rope).out)];
     } else if (c.kind === "grad") {
       const x = tf.tensor3d(data.x, [B, T, E]);
       const r = tf.tensor3d(data.r, [B, T, E]);
       const rope = tables(T, 0);
       owned.push(x, r);
       const valueAndGrads = tf.valueAndGrads((/** @type {tf.Tensor[]} */ ...[xx, q, k, v, o]) =>
-        tf.sum(tf.mul(tfAttention(c.kv, /** @type {TfWeights} */ ({ q, k, v, o }), /** @type {tf.Tensor} */ (xx), rope), r)),
+        tf.sum(tf.mul(tfAttention(c.kv, /** @type {TfWeights} */ ({ q, k, v, o }), /** @type {tf.Tensor} */ (xx), rope).out, r)),
       );
       run = () =>
         tf.tidy(() => {
@@ -341,26 +368,51 @@ function tfCompetitor(c, data, backend) {
           return [value, ...grads];
         });
     } else {
-      // The cache: keys (rotated at positions 0 .. T - 2) and values of the prompt.
+      // The cache: keys (rotated at positions 0 .. T - 2) and values of the prompt, made again
+      // (untimed, in `reset`) whenever steps have grown it.
       const promptRope = tables(T - 1, 0);
-      const cache = tf.tidy(() => tfKeysValues(c.kv, w, tf.tensor3d(data.prompt, [B, T - 1, E]), promptRope));
+      const prompt = tf.tensor3d(data.prompt, [B, T - 1, E]);
       const token = tf.tensor3d(data.token, [B, 1, E]);
-      const rope = tables(1, T - 1);
-      owned.push(cache.k, cache.v, token);
-      run = () => [tf.tidy(() => tfAttention(c.kv, w, token, rope, cache))];
+      // The new token's tables at each position a sample reaches (T - 1 onwards).
+      const ropes = Array.from({ length: STEPS_AHEAD }, (_, i) => tables(1, T - 1 + i));
+      owned.push(prompt, token);
+      /** @type {{ k: tf.Tensor, v: tf.Tensor }} */
+      let cache = tf.tidy(() => tfKeysValues(c.kv, w, prompt, promptRope));
+      reset = () => {
+        if (cache.k.shape[2] === T - 1) return;
+        tf.dispose([cache.k, cache.v]);
+        cache = tf.tidy(() => tfKeysValues(c.kv, w, prompt, promptRope));
+      };
+      release = () => tf.dispose([cache.k, cache.v]);
+      // One generation step: attend, and keep the grown cache for the next step.
+      run = () => {
+        const { out, k, v } = tf.tidy(() => tfAttention(c.kv, w, token, ropes[/** @type {number} */ (cache.k.shape[2]) - (T - 1)], cache));
+        tf.dispose([cache.k, cache.v]);
+        cache = { k, v };
+        return [out];
+      };
     }
   };
   return {
     name: `tfjs-${backend}`,
-    activate: () => peers.use(backend),
+    activate: () => {
+      peers.use(backend);
+      reset();
+    },
     setup,
     fn: () => {
       const outs = run();
       for (const o of outs) o.dataSync();
       tf.dispose(outs);
     },
-    teardown: () => tf.dispose(owned),
+    teardown: () => {
+      release();
+      tf.dispose(owned);
+      reset = () => {};
+      release = () => {};
+    },
     result: () => {
+      reset();
       const outs = run();
       const values = readBack(outs);
       tf.dispose(outs);
@@ -374,7 +426,129 @@ const RESULT_NAMES = {
   forward: ["out"],
   grad: ["value", "d x", "d q_proj", "d k_proj", "d v_proj", "d out_proj"],
   decode: ["out"],
+  train: ["loss", "every weight after the update"],
 };
+
+// ---------------------------------------------------------------------------
+// the training step of `pnpm demo`'s model
+
+const corpus = loadCorpus();
+/** The demo's model (examples/tiny-lm.mjs) and batch. */
+const LM = { vocabSize: corpus.chars.length, embedDim: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, mlpDim: 128, dropout: 0.1, ropeTheta: 10000, normEps: 1e-6, seqLen: 64 };
+const LM_BATCH = 16;
+/** The `decoderLM` options of {@link LM} (its defaults give the rest: RoPE θ 10000, RMSNorm ε 1e-6, GELU). */
+const LM_OPTIONS = { vocabSize: LM.vocabSize, embedDim: LM.embedDim, numLayers: LM.numLayers, numHeads: LM.numHeads, numKvHeads: LM.numKvHeads, mlpDim: LM.mlpDim, dropout: LM.dropout };
+/** AdamW as the demo's (a constant rate here: the schedule costs nothing measurable). */
+const ADAMW = { lr: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: 0.01 };
+
+/** One batch of the demo: windows of the text at fixed starts, and their next characters. */
+function lmBatch() {
+  const tokens = new Int32Array(LM_BATCH * LM.seqLen);
+  const labels = new Int32Array(LM_BATCH * LM.seqLen);
+  for (let b = 0; b < LM_BATCH; b++) {
+    const s = (b * 7919) % (corpus.ids.length - LM.seqLen - 1);
+    tokens.set(corpus.ids.subarray(s, s + LM.seqLen), b * LM.seqLen);
+    labels.set(corpus.ids.subarray(s + 1, s + LM.seqLen + 1), b * LM.seqLen);
+  }
+  return { tokens, labels };
+}
+
+/** The demo model's initial params (seeded), as host values by dotted path, for both sides. */
+function lmInitial() {
+  const model = attention.decoderLM(LM_OPTIONS);
+  const vars = kaun.Rng.run(0, () => kaun.Layer.init(model, { dtype: "float32" }));
+  const initial = new Map(nx.tree.flattenWithPaths(vars.params).map(([path, t]) => [path, { values: Float32Array.from(t.dataSync()), shape: [...t.shape] }]));
+  nx.dispose(vars.params);
+  return initial;
+}
+
+/** @param {{ name: string, backend: any }} which @param {ReturnType<typeof lmInitial>} initial @param {ReturnType<typeof lmBatch>} batch */
+function oursTrainCompetitor(which, initial, batch) {
+  const model = attention.decoderLM(LM_OPTIONS);
+  const trainer = kaun.Train.make({ model, optimizer: kaun.Optim.adamw({ lr: ADAMW.lr, weightDecay: ADAMW.weightDecay, b1: ADAMW.b1, b2: ADAMW.b2, eps: ADAMW.eps }) });
+  /** @type {any} */
+  let s = {};
+  // A fresh state from the seeded initial params (the tfjs peer starts from the same values).
+  const fresh = () => {
+    if (s.state) nx.dispose(s.state);
+    const vars = kaun.Rng.run(0, () => kaun.Layer.init(model, { dtype: "float32" }));
+    for (const [path, t] of nx.tree.flattenWithPaths(vars.params)) {
+      const want = initial.get(path);
+      if (!want || Array.from(t.dataSync()).some((v, i) => v !== want.values[i])) throw new Error(`training step: initial ${path} differs`);
+    }
+    s.state = kaun.Train.makeState(trainer, vars);
+  };
+  const step = (/** @type {boolean} */ training, /** @type {number} */ seed) =>
+    kaun.Rng.run(seed, () => {
+      const [loss, next] = kaun.Train.step(trainer, s.state, s.x, { loss: (/** @type {any} */ logits) => kaun.Loss.crossEntropySparse(logits, s.labels), training });
+      kaun.Train.disposeStale(s.state, next);
+      s.state = next;
+      return loss;
+    });
+  let seed = 1;
+  return {
+    name: which.name,
+    activate: () => nx.setBackend(which.backend),
+    setup: async () => {
+      s = { x: nx.tensor(batch.tokens, { shape: [LM_BATCH, LM.seqLen], dtype: "int32" }), labels: nx.tensor(batch.labels, { shape: [LM_BATCH, LM.seqLen], dtype: "int32" }) };
+      fresh();
+      step(true, 0).dispose();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    },
+    fn: () => {
+      const loss = step(true, seed++);
+      loss.dataSync();
+      loss.dispose();
+    },
+    teardown: () => {
+      nx.dispose([s.x, s.labels, s.state]);
+      s = {};
+    },
+    result: () => {
+      fresh();
+      const loss = step(false, 0);
+      const value = Float32Array.from(loss.dataSync());
+      loss.dispose();
+      const weights = nx.tree.flattenWithPaths(s.state.vars.params).sort(([a], [b]) => (a < b ? -1 : 1));
+      return [value, Float32Array.from(weights.flatMap(([, t]) => Array.from(t.dataSync())))];
+    },
+  };
+}
+
+/** @param {"cpu" | "wasm"} backend @param {ReturnType<typeof lmInitial>} initial @param {ReturnType<typeof lmBatch>} batch */
+function tfTrainCompetitor(backend, initial, batch) {
+  /** @type {any} */
+  let s = {};
+  return {
+    name: `tfjs-${backend}`,
+    activate: () => peers.use(backend),
+    setup: () => {
+      s = {
+        model: tfjsLM(LM, initial, ADAMW),
+        tokens: tf.tensor2d(batch.tokens, [LM_BATCH, LM.seqLen], "int32"),
+        labels: tf.tensor2d(batch.labels, [LM_BATCH, LM.seqLen], "int32"),
+      };
+    },
+    fn: () => {
+      const loss = s.model.step(s.tokens, s.labels, true);
+      loss.dataSync();
+      loss.dispose();
+    },
+    teardown: () => {
+      s.model.dispose();
+      tf.dispose([s.tokens, s.labels]);
+      s = {};
+    },
+    result: () => {
+      s.model.reset();
+      const loss = s.model.step(s.tokens, s.labels, false);
+      const value = Float32Array.from(loss.dataSync());
+      loss.dispose();
+      const weights = [...s.model.weights()].sort(([a], [b]) => (a < b ? -1 : 1));
+      return [value, Float32Array.from(weights.flatMap(([, v]) => Array.from(v)))];
+    },
+  };
+}
 
 const liveCounts = () => ({ tf: tf.memory().numTensors, nx: nx.memory().numTensors });
 const loadLine = () => os.loadavg().map((l) => l.toFixed(2)).join(", ");
@@ -400,7 +574,10 @@ const dataByKv = new Map();
 for (const c of cases) {
   let data = dataByKv.get(c.kv);
   if (!data) dataByKv.set(c.kv, (data = hostData(c.kv)));
-  const competitors = [...oursBackends.map((which) => oursCompetitor(c, data, which)), ...(args["tfjs-cpu"] ? [tfCompetitor(c, data, "cpu")] : []), tfCompetitor(c, data, "wasm")];
+  const train = c.kind === "train" ? { initial: lmInitial(), batch: lmBatch() } : undefined;
+  const competitors = train
+    ? [...oursBackends.map((which) => oursTrainCompetitor(which, train.initial, train.batch)), ...(args["tfjs-cpu"] ? [tfTrainCompetitor("cpu", train.initial, train.batch)] : []), tfTrainCompetitor("wasm", train.initial, train.batch)]
+    : [...oursBackends.map((which) => oursCompetitor(c, data, which)), ...(args["tfjs-cpu"] ? [tfCompetitor(c, data, "cpu")] : []), tfCompetitor(c, data, "wasm")];
   console.log(describe(c));
 
   const before = liveCounts();
@@ -416,7 +593,7 @@ for (const c of cases) {
       const ours = /** @type {Float32Array} */ (reference?.[i]);
       const theirs = values[i] ?? new Float32Array(0);
       // The loss is a sum of B·T·E products: compare it relative to its size.
-      const scale = c.kind === "grad" && i === 0 ? Math.max(1, Math.abs(/** @type {number} */ (ours[0]))) : 1;
+      const scale = (c.kind === "grad" || c.kind === "train") && i === 0 ? Math.max(1, Math.abs(/** @type {number} */ (ours[0]))) : 1;
       const d = maxAbsDiff(theirs, ours) / scale;
       worst = Math.max(worst, d);
       if (!(d < TOL)) {
