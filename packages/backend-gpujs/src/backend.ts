@@ -19,6 +19,7 @@ import type {
   PadWidth,
   ReduceOp,
   ScanOp,
+  SoftmaxOp,
   SortOp,
   UnaryOp,
   View,
@@ -29,7 +30,7 @@ import type { EngineMode } from "./gpu/engine.js";
 import { maxElements } from "./gpu/limits.js";
 import type { GpujsMode } from "./mode.js";
 import { resolveMode } from "./mode.js";
-import { sizeOf } from "@raven-ts/nx";
+import { contiguousStrides, sizeOf } from "@raven-ts/nx";
 import { isIdentity } from "./codegen/strided.js";
 import { fill, iota, upload } from "./ops/creation.js";
 import { BINARY, COMPARE, UNARY, WHERE, castExpr } from "./ops/elementwise.js";
@@ -169,6 +170,37 @@ export class GpujsBackend implements Backend {
 
   reduce(op: ReduceOp, x: View, axes: readonly number[]): DataId {
     return this.#add(reduce(this.#runner, this.#table, op, x, axes, stored(x.dtype)));
+  }
+
+  /**
+   * `softmax` and `logSoftmax` along the last axis, composed from this
+   * backend's own `max`, `isFinite`, `where`, `sub`, `exp`, `sum` and `div`
+   * or `log` (the frontend's composition, so the same semantics).
+   */
+  softmax(op: SoftmaxOp, x: View): DataId {
+    const rank = x.shape.length;
+    const outer = x.shape.slice(0, rank - 1);
+    const rowStrides = contiguousStrides(outer);
+    /** A row buffer `[...outer]` as a view, or broadcast over `x`'s rows. */
+    const rows = (data: DataId, dtype: DType = x.dtype): View => ({ data, dtype, shape: outer, strides: rowStrides, offset: 0 });
+    const across = (data: DataId): View => ({ data, dtype: x.dtype, shape: x.shape, strides: [...rowStrides, 0], offset: 0 });
+    const dense = (data: DataId): View => ({ data, dtype: x.dtype, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 });
+    const temps: DataId[] = [];
+    const keep = (id: DataId): DataId => (temps.push(id), id);
+    try {
+      const m = keep(this.reduce("max", x, [rank - 1]));
+      const finite = keep(this.unary("isFinite", rows(m)));
+      const zero = keep(this.fill(1, 0, x.dtype));
+      const shift = keep(this.where(rows(finite, "bool"), rows(m), { data: zero, dtype: x.dtype, shape: outer, strides: outer.map(() => 0), offset: 0 }));
+      const shifted = keep(this.binary("sub", x, across(shift)));
+      const e = keep(this.unary("exp", dense(shifted)));
+      const total = keep(this.reduce("sum", dense(e), [rank - 1]));
+      if (op === "softmax") return this.binary("div", dense(e), across(total));
+      const logTotal = keep(this.unary("log", rows(total)));
+      return this.binary("sub", dense(shifted), across(logTotal));
+    } finally {
+      for (const id of temps) this.free(id);
+    }
   }
 
   argReduce(op: ArgReduceOp, x: View, axis: number): DataId {

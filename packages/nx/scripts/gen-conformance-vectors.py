@@ -1498,6 +1498,32 @@ for name, d, xs, us, starts, donate, xview, uview in [
 # ---------------------------------------------------------------------------
 # Cases of ops added later: their inputs are drawn after every case above.
 
+# --- softmax / logSoftmax over the last axis (the fused primitive), special rows -----
+# The contract of the `softmax` primitive (backend.ts): m the row maximum (NaN when any element is),
+# s = m where finite else 0, e = exp(x - s); softmax = e / sum(e), logSoftmax = (x - s) - log(sum(e)).
+
+
+def softmax_contract(x: np.ndarray, log: bool) -> np.ndarray:
+    xd = x.astype(np.float64)
+    with np.errstate(all="ignore"):
+        m = np.max(xd, axis=-1, keepdims=True)
+        s = np.where(np.isfinite(m), m, 0.0)
+        e = np.exp(xd - s)
+        total = np.sum(e, axis=-1, keepdims=True)
+        out = (xd - s) - np.log(total) if log else e / total
+    return out.astype(x.dtype)
+
+
+for d in ("float32", "float64"):
+    special = np.array([[1.0, 2.0, 3.0, -math.inf], [-math.inf] * 4, [1.0, math.inf, 0.0, -1.0], [0.5, math.nan, 1.0, 2.0],
+                        [-1e4, 1e4, 1e4 - 1, 0.0]], dtype=NP[d])
+    for log, name in ((False, "softmax"), (True, "logSoftmax")):
+        case(f"{name}.{d}.last-axis.special-rows", name, [T(special)], softmax_contract(special, log), {"axes": -1})
+        x = urnd(d, (5, 3, 6))
+        case(f"{name}.{d}.last-axis.strided", name, [T(x, tr(2, 0, 1), sl(None, rg(None, None, 2)))], softmax_contract(x.transpose(2, 0, 1)[:, ::2], log))
+        one = urnd(d, (4, 1))
+        case(f"{name}.{d}.last-axis.length-1", name, [T(one)], softmax_contract(one, log))
+
 # --- new elementwise ops ----------------------------------------------------------------
 
 # Accuracy at the ends of each range: huge and tiny inputs (no early overflow,

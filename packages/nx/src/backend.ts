@@ -103,6 +103,21 @@ export type CompareOp = "equal" | "notEqual" | "less" | "lessEqual" | "greater" 
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 
 /**
+ * Normalised exponentials along the last axis: a fused form of the
+ * frontend's `softmax` and `logSoftmax` (which compose them from `max`,
+ * `exp`, `sum` and arithmetic when they normalise other axes).
+ * Frontend guarantees: `x` is float, of rank ≥ 1, with a non-empty last
+ * axis; the output has `x`'s shape and dtype.
+ * Backend must: for each row `r` along the last axis, with `m` its maximum
+ * (NaN if any element is NaN), `s = m` when `m` is finite and 0 otherwise,
+ * and `e[j] = exp(r[j] - s)`: write `softmax` = `e[j] / Σe` and
+ * `logSoftmax` = `(r[j] - s) - log(Σe)`, the row's sum accumulated in at
+ * least the input precision. So a row of `-Infinity` gives NaN for
+ * `softmax` (0/0), as the composed form does, and a `+Infinity` NaN.
+ */
+export type SoftmaxOp = "softmax" | "logSoftmax";
+
+/**
  * Index of the extreme along one axis.
  * Frontend guarantees: `axis` in range and the axis non-empty.
  * Backend must: output int32 of shape `x.shape` without `axis`; the first
@@ -232,6 +247,7 @@ export interface Backend {
   where(cond: View, a: View, b: View): DataId;
 
   reduce(op: ReduceOp, x: View, axes: readonly number[]): DataId;
+  softmax(op: SoftmaxOp, x: View): DataId;
   argReduce(op: ArgReduceOp, x: View, axis: number): DataId;
   scan(op: ScanOp, x: View, axis: number): DataId;
   sort(op: SortOp, x: View, axis: number, descending: boolean, k: number): DataId;
@@ -310,4 +326,4 @@ export interface Backend {
 }
 
 /** The union of every op name a backend implements, for exhaustive tables and conformance reports. */
-export type BackendOp = UnaryOp | BinaryOp | CompareOp | ReduceOp | ArgReduceOp | ScanOp | SortOp;
+export type BackendOp = UnaryOp | BinaryOp | CompareOp | ReduceOp | SoftmaxOp | ArgReduceOp | ScanOp | SortOp;

@@ -4,7 +4,7 @@
  * numbers and `nx.tree` pytree helpers. The pure-TS CPU backend is registered
  * as `"cpu"` by the engine itself and selected by default.
  */
-export type { ArgReduceOp, Backend, BackendCapabilities, BackendMemory, BackendOp, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, SortOp, UnaryOp, View } from "./backend.js";
+export type { ArgReduceOp, Backend, BackendCapabilities, BackendMemory, BackendOp, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, SoftmaxOp, SortOp, UnaryOp, View } from "./backend.js";
 export type { DType, FloatDType, HostArray, HostArrayFor } from "./dtype.js";
 export { DTYPES, isFloat, promoteTypes } from "./dtype.js";
 export type { BackendFactory, BackendMemoryReport, MemoryReport } from "./engine.js";

@@ -8,7 +8,7 @@
  * promoted as each backend primitive documents in `backend.ts`; all inputs
  * live on one backend and are not disposed.
  */
-import type { ArgReduceOp, Backend, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, SortOp, UnaryOp } from "./backend.js";
+import type { ArgReduceOp, Backend, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, SoftmaxOp, SortOp, UnaryOp } from "./backend.js";
 import { checkFits } from "./capacity.js";
 import type { DType } from "./dtype.js";
 import { itemSize } from "./dtype.js";
@@ -19,7 +19,7 @@ import { Tensor } from "./tensor.js";
 type NoParams = Readonly<Record<never, never>>;
 
 /** The parameters of each primitive, keyed by its name. */
-export type PrimitiveParams = { readonly [K in UnaryOp | BinaryOp | CompareOp]: NoParams } & {
+export type PrimitiveParams = { readonly [K in UnaryOp | BinaryOp | CompareOp | SoftmaxOp]: NoParams } & {
   readonly [K in ReduceOp]: { readonly axes: readonly number[] };
 } & { readonly [K in ArgReduceOp | ScanOp]: { readonly axis: number } } & {
   /** `sort` (the ordered values) and `argsort` (their int32 indices): the first `k` of each lane along `axis`, stable, NaN above every number. */
@@ -183,6 +183,14 @@ function reduceImpl(op: ReduceOp): Impl<ReduceOp> {
   };
 }
 
+/** `softmax`/`logSoftmax` along the last axis (see `SoftmaxOp`). */
+function softmaxImpl(op: SoftmaxOp): Impl<SoftmaxOp> {
+  return ([a], _, fn) => {
+    const x = a as Tensor;
+    return fresh(fn, x, x.dtype, x.shape, (b) => b.softmax(op, x.view()));
+  };
+}
+
 function argReduceImpl(op: ArgReduceOp): Impl<ArgReduceOp> {
   return ([a], { axis }, fn) => {
     const x = a as Tensor;
@@ -261,6 +269,8 @@ const IMPLS: { readonly [P in Primitive]: Impl<P> } = {
   prod: reduceImpl("prod"),
   max: reduceImpl("max"),
   min: reduceImpl("min"),
+  softmax: softmaxImpl("softmax"),
+  logSoftmax: softmaxImpl("logSoftmax"),
   argmax: argReduceImpl("argmax"),
   argmin: argReduceImpl("argmin"),
   cumsum: scanImpl("cumsum"),

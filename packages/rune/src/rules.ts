@@ -380,6 +380,16 @@ export const VJP: VjpTable = {
   prod: prodRule,
   max: extremeRule(),
   min: extremeRule(),
+  // `softmax` → `y (g - Σ g y)` along the last axis; `logSoftmax` → `g - exp(y) Σ g`.
+  softmax: (g, node) => {
+    if (!node.needs[0]) return [undefined];
+    const y = node.output;
+    return [nx.mul(y, nx.sub(g, nx.sum(nx.mul(g, y), { axes: -1, keepdims: true })))];
+  },
+  logSoftmax: (g, node) => {
+    if (!node.needs[0]) return [undefined];
+    return [nx.sub(g, nx.mul(nx.exp(node.output), nx.sum(g, { axes: -1, keepdims: true })))];
+  },
   argmax: "nondiff",
   argmin: "nondiff",
   cumsum: (g, node) => [node.needs[0] ? reverseCumsum(g, node.params.axis) : undefined],

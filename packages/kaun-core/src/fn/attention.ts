@@ -1,7 +1,6 @@
 /** Scaled dot-product attention. */
 import type { Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
-import { stopGradient } from "@raven-ts/rune";
 import { checkBool, checkFinite, checkFloatTensor, checkNonNegInt, checkRate, checkSameDevice, checkTensor, fail, optionalOptions } from "../util.js";
 import { dropout } from "./dropout.js";
 
@@ -89,14 +88,10 @@ function weightsOf(q: Tensor, k: Tensor, plan: WeightsPlan): Tensor {
     keep = keep === undefined ? causal : nx.logicalAnd(keep, causal);
   }
   if (keep === undefined) return nx.softmax(scores, { axes: -1 });
-  // Masked scores become -Infinity before exp (so exp gives exactly 0 and no
-  // gradient), the shift ignores masked entries, and an empty row divides by 1.
-  const masked = nx.where(keep, scores, -Infinity);
-  const rowMax = stopGradient(nx.max(masked, { axes: -1, keepdims: true }));
-  const shift = nx.where(nx.isFinite(rowMax), rowMax, 0);
-  const e = nx.exp(nx.sub(masked, shift));
-  const denom = nx.sum(e, { axes: -1, keepdims: true });
-  return nx.div(e, nx.where(nx.greater(denom, 0), denom, 1));
+  // Masked scores become -Infinity before the softmax (so they get exactly 0
+  // and no gradient); a row with every key masked comes out NaN (0/0) and the
+  // outer where makes it zeros, its gradient zero too.
+  return nx.where(keep, nx.softmax(nx.where(keep, scores, -Infinity), { axes: -1 }), 0);
 }
 
 function checkQK(fn: string, q: Tensor, k: Tensor): void {

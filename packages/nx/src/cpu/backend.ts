@@ -3,7 +3,7 @@
  * arrays. The class only does bookkeeping (wrapping results as buffers and
  * counting them); each primitive's kernel lives in its own module.
  */
-import type { ArgReduceOp, Backend, BackendCapabilities, BackendMemory, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, SortOp, UnaryOp, View } from "../backend.js";
+import type { ArgReduceOp, Backend, BackendCapabilities, BackendMemory, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, SoftmaxOp, SortOp, UnaryOp, View } from "../backend.js";
 import type { DType, FloatDType, HostArray } from "../dtype.js";
 import { DTYPES, castScalar } from "../dtype.js";
 import { allocZeroed, recycle } from "./pool.js";
@@ -17,6 +17,7 @@ import { matmul } from "./matmul.js";
 import { concat, pad, toHost, writeBlock } from "./movement.js";
 import { reduce } from "./reduce.js";
 import { scan } from "./scan.js";
+import { softmax } from "./softmax.js";
 import { sort } from "./sort.js";
 import type { Released } from "./storage.js";
 import { byteSizeOf, hostArrayOf, release, toDataId } from "./storage.js";
@@ -130,6 +131,10 @@ export class CpuBackend implements Backend {
 
   reduce(op: ReduceOp, x: View, axes: readonly number[]): DataId {
     return this.#own(reduce(op, x, axes));
+  }
+
+  softmax(op: SoftmaxOp, x: View): DataId {
+    return this.#own(softmax(op, x));
   }
 
   argReduce(op: ArgReduceOp, x: View, axis: number): DataId {

@@ -176,6 +176,7 @@ export function softmax(x: Tensor, options?: SoftmaxOptions): Tensor {
     const axes = softmaxAxes(fn, x, options);
     const xf = floatInput(fn, x);
     if (x.size === 0) return bind("reshape", [xf], { shape: xf.shape });
+    if (axes.length === 1 && axes[0] === x.ndim - 1) return bind("softmax", [xf], {});
     const m = max(xf, { axes, keepdims: true });
     const e = exp(sub(xf, where(isFinite(m), m, 0)));
     return div(e, sum(e, { axes, keepdims: true }));
@@ -194,6 +195,7 @@ export function logSoftmax(x: Tensor, options?: SoftmaxOptions): Tensor {
     const axes = softmaxAxes(fn, x, options);
     const xf = floatInput(fn, x);
     if (x.size === 0) return bind("reshape", [xf], { shape: xf.shape });
+    if (axes.length === 1 && axes[0] === x.ndim - 1) return bind("logSoftmax", [xf], {});
     // Subtract the maximum first: x - m is exact near the maximum, so the result
     // keeps its precision even when |x| is large (a float32 logsumexp of 1e4 has an ulp of 1e-3).
     const m = max(xf, { axes, keepdims: true });

@@ -220,10 +220,16 @@ const reductionCases: GradientCase[] = [
     f: (xs) => nx.cumprod(x0(xs), { axis: 1 }),
   },
   {
-    name: "logsumexp and softmax (derived)",
+    name: "logsumexp and softmax over a leading axis (derived)",
     prims: ["max", "exp", "log", "sum", "sub", "div", "where"],
     inputs: [{ shape: [3, 4], layout: "transposed", range: [-2, 2] }],
-    f: (xs) => nx.add(nx.expandDims(nx.logsumexp(x0(xs), { axes: 1 }), 1), nx.softmax(x0(xs))),
+    f: (xs) => nx.add(nx.expandDims(nx.logsumexp(x0(xs), { axes: 1 }), 1), nx.softmax(x0(xs), { axes: 0 })),
+  },
+  {
+    name: "softmax and logSoftmax over the last axis (fused)",
+    prims: ["softmax", "logSoftmax"],
+    inputs: [{ shape: [3, 5], layout: "transposed", range: [-2, 2] }, { shape: [2, 3, 4], layout: "sliced", range: [-3, 3] }],
+    f: (xs) => nx.add(nx.sum(nx.mul(nx.softmax(x0(xs)), nx.logSoftmax(x0(xs)))), nx.sum(nx.logSoftmax(x0(xs, 1)))),
   },
   {
     name: "var and std (derived)",

@@ -5,7 +5,7 @@
  * the pure-TypeScript kernel of {@link CpuBackend} on views of that memory,
  * its result copied into the arena.
  */
-import type { BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, UnaryOp, View } from "../../backend.js";
+import type { BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, SoftmaxOp, UnaryOp, View } from "../../backend.js";
 import type { DType, FloatDType, HostArray, HostArrayView } from "../../dtype.js";
 import { hostArrayClass, itemSize } from "../../dtype.js";
 import { contiguousStrides, isContiguous, sizeOf } from "../../shape.js";
@@ -222,6 +222,34 @@ export class WasmCpuBackend extends CpuBackend {
       return super.reduce(op, x, axes);
     }
     this.#rowKernel(`fold_${op as SimdReduceOp}_f32`)(walk.table, walk.rows, walk.n, walk.steps[0] as number, walk.steps[1] as number);
+    return id;
+  }
+
+  /**
+   * float32 softmax and logSoftmax of contiguous rows run one SIMD kernel
+   * (logSoftmax two, with the row sums' logarithms taken here in between).
+   */
+  override softmax(op: SoftmaxOp, x: View): DataId {
+    const rank = x.shape.length;
+    if (x.dtype !== "float32" || x.strides[rank - 1] !== 1) return super.softmax(op, x);
+    const n = x.shape[rank - 1] as number;
+    const outer = x.shape.slice(0, rank - 1);
+    const { id, ptr } = this.#alloc("float32", sizeOf(x.shape));
+    const rows = this.#rows.starts(outer, { strides: x.strides.slice(0, rank - 1), offset: x.offset }, arenaPointerOf(x.data), 4);
+    const kernel = this.#rt.kernels.softmax_f32 as RowKernel;
+    if (op === "softmax") {
+      kernel(rows.table, rows.rows, n, ptr, 0, 0);
+      return id;
+    }
+    const arena = this.#rt.arena;
+    const bytes = rows.rows * 8;
+    const stats = arena.alloc(bytes);
+    kernel(rows.table, rows.rows, n, ptr, stats, 1);
+    // Each row's sum becomes its logarithm (rounded to float32, as `log` of a float32 sum is).
+    const values = new Float32Array(arena.memory.buffer, stats, rows.rows * 2);
+    for (let r = 1; r < values.length; r += 2) values[r] = Math.log(values[r] as number);
+    (this.#rt.kernels.logsoftmax_finish_f32 as RowKernel)(rows.table, rows.rows, n, ptr, stats);
+    arena.free(stats, bytes);
     return id;
   }
 

@@ -9,6 +9,7 @@ import { emitElementwise } from "./elementwise.js";
 import { emitGemm, F32_LANES, F64_LANES, GEMM_SHAPES, gemmScratchBytes } from "./gemm.js";
 import { emitRandomKernels, RANDOM_SCRATCH_BYTES } from "./random.js";
 import { emitReductions } from "./reduce.js";
+import { emitSoftmax } from "./softmax.js";
 
 /** Per-thread scratch every kernel may use (the GEMM's packed `A` block and tile, for either float type; a random kernel's last group). */
 export const SCRATCH_BYTES = Math.max(gemmScratchBytes(F32_LANES, GEMM_SHAPES.f32), gemmScratchBytes(F64_LANES, GEMM_SHAPES.f64), RANDOM_SCRATCH_BYTES);
@@ -21,5 +22,6 @@ export function emitKernels(mod: ModuleBuilder, fma: boolean): void {
   emitCopies(mod);
   emitElementwise(mod);
   emitReductions(mod);
+  emitSoftmax(mod);
   emitRandomKernels(mod);
 }

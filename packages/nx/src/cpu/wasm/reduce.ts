@@ -5,7 +5,7 @@
  * leading axes).
  */
 import type { ReduceOp } from "../../backend.js";
-import type { Local, ModuleBuilder } from "./assembler.js";
+import type { Fn, Local, ModuleBuilder } from "./assembler.js";
 import { I32, V128 } from "./assembler.js";
 import { emitNanExtreme, f32x4Const } from "./simd.js";
 
@@ -13,55 +13,84 @@ import { emitNanExtreme, f32x4Const } from "./simd.js";
 export const SIMD_REDUCE = ["sum", "max", "min"] as const satisfies readonly ReduceOp[];
 export type SimdReduceOp = (typeof SIMD_REDUCE)[number];
 
+/** The locals one row fold uses. */
+export interface FoldLocals {
+  /** The element index. */
+  readonly i: Local;
+  /** The row's byte address, advanced as elements are read. */
+  readonly p: Local;
+  /** The accumulator; lane 0 holds the result. */
+  readonly acc: Local;
+  /** The vector just loaded (or the splat of one element in the tail). */
+  readonly x: Local;
+  readonly lane: Local;
+}
+
+/** `foldLocals(f)` declares the locals of {@link emitRowFold}. */
+export function foldLocals(f: Fn): FoldLocals {
+  return { i: f.local(I32), p: f.local(I32), acc: f.local(V128), x: f.local(V128), lane: f.local(V128) };
+}
+
+/**
+ * `emitRowFold(f, op, n, l, each?)` folds the `n ≥ 1` contiguous float32
+ * elements from byte address `l.p` with `op` into lane 0 of `l.acc` (which
+ * starts at `op`'s identity): four lanes at a time, then the lanes combined
+ * (by two shuffles), then the remaining elements one at a time. `each(vector)`,
+ * when given, runs after each load and may replace `l.x` (the value folded):
+ * four elements when `vector`, one splat element otherwise. Sums of float32
+ * round in this order wherever a row is summed, so fused kernels agree with
+ * `reduce` bit for bit.
+ */
+export function emitRowFold(f: Fn, op: SimdReduceOp, n: Local, l: FoldLocals, each?: (vector: boolean) => void): void {
+  const combine = (into: Local, from: Local): void => {
+    if (op === "sum") f.get(into).get(from).v("f32x4.add").set(into);
+    else {
+      emitNanExtreme(f, from, into, op === "max");
+      f.set(into);
+    }
+  };
+  f32x4Const(f, op === "sum" ? -0 : op === "max" ? -Infinity : Infinity).set(l.acc);
+  f.i32(0).set(l.i);
+  f.block().loop();
+  f.get(l.i).i32(4).i32Add().get(n).i32GtS().brIf(1);
+  f.get(l.p).v128Load().set(l.x);
+  each?.(true);
+  combine(l.acc, l.x);
+  f.get(l.p).i32(16).i32Add().set(l.p);
+  f.get(l.i).i32(4).i32Add().set(l.i);
+  f.br(0).end().end();
+  // lanes: acc = combine(acc, acc shifted by 2 lanes, then by 1 lane)
+  for (const shift of [8, 4]) {
+    f.get(l.acc).get(l.acc);
+    const shuffle: number[] = [];
+    for (let k = 0; k < 16; k++) shuffle.push((k + shift) % 16);
+    f.i8x16Shuffle(shuffle).set(l.lane);
+    combine(l.acc, l.lane);
+  }
+  f.block().loop();
+  f.get(l.i).get(n).i32GeS().brIf(1);
+  f.get(l.p).v128Load32Splat().set(l.x);
+  each?.(false);
+  combine(l.acc, l.x);
+  f.get(l.p).i32(4).i32Add().set(l.p);
+  f.get(l.i).i32(1).i32Add().set(l.i);
+  f.br(0).end().end();
+}
+
 /**
  * `emitReduceRows(mod, op)` adds `reduce_<op>_f32(table, rows, n, out)`:
  * `out[r]` (float32) is `op` over the `n ≥ 1` contiguous elements of row `r`
- * at byte address `table[r]`. Sums accumulate in four float32 vectors (then
- * lanes, then the tail); `max`/`min` propagate NaN.
+ * at byte address `table[r]` (see {@link emitRowFold}); `max`/`min`
+ * propagate NaN.
  */
 function emitReduceRows(mod: ModuleBuilder, op: SimdReduceOp): void {
   mod.add(`reduce_${op}_f32`, [I32, I32, I32, I32], [], (f) => {
     const [table, rows, n, out] = f.params() as [Local, Local, Local, Local];
-    const p = f.local(I32);
-    const i = f.local(I32);
-    const acc = f.local(V128);
-    const x = f.local(V128);
-    const lane = f.local(V128);
-    const combine = (into: Local, from: Local): void => {
-      if (op === "sum") f.get(into).get(from).v("f32x4.add").set(into);
-      else {
-        emitNanExtreme(f, from, into, op === "max");
-        f.set(into);
-      }
-    };
-    const identity = op === "sum" ? -0 : op === "max" ? -Infinity : Infinity;
+    const l = foldLocals(f);
     f.countDown(rows, () => {
-      f.get(table).i32Load().set(p);
-      f32x4Const(f, identity).set(acc);
-      f.i32(0).set(i);
-      f.block().loop();
-      f.get(i).i32(4).i32Add().get(n).i32GtS().brIf(1);
-      f.get(p).v128Load().set(x);
-      combine(acc, x);
-      f.get(p).i32(16).i32Add().set(p);
-      f.get(i).i32(4).i32Add().set(i);
-      f.br(0).end().end();
-      // lanes: acc = combine(acc, acc shifted by 2 lanes, then by 1 lane)
-      for (const shift of [8, 4]) {
-        f.get(acc).get(acc);
-        const shuffle: number[] = [];
-        for (let k = 0; k < 16; k++) shuffle.push((k + shift) % 16);
-        f.i8x16Shuffle(shuffle).set(lane);
-        combine(acc, lane);
-      }
-      f.block().loop();
-      f.get(i).get(n).i32GeS().brIf(1);
-      f.get(p).v128Load32Splat().set(x);
-      combine(acc, x);
-      f.get(p).i32(4).i32Add().set(p);
-      f.get(i).i32(1).i32Add().set(i);
-      f.br(0).end().end();
-      f.get(out).get(acc).f32x4ExtractLane(0).f32Store();
+      f.get(table).i32Load().set(l.p);
+      emitRowFold(f, op, n, l);
+      f.get(out).get(l.acc).f32x4ExtractLane(0).f32Store();
       f.get(out).i32(4).i32Add().set(out);
       f.get(table).i32(4).i32Add().set(table);
     });
