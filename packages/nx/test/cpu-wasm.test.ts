@@ -245,6 +245,106 @@ describe("wasm elementwise and reductions (float32)", () => {
   });
 });
 
+describe("wasm kernels added for small ops and training (against the TypeScript kernels or float64 references)", () => {
+  const ts = nx.cpuBackend({ simd: false });
+  const wasm = nx.cpuBackend({ threads: 1 });
+  /** `on(backend, f)` runs `f` with `backend` current and returns its result's values. */
+  const on = (backend: nx.Backend, f: () => nx.Tensor): number[] => {
+    const previous = nx.getBackend();
+    nx.setBackend(backend);
+    try {
+      return nx.tidy(() => Array.from(f().dataSync()));
+    } finally {
+      nx.setBackend(previous);
+    }
+  };
+
+  it("randomUniform gives the TypeScript kernel's stream exactly, every size (whole groups and tails)", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      for (const n of [0, 1, 3, 7, 8, 9, 15, 16, 17, 1001]) {
+        const key = nx.random.key(n + 11);
+        expect(on(wasm, () => nx.random.uniform(key, [n], dtype))).toEqual(on(ts, () => nx.random.uniform(key, [n], dtype)));
+      }
+    }
+  });
+
+  it("erf is within 3 ulp of the float64 erf (rounded), with exact signs, zeros, limits and NaN", () => {
+    const xs = [0, -0, 1e-30, -1e-30, 0.5, -0.5, 0.921875, -0.921875, 0.92, 1, 2, 3.9, 4, 5, Infinity, -Infinity, NaN];
+    for (let i = 0; i <= 4000; i++) xs.push(-5 + (10 * i) / 4000);
+    const got = on(wasm, () => nx.erf(nx.tensor(xs)));
+    const want = on(ts, () => nx.erf(nx.tensor(xs)));
+    xs.forEach((x, i) => {
+      const g = got[i] as number;
+      const w = want[i] as number;
+      if (Number.isNaN(w)) expect(g).toBeNaN();
+      else if (w === 0 || !Number.isFinite(x)) expect(Object.is(g, w)).toBe(true);
+      else expect(Math.abs(g - w)).toBeLessThanOrEqual(3 * 2 ** (Math.floor(Math.log2(Math.abs(w))) - 23));
+    });
+  });
+
+  it("float32 comparisons agree with the TypeScript kernels on broadcast, strided and NaN operands, odd lengths", () => {
+    const a = Array.from({ length: 5 * 7 }, (_, i) => (i % 9 === 0 ? NaN : ((i * 37) % 11) - 5));
+    const b = Array.from({ length: 7 }, (_, i) => (i === 3 ? NaN : i - 3));
+    for (const op of [nx.equal, nx.notEqual, nx.less, nx.lessEqual, nx.greater, nx.greaterEqual]) {
+      const f = (): nx.Tensor => op(nx.transpose(nx.tensor(a, { shape: [7, 5] })), nx.tensor(b));
+      const g = (): nx.Tensor => op(nx.tensor(a, { shape: [5, 7] }), nx.tensor(b));
+      expect(on(wasm, f)).toEqual(on(ts, f));
+      expect(on(wasm, g)).toEqual(on(ts, g));
+    }
+  });
+
+  it("sums, maxima and minima over leading and middle axes (rows folded into rows of accumulators)", () => {
+    const x = values(3 * 5 * 7, 21);
+    const make = (): nx.Tensor => nx.tensor(x, { shape: [3, 5, 7] });
+    for (const axes of [[0], [0, 1], [1], [0, 2]]) {
+      for (const op of [nx.sum, nx.max, nx.min]) {
+        const w = on(wasm, () => op(make(), { axes }));
+        const t = on(ts, () => op(make(), { axes }));
+        w.forEach((v, i) => expect(Math.abs(v - (t[i] as number))).toBeLessThanOrEqual(1e-6));
+      }
+    }
+    const nan = on(wasm, () => nx.max(nx.tensor([1, NaN, 3, 4, 5, 6], { shape: [2, 3] }), { axes: 0 }));
+    expect(nan).toEqual([4, NaN, 6]);
+  });
+
+  it("A·Bᵀ with one to four rows runs as dot products: every tail of k and n", () => {
+    for (const [m, k, n] of [[1, 1, 1], [1, 7, 9], [2, 32, 128], [3, 13, 6], [4, 5, 4]] as const) {
+      const a = values(m * k, m + k);
+      const b = values(n * k, n + k);
+      const want = product(a, transposed(b, n, k), m, k, n);
+      const got = on(wasm, () => nx.matmul(nx.tensor(a, { shape: [m, k] }), nx.transpose(nx.tensor(b, { shape: [n, k] }))));
+      expect(maxRelErr(got, want)).toBeLessThan(1e-5 * Math.sqrt(k));
+    }
+  });
+
+  it("fused softmax and logSoftmax equal, bit for bit, the ops they fuse on the same path, rows of every length", () => {
+    const composed = (x: nx.Tensor, log: boolean): nx.Tensor => {
+      const m = nx.max(x, { axes: -1, keepdims: true });
+      const shifted = nx.sub(x, nx.where(nx.isFinite(m), m, 0));
+      const total = nx.sum(nx.exp(shifted), { axes: -1, keepdims: true });
+      return log ? nx.sub(shifted, nx.log(total)) : nx.div(nx.exp(shifted), total);
+    };
+    for (const n of [1, 3, 4, 5, 8, 37]) {
+      const x = Array.from(values(6 * n, n), (v) => 20 * v);
+      x[1] = -Infinity;
+      const make = (): nx.Tensor => nx.tensor(x, { shape: [6, n] });
+      for (const backend of [ts, wasm]) {
+        expect(on(backend, () => nx.softmax(make()))).toEqual(on(backend, () => composed(make(), false)));
+        expect(on(backend, () => nx.logSoftmax(make()))).toEqual(on(backend, () => composed(make(), true)));
+      }
+    }
+  });
+
+  it("concatenate and pad copy strided pieces into place, every element size", () => {
+    for (const dtype of ["float32", "float64", "int32", "uint8", "bool"] as const) {
+      const a = (): nx.Tensor => nx.transpose(nx.tensor(Array.from({ length: 12 }, (_, i) => (dtype === "bool" ? i % 2 === 0 : i)), { shape: [4, 3], dtype }));
+      const b = (): nx.Tensor => nx.ones([3, 2], dtype);
+      expect(on(wasm, () => nx.concatenate([a(), b(), a()], { axis: 1 }))).toEqual(on(ts, () => nx.concatenate([a(), b(), a()], { axis: 1 })));
+      expect(on(wasm, () => nx.pad(a(), [[1, 0], [2, 1]], { value: 1 }))).toEqual(on(ts, () => nx.pad(a(), [[1, 0], [2, 1]], { value: 1 })));
+    }
+  });
+});
+
 describe("an unshared WebAssembly memory", () => {
   const backend = new WasmCpuBackend(createWasmRuntime({ shared: false }), 2);
   withBackend(backend);

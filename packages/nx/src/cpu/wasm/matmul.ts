@@ -58,12 +58,14 @@ export function matmulInto(rt: WasmRuntime, pool: ThreadPool | undefined, a: Vie
   }
   const nr = shape.nv * lanes.lanes;
   const large = batch * m * n * k >= MIN_THREADED_WORK;
-  if (m < DIRECT_MAX_ROWS && csb === 1 && n % nr === 0 && !large) {
+  // Few rows: B is read in place (row-major) or as dot products (stored transposed), never packed,
+  // however large the product (a decode step over a long cache); such products stay on this thread.
+  if (m < DIRECT_MAX_ROWS && csb === 1 && n % nr === 0) {
     const direct = rt.kernels[`gemm_${lanes.name}_direct`] as (...args: number[]) => void;
     for (let e = 0; e < batch; e++) direct(aBase + (aAt[e] as number) * es, rsa, csa, bBase + (bAt[e] as number) * es, rsb, out + e * m * n * es, n, m, n, k, rt.scratch);
     return;
   }
-  if (a.dtype === "float32" && m <= DOTS_MAX_ROWS && rsb === 1 && csa === 1 && !large) {
+  if (a.dtype === "float32" && m <= DOTS_MAX_ROWS && rsb === 1 && csa === 1) {
     const dots = rt.kernels.gemm_f32_dots as (...args: number[]) => void;
     for (let e = 0; e < batch; e++) dots(aBase + (aAt[e] as number) * es, rsa, bBase + (bAt[e] as number) * es, csb, out + e * m * n * es, m, n, k);
     return;
