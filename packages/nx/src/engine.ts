@@ -159,19 +159,10 @@ export function runNamed<T>(fn: string, body: () => T): T {
  */
 export function runNamedScoped<T>(fn: string, body: () => T, settle: (scope: Set<Disposable>, result: T | undefined) => void): T {
   opNames.push(fn);
-  const scope = new Set<Disposable>();
-  scopes.push(scope);
-  let result: T | undefined;
   try {
-    result = body();
-    return result;
+    return runScoped(body, settle);
   } finally {
-    scopes.pop();
-    try {
-      settle(scope, result);
-    } finally {
-      opNames.pop();
-    }
+    opNames.pop();
   }
 }
 

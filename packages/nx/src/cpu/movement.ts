@@ -46,21 +46,30 @@ export function toHost(x: View, dtype: DType = x.dtype): HostArray {
  * after and `interior` between neighbours along each axis `i`, all `value`.
  */
 export function pad(x: View, widths: readonly PadWidth[], value: number): HostArray {
-  const shape = x.shape.map((n, i) => {
+  const { shape, inner } = padLayout(x.shape, widths);
+  const out = allocZeroed(x.dtype, sizeOf(shape));
+  if (value !== 0) out.fill(value);
+  if (sizeOf(x.shape) > 0) copyStrided(hostArrayOf(x.data), x, out, inner, x.shape);
+  return out;
+}
+
+/**
+ * `padLayout(shape, widths)` is the C-order `shape` of an array of `shape`
+ * padded by `widths`, and the layout (`inner`) at which the input's elements
+ * sit in it.
+ */
+export function padLayout(shape: readonly number[], widths: readonly PadWidth[]): { shape: number[]; inner: Layout } {
+  const padded = shape.map((n, i) => {
     const w = widths[i] as PadWidth;
     return w.lo + w.hi + n + Math.max(n - 1, 0) * w.interior;
   });
-  const out = allocZeroed(x.dtype, sizeOf(shape));
-  if (value !== 0) out.fill(value);
-  const outStrides = contiguousStrides(shape);
   let offset = 0;
-  const strides = outStrides.map((s, i) => {
+  const strides = contiguousStrides(padded).map((s, i) => {
     const w = widths[i] as PadWidth;
     offset += w.lo * s;
     return s * (w.interior + 1);
   });
-  if (sizeOf(x.shape) > 0) copyStrided(hostArrayOf(x.data), x, out, { strides, offset }, x.shape);
-  return out;
+  return { shape: padded, inner: { strides, offset } };
 }
 
 /** `concat(xs, axis)` joins `xs` (one dtype, shapes equal but along `axis`) along `axis`. */

@@ -10,6 +10,7 @@ import type { DType, FloatDType, HostArray, HostArrayView } from "../../dtype.js
 import { hostArrayClass, itemSize } from "../../dtype.js";
 import { contiguousStrides, isContiguous, sizeOf } from "../../shape.js";
 import { CpuBackend } from "../backend.js";
+import { padLayout } from "../movement.js";
 import { recycle } from "../pool.js";
 import type { Released } from "../storage.js";
 import { arenaDataId, arenaPointerOf, hostArrayOf } from "../storage.js";
@@ -142,52 +143,39 @@ export class WasmCpuBackend extends CpuBackend {
   }
 
   override pad(x: View, widths: readonly PadWidth[], value: number): DataId {
-    const shape = x.shape.map((n, i) => {
-      const w = widths[i] as PadWidth;
-      return w.lo + w.hi + n + Math.max(n - 1, 0) * w.interior;
-    });
+    const { shape, inner } = padLayout(x.shape, widths);
     const id = this.#filled(x.dtype, sizeOf(shape), value);
-    const outStrides = contiguousStrides(shape);
-    let offset = 0;
-    const strides = outStrides.map((s, i) => {
-      const w = widths[i] as PadWidth;
-      offset += w.lo * s;
-      return s * (w.interior + 1);
-    });
-    if (sizeOf(x.shape) > 0) this.#copyInto(x, { data: id, dtype: x.dtype, shape: x.shape, strides, offset });
+    if (sizeOf(x.shape) > 0) this.#copyInto(x, { data: id, dtype: x.dtype, shape: x.shape, ...inner });
+    return id;
+  }
+
+  /** `#elementwise(kernel, dtype, views)` is a new buffer of `dtype` that the row kernel `kernel` fills from `views` (all of the output's shape). */
+  #elementwise(kernel: string, dtype: DType, views: readonly View[]): DataId {
+    const shape = (views[0] as View).shape;
+    const { id, ptr } = this.#alloc(dtype, sizeOf(shape));
+    const walk = this.#rows.walk(shape, views);
+    this.#rowKernel(kernel)(walk.table, walk.rows, walk.n, ptr, ...walk.steps);
     return id;
   }
 
   override where(cond: View, a: View, b: View): DataId {
     if (a.dtype !== "float32") return super.where(cond, a, b);
-    const { id, ptr } = this.#alloc("float32", sizeOf(a.shape));
-    const walk = this.#rows.walk(a.shape, [cond, a, b]);
-    this.#rowKernel("where_f32")(walk.table, walk.rows, walk.n, ptr, walk.steps[0] as number, walk.steps[1] as number, walk.steps[2] as number);
-    return id;
+    return this.#elementwise("where_f32", "float32", [cond, a, b]);
   }
 
   override binary(op: BinaryOp, a: View, b: View): DataId {
     if (a.dtype !== "float32" || !simdBinary.has(op)) return super.binary(op, a, b);
-    const { id, ptr } = this.#alloc("float32", sizeOf(a.shape));
-    const walk = this.#rows.walk(a.shape, [a, b]);
-    this.#rowKernel(`binary_${op as SimdBinaryOp}_f32`)(walk.table, walk.rows, walk.n, ptr, walk.steps[0] as number, walk.steps[1] as number);
-    return id;
+    return this.#elementwise(`binary_${op as SimdBinaryOp}_f32`, "float32", [a, b]);
   }
 
   override compare(op: CompareOp, a: View, b: View): DataId {
     if (a.dtype !== "float32" || !simdCompare.has(op)) return super.compare(op, a, b);
-    const { id, ptr } = this.#alloc("bool", sizeOf(a.shape));
-    const walk = this.#rows.walk(a.shape, [a, b]);
-    this.#rowKernel(`compare_${op as SimdCompareOp}_f32`)(walk.table, walk.rows, walk.n, ptr, walk.steps[0] as number, walk.steps[1] as number);
-    return id;
+    return this.#elementwise(`compare_${op as SimdCompareOp}_f32`, "bool", [a, b]);
   }
 
   override unary(op: UnaryOp, x: View): DataId {
     if (x.dtype !== "float32" || !simdUnary.has(op)) return super.unary(op, x);
-    const { id, ptr } = this.#alloc("float32", sizeOf(x.shape));
-    const walk = this.#rows.walk(x.shape, [x]);
-    this.#rowKernel(`unary_${op as SimdUnaryOp}_f32`)(walk.table, walk.rows, walk.n, ptr, walk.steps[0] as number);
-    return id;
+    return this.#elementwise(`unary_${op as SimdUnaryOp}_f32`, "float32", [x]);
   }
 
   /**
