@@ -68,11 +68,14 @@ export function tfjsLM(cfg, initial, opt) {
   const mSlots = new Map();
   /** @type {Map<string, tf.Variable>} */
   const vSlots = new Map();
-  for (const [path, { values, shape }] of initial) {
-    vars.set(path, tf.variable(tf.tensor(values, shape), true, path));
-    mSlots.set(path, tf.variable(tf.zeros(shape), false));
-    vSlots.set(path, tf.variable(tf.zeros(shape), false));
-  }
+  // Variables outlive `tf.tidy`; the tensors they are made from do not.
+  tf.tidy(() => {
+    for (const [path, { values, shape }] of initial) {
+      vars.set(path, tf.variable(tf.tensor(values, shape), true, path));
+      mSlots.set(path, tf.variable(tf.zeros(shape), false));
+      vSlots.set(path, tf.variable(tf.zeros(shape), false));
+    }
+  });
   let t = 0;
   const rope = ropeTables(T, D, cfg.ropeTheta);
   // Causal mask over the folded query axis (query row g·T + i sits at position i): 0 where kept, -1e9 where masked.
