@@ -1,6 +1,6 @@
 /**
  * Backends in headless Chromium (WebGL on SwiftShader here): gpu.js WebGL2
- * trains in the Web Worker; a backend the worker may not build moves the
+ * and gpu.js WebAssembly train in the Web Worker; a backend the worker may not build moves the
  * engine (and the weights) to the main thread, saying so in the page; a
  * backend the device lacks altogether is refused with a message, and the
  * app keeps working on the backend it had.
@@ -44,6 +44,26 @@ describe.skipIf(!available)("backends", () => {
     expect(loss).toBeGreaterThan(2);
     expect(loss).toBeLessThan(5);
     await pauseTraining(session);
+    expect(session.problems).toEqual([]);
+  });
+
+  it("gpu.js WebAssembly can be selected and runs training steps in the Web Worker", async () => {
+    // A step builds about 180 kernels: more than the ~125 WebAssembly memories
+    // Chromium allows, had each kernel its own (backend-gpujs shares one).
+    const session = await openSession();
+    sessions.push(session);
+    const { page } = session;
+    await openApp(page, server.url, "train");
+    await selectBackend(session, "gpujs-webasm");
+    expect(await page.isHidden("#train-error")).toBe(true);
+    expect(await page.textContent("#tr-placement")).toBe("Training runs in a Web Worker, off the main thread.");
+    expect(await page.textContent("#tr-model")).toContain("gpu.js WebAssembly (webasm)");
+    await trainSteps(page, 50, 3);
+    const loss = Number(await page.textContent("#tr-loss"));
+    expect(loss).toBeGreaterThan(2);
+    expect(loss).toBeLessThan(5);
+    await pauseTraining(session);
+    expect(await page.isHidden("#train-error")).toBe(true);
     expect(session.problems).toEqual([]);
   });
 
