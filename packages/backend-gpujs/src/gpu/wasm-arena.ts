@@ -9,20 +9,21 @@
  * so a renderer process holds about 125 (measured on Chromium 156; the next
  * one throws `RangeError: WebAssembly.Memory(): could not allocate memory`).
  * One training step of a small transformer builds about 180 kernels, and
- * this backend keeps its kernels. Node has no such sandbox, so it never hit
- * the cap.
+ * this backend keeps its kernels. Node 20 builds V8 without that sandbox
+ * (3,000 live memories measured), so it never hit the cap.
  *
  * Kernels launch synchronously, one at a time, and each launch writes all
  * of its arguments before it runs and copies its output out after, so they
  * can take turns in one memory: the arena. It grows to the largest layout a
- * kernel needs (at most {@link ARENA_MAX_PAGES}, 256 MiB); a kernel whose layout is
- * larger, or that holds constant arrays or runs threaded (this backend
- * makes neither), keeps gpu.js's own memory.
+ * kernel needs (at most {@link ARENA_MAX_PAGES}, 256 MiB); a kernel whose
+ * layout is larger, or that holds constant arrays or runs threaded (this
+ * backend makes neither), keeps gpu.js's own memory.
  *
  * This module subclasses gpu.js's `WebAssemblyKernel` and replaces only the
  * step that instantiates a compiled module: it imports the arena instead of
  * a new memory. It relies on these internals of gpu.js 2.24.1 (pinned
- * exactly; the Node and browser `webasm` suites exercise all of them):
+ * exactly; the Node `webasm` suites and the browser training test
+ * exercise all of them):
  * `computeLayout`, `_assembleModule`, `_threadable`, `threadDim`,
  * `usedMathImports`, `_moduleCache`, `_active`, and the fields `run()` reads
  * from a cache entry.
@@ -125,10 +126,14 @@ export class WasmArena {
     return this.#memory;
   }
 
-  /** `refresh(entry)` points `entry`'s views at the arena's current buffer (a no-op while it has not grown). */
-  refresh(entry: Entry): void {
+  /**
+   * `refresh(entry)` points the views of `entry` (a kernel's active cache
+   * entry, or `null`) at the arena's current buffer when the entry runs in
+   * the arena; other entries are left alone.
+   */
+  refresh(entry: Entry | null): void {
     const memory = this.#memory;
-    if (memory === null) return;
+    if (entry === null || memory === null || entry.memory !== memory) return;
     if (this.#f32?.buffer !== memory.buffer) {
       this.#f32 = new Float32Array(memory.buffer);
       this.#i32 = new Int32Array(memory.buffer);
@@ -158,6 +163,7 @@ export function arenaKernelClass(arena: WasmArena): typeof WebAssemblyKernel {
     override _instantiate(entryKey: string, args: IArguments): void {
       if (this._moduleCache.has(entryKey) || this._threadable()) {
         super._instantiate(entryKey, args);
+        arena.refresh(this._active);
         return;
       }
       const layout = this.computeLayout(args);
@@ -171,7 +177,8 @@ export function arenaKernelClass(arena: WasmArena): typeof WebAssemblyKernel {
       const memory = arena.reserve(initial);
       const mathImports = [...this.usedMathImports].sort();
       const env: Record<string, WebAssembly.ImportValue> = { memory };
-      for (const name of mathImports) env[`math_${name}`] = (Math as unknown as Record<string, (...x: number[]) => number>)[name] as (...x: number[]) => number;
+      const math = Math as unknown as Readonly<Record<string, WebAssembly.ImportValue>>;
+      for (const name of mathImports) env[`math_${name}`] = math[name] as WebAssembly.ImportValue;
       const module = new WebAssembly.Module(bytes);
       const instance = new WebAssembly.Instance(module, { env });
       const entry: Entry = {
@@ -196,8 +203,8 @@ export function arenaKernelClass(arena: WasmArena): typeof WebAssemblyKernel {
     }
 
     override run(...args: unknown[]): unknown {
-      const active = this._active;
-      if (active !== null && active.memory !== null && active.memory === arena.memory) arena.refresh(active);
+      // Another kernel may have grown the arena since this one last ran.
+      arena.refresh(this._active);
       return super.run(...args);
     }
   }
