@@ -76,7 +76,7 @@ export function eachBatch<B>(data: Iterable<B>, body: (batch: B, n: number) => b
 /** `checkIterable(fn, data)` returns `data` when it is iterable (a `Dataset`, an array, a generator ...). */
 export function checkIterable<B>(fn: string, data: unknown, what: string): Iterable<B> {
   if (data === null || typeof data !== "object" || typeof (data as Iterable<B>)[Symbol.iterator] !== "function") {
-    throw fail(fn, `${what} must be an iterable (a Data dataset, an array, a generator), got ${describe(data)}`);
+    throw fail(fn, `${what} must be an iterable of batches (a Data dataset, an array, a generator), got ${describe(data)}`);
   }
   return data as Iterable<B>;
 }

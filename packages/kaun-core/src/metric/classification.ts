@@ -60,7 +60,7 @@ function classification(kind: Kind, options: ClassificationOptions): Metric {
         const check = (values: ArrayLike<number>, what: string): void => {
           for (let i = 0; i < values.length; i++) {
             const v = values[i] as number;
-            if (v !== 0 && v !== 1) throw fail(fn, `average "binary" needs labels 0 and 1, but ${what} holds ${v} at flat position ${i}; use average "macro" for more classes`);
+            if (v !== 0 && v !== 1) throw fail(fn, `average "binary" needs labels 0 and 1, found ${v} in ${what} at flat position ${i}; use average "macro" for more classes`);
           }
         };
         check(truth, "targets");
