@@ -1,5 +1,5 @@
 import type { Tensor } from "@raven-ts/nx";
-import type { TrainState } from "@raven-ts/kaun-core";
+import type { Trainer, TrainState } from "@raven-ts/kaun-core";
 import type { DecoderLMLayer } from "../src/index.js";
 
 /** The training text and its character vocabulary (sorted). */
@@ -12,22 +12,28 @@ export interface Corpus {
 /** What `trainCharLM` returns. */
 export interface TrainResult {
   readonly model: DecoderLMLayer;
+  readonly trainer: Trainer<"int32", "float">;
   readonly state: TrainState;
   readonly losses: number[];
   readonly corpus: Corpus;
   /** The unigram entropy of the text, in nats per character. */
   readonly entropy: number;
   readonly tokensPerSecond: number;
+  /** The perplexity on the held-back end of the text (`Train.evaluate` with `Metric.perplexity`), over `tokens` tokens. */
+  readonly validation: { readonly perplexity: number; readonly tokens: number };
 }
 
 export function loadCorpus(): Corpus;
 export function unigramEntropy(ids: Int32Array, vocabSize: number): number;
 export function windowBatch(ids: Int32Array, starts: readonly number[], seqLen: number): { x: Tensor; labels: Tensor };
+export function splitCorpus(ids: Int32Array, validFraction: number): { train: Int32Array; valid: Int32Array };
 export function trainCharLM(options?: {
   readonly steps?: number;
   readonly batch?: number;
   readonly seqLen?: number;
   readonly seed?: number;
+  /** The fraction of the text (its end) held back for validation; defaults to 0.1. */
+  readonly validFraction?: number;
   readonly onStep?: (report: { step: number; loss: number; tokensPerSecond: number }) => void;
 }): TrainResult;
 export function sample(

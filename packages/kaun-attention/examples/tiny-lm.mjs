@@ -1,10 +1,11 @@
 // A character-level decoder-only language model trained on examples/data/sonnets.txt.
-// `trainCharLM` is the reusable part (the demo script and its test call it).
+// `trainCharLM` is the reusable part (the demo script and its test call it): kaun-core's
+// Data pipelines feed Train.fit, and Train.evaluate reports the held-back perplexity.
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as nx from "@raven-ts/nx";
-import { Loss, Optim, Rng, Train } from "@raven-ts/kaun-core";
+import { Data, Loss, Metric, Optim, Rng, Train } from "@raven-ts/kaun-core";
 import { decoderLM } from "../dist/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,55 +42,62 @@ export function windowBatch(ids, starts, seqLen) {
   return { x: nx.tensor(x, { shape: [starts.length, seqLen] }), labels: nx.tensor(y, { shape: [starts.length, seqLen] }) };
 }
 
-/** An endless stream of batches of `batch` random windows of `seqLen + 1` characters (inputs and next-character labels). */
-function* batches(ids, { batch, seqLen, seed }) {
-  let key = nx.random.key(seed);
-  for (;;) {
-    const [next, sub] = nx.random.split(key);
-    key = next;
-    const starts = nx.tidy(() => nx.random.randint(sub, [batch], 0, ids.length - seqLen - 1).dataSync());
-    const { x, labels } = windowBatch(ids, Array.from(starts), seqLen);
-    yield { x, loss: (logits) => Loss.crossEntropySparse(logits, labels), dispose: () => nx.dispose([x, labels]) };
-  }
+/**
+ * `splitCorpus(ids, validFraction)` is `{ train, valid }`: the text's ids
+ * with the last `validFraction` of them held back for validation.
+ */
+export function splitCorpus(ids, validFraction) {
+  const cut = ids.length - Math.round(ids.length * validFraction);
+  return { train: ids.subarray(0, cut), valid: ids.subarray(cut) };
 }
 
 /**
- * Trains the tiny decoder (GQA + RoPE + causal, dropout) for `steps` steps and
- * returns `{ model, state, losses, corpus, entropy, tokensPerSecond }`.
- * `onStep({ step, loss, tokensPerSecond })` is called after every step.
+ * Trains the tiny decoder (GQA + RoPE + causal, dropout) for `steps` steps on
+ * all but the last `validFraction` of the text and returns
+ * `{ model, trainer, state, losses, corpus, entropy, tokensPerSecond, validation }`.
+ * Batches are `Data.textWindows` over the training ids (every start
+ * position), shuffled (a new order each epoch, from `seed + 1`) and batched;
+ * `validation` is `{ perplexity, tokens }` on the held-back windows
+ * (`Train.evaluate` with `Metric.perplexity`). The same options give the
+ * same numbers on every run. `onStep({ step, loss, tokensPerSecond })` is
+ * called after every step.
  */
-export function trainCharLM({ steps = 300, batch = 16, seqLen = 64, seed = 0, onStep } = {}) {
+export function trainCharLM({ steps = 300, batch = 16, seqLen = 64, seed = 0, validFraction = 0.1, onStep } = {}) {
   const corpus = loadCorpus();
   const vocabSize = corpus.chars.length;
   const model = decoderLM({ vocabSize, embedDim: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, mlpDim: 128, dropout: 0.1 });
   const trainer = Train.make({ model, optimizer: Optim.adamw({ lr: Optim.warmupCosineDecay({ peakValue: 3e-3, warmupSteps: 20, decaySteps: steps, endValue: 3e-4 }), weightDecay: 0.01 }) });
+  const { train, valid } = splitCorpus(corpus.ids, validFraction);
+  const batches = Data.textWindows(train, { seqLen, stride: 1 })
+    .shuffle(nx.random.key(seed + 1))
+    .batch(batch, { dropLast: true })
+    .repeat()
+    .take(steps);
   const losses = [];
   const started = performance.now();
-  const state = Rng.run(seed, () => {
-    const initial = Train.init(trainer, { dtype: "float32" });
-    const stream = batches(corpus.ids, { batch, seqLen, seed: seed + 1 });
-    let previous;
-    const limited = {
-      *[Symbol.iterator]() {
-        for (let i = 0; i < steps; i++) {
-          previous?.dispose();
-          previous = stream.next().value;
-          yield previous;
-        }
-      },
-    };
-    const final = Train.fit(trainer, initial, limited, {
+  const state = Rng.run(seed, () =>
+    Train.fit(trainer, Train.init(trainer, { dtype: "float32" }), batches, {
+      loss: Loss.crossEntropySparse,
       onStep: ({ step, loss }) => {
         losses.push(loss);
         const seconds = (performance.now() - started) / 1000;
         onStep?.({ step, loss, tokensPerSecond: (step * batch * seqLen) / seconds });
       },
-    });
-    previous?.dispose();
-    return final;
-  });
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
-  return { model, state, losses, corpus, entropy: unigramEntropy(corpus.ids, vocabSize), tokensPerSecond: (losses.length * batch * seqLen) / seconds };
+  const held = Data.textWindows(valid, { seqLen });
+  const { perplexity } = Train.evaluate(trainer, state, held.batch(batch), { perplexity: Metric.perplexity() });
+  return {
+    model,
+    trainer,
+    state,
+    losses,
+    corpus,
+    entropy: unigramEntropy(corpus.ids, vocabSize),
+    tokensPerSecond: (losses.length * batch * seqLen) / seconds,
+    validation: { perplexity, tokens: held.length * seqLen },
+  };
 }
 
 /** Samples `length` characters after `prompt` from a trained model (temperature `temperature`, seeded). */

@@ -1,5 +1,6 @@
 // The main job: train the tiny decoder-only model on Shakespeare's sonnets on the CPU backend,
-// with a progress bar, then print a sampled continuation.
+// with a progress bar (kaun-core Data pipelines feed Train.fit), report the perplexity on the
+// held-back end of the text (Train.evaluate + Metric.perplexity), then print a sampled continuation.
 //   node examples/train-tiny-lm.mjs [--steps N]
 import { sample, trainCharLM } from "./tiny-lm.mjs";
 
@@ -23,6 +24,7 @@ const first = result.losses[0];
 const last = result.losses.slice(-20).reduce((a, b) => a + b, 0) / Math.min(20, result.losses.length);
 console.log(`\nloss ${first.toFixed(3)} -> ${last.toFixed(3)} nats/char (mean of the last 20 steps); unigram entropy of the text: ${result.entropy.toFixed(3)}`);
 console.log(last < result.entropy ? "the model beats the unigram baseline: it uses context." : "the loss is still above the unigram baseline.");
+console.log(`validation perplexity on the held-back last tenth (${result.validation.tokens} characters): ${result.validation.perplexity.toFixed(2)} (unigram baseline: ${Math.exp(result.entropy).toFixed(2)}, uniform over ${result.corpus.chars.length} characters: ${result.corpus.chars.length})`);
 console.log(`throughput: ${Math.round(result.tokensPerSecond)} tokens/s\n`);
 console.log("sample:\n");
 console.log(sample(result, "Shall I compare thee", { length: 240, temperature: 0.7, seed: 1 }));
