@@ -1,6 +1,6 @@
-import type { Tensor } from "@raven-ts/nx";
 import type { Trainer, TrainState } from "@raven-ts/kaun-core";
 import type { DecoderLMLayer } from "../src/index.js";
+import type { TinyLMConfig } from "./char-lm.mjs";
 
 /** The training text and its character vocabulary (sorted). */
 export interface Corpus {
@@ -13,19 +13,21 @@ export interface Corpus {
 export interface TrainResult {
   readonly model: DecoderLMLayer;
   readonly trainer: Trainer<"int32", "float">;
+  readonly config: TinyLMConfig;
   readonly state: TrainState;
   readonly losses: number[];
   readonly corpus: Corpus;
   /** The unigram entropy of the text, in nats per character. */
   readonly entropy: number;
   readonly tokensPerSecond: number;
+  /** The training settings (recorded in the checkpoint). */
+  readonly training: Readonly<Record<string, unknown>>;
   /** The perplexity on the held-back end of the text (`Train.evaluate` with `Metric.perplexity`), over `tokens` tokens. */
   readonly validation: { readonly perplexity: number; readonly tokens: number };
 }
 
 export function loadCorpus(): Corpus;
-export function unigramEntropy(ids: Int32Array, vocabSize: number): number;
-export function windowBatch(ids: Int32Array, starts: readonly number[], seqLen: number): { x: Tensor; labels: Tensor };
+export { unigramEntropy, windowBatch } from "./char-lm.mjs";
 export function splitCorpus(ids: Int32Array, validFraction: number): { train: Int32Array; valid: Int32Array };
 export function trainCharLM(options?: {
   readonly steps?: number;
@@ -41,3 +43,4 @@ export function sample(
   prompt: string,
   options?: { readonly length?: number; readonly temperature?: number; readonly seed?: number },
 ): string;
+export function saveCharLM(result: Pick<TrainResult, "state" | "config" | "corpus" | "training">, path: string): Promise<void>;

@@ -1,45 +1,25 @@
-// A character-level decoder-only language model trained on examples/data/sonnets.txt.
-// `trainCharLM` is the reusable part (the demo script and its test call it): kaun-core's
-// Data pipelines feed Train.fit, and Train.evaluate reports the held-back perplexity.
+// A character-level decoder-only language model trained on examples/data/sonnets.txt, in Node.
+// `trainCharLM` is the reusable part (the demo script and its test call it): kaun-core's Data
+// pipelines feed Train.fit, and Train.evaluate reports the held-back perplexity. The recipe
+// itself (settings, tokenizer, batches, checkpoint format) is in char-lm.mjs.
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as nx from "@raven-ts/nx";
-import { Data, Loss, Metric, Optim, Rng, Train } from "@raven-ts/kaun-core";
-import { decoderLM } from "../dist/index.js";
+import { Data, Loss, Metric, Rng, Train } from "@raven-ts/kaun-core";
+import { Checkpoint } from "@raven-ts/kaun-core/node";
+import { TRAINING, charVocab, checkpointMetadata, decodeIds, encode, tinyLMConfig, tinyLMTrainer, trainingData, unigramEntropy, windowBatch } from "./char-lm.mjs";
+
+// The recipe's helpers other tools use with the corpus (interop/torch evaluates fixed windows).
+export { unigramEntropy, windowBatch };
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The training text, and its character vocabulary. */
 export function loadCorpus() {
   const text = readFileSync(resolve(here, "data/sonnets.txt"), "utf8");
-  const chars = [...new Set(text)].sort();
-  const index = new Map(chars.map((c, i) => [c, i]));
-  const ids = Int32Array.from(text, (c) => /** @type {number} */ (index.get(c)));
-  return { text, chars, ids };
-}
-
-/** The unigram (character-frequency) entropy of `ids`, in nats: the loss of a model that ignores context. */
-export function unigramEntropy(ids, vocabSize) {
-  const counts = new Float64Array(vocabSize);
-  for (const id of ids) counts[id] += 1;
-  let h = 0;
-  for (const c of counts) if (c > 0) h -= (c / ids.length) * Math.log(c / ids.length);
-  return h;
-}
-
-/**
- * The windows of `ids` at `starts`: int32 inputs `x` `[starts.length, seqLen]`
- * and their next-character `labels` (the same windows shifted by one).
- */
-export function windowBatch(ids, starts, seqLen) {
-  const x = new Int32Array(starts.length * seqLen);
-  const y = new Int32Array(starts.length * seqLen);
-  starts.forEach((s, b) => {
-    x.set(ids.subarray(s, s + seqLen), b * seqLen);
-    y.set(ids.subarray(s + 1, s + seqLen + 1), b * seqLen);
-  });
-  return { x: nx.tensor(x, { shape: [starts.length, seqLen] }), labels: nx.tensor(y, { shape: [starts.length, seqLen] }) };
+  const chars = charVocab(text);
+  return { text, chars, ids: encode(chars, text) };
 }
 
 /**
@@ -54,29 +34,23 @@ export function splitCorpus(ids, validFraction) {
 /**
  * Trains the tiny decoder (GQA + RoPE + causal, dropout) for `steps` steps on
  * all but the last `validFraction` of the text and returns
- * `{ model, trainer, state, losses, corpus, entropy, tokensPerSecond, validation }`.
- * Batches are `Data.textWindows` over the training ids (every start
- * position), shuffled (a new order each epoch, from `seed + 1`) and batched;
- * `validation` is `{ perplexity, tokens }` on the held-back windows
- * (`Train.evaluate` with `Metric.perplexity`). The same options give the
- * same numbers on every run. `onStep({ step, loss, tokensPerSecond })` is
- * called after every step.
+ * `{ model, trainer, config, state, losses, corpus, entropy, tokensPerSecond, training, validation }`.
+ * The batches are char-lm.mjs's `trainingData` (kaun-core `Data`: every
+ * window of the training ids, shuffled anew each epoch from `seed + 1`),
+ * fed to `Train.fit`; `validation` is `{ perplexity, tokens }` on the
+ * held-back windows (`Train.evaluate` with `Metric.perplexity`). The same
+ * options give the same numbers on every run. `onStep({ step, loss, tokensPerSecond })`
+ * is called after every step.
  */
-export function trainCharLM({ steps = 300, batch = 16, seqLen = 64, seed = 0, validFraction = 0.1, onStep } = {}) {
+export function trainCharLM({ steps = 300, batch = TRAINING.batch, seqLen = TRAINING.seqLen, seed = 0, validFraction = 0.1, onStep } = {}) {
   const corpus = loadCorpus();
-  const vocabSize = corpus.chars.length;
-  const model = decoderLM({ vocabSize, embedDim: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, mlpDim: 128, dropout: 0.1 });
-  const trainer = Train.make({ model, optimizer: Optim.adamw({ lr: Optim.warmupCosineDecay({ peakValue: 3e-3, warmupSteps: 20, decaySteps: steps, endValue: 3e-4 }), weightDecay: 0.01 }) });
+  const { model, trainer } = tinyLMTrainer(tinyLMConfig(corpus.chars.length), { steps });
+  const config = model.config;
   const { train, valid } = splitCorpus(corpus.ids, validFraction);
-  const batches = Data.textWindows(train, { seqLen, stride: 1 })
-    .shuffle(nx.random.key(seed + 1))
-    .batch(batch, { dropLast: true })
-    .repeat()
-    .take(steps);
   const losses = [];
   const started = performance.now();
   const state = Rng.run(seed, () =>
-    Train.fit(trainer, Train.init(trainer, { dtype: "float32" }), batches, {
+    Train.fit(trainer, Train.init(trainer, { dtype: "float32" }), trainingData(train, { batch, seqLen, seed: seed + 1 }).take(steps), {
       loss: Loss.crossEntropySparse,
       onStep: ({ step, loss }) => {
         losses.push(loss);
@@ -88,24 +62,37 @@ export function trainCharLM({ steps = 300, batch = 16, seqLen = 64, seed = 0, va
   const seconds = (performance.now() - started) / 1000;
   const held = Data.textWindows(valid, { seqLen });
   const { perplexity } = Train.evaluate(trainer, state, held.batch(batch), { perplexity: Metric.perplexity() });
+  const training = { ...TRAINING, batch, seqLen, steps, seed, validFraction, optimizer: "adamw", schedule: "warmupCosineDecay", text: "sonnets.txt" };
   return {
     model,
     trainer,
+    config,
     state,
     losses,
     corpus,
-    entropy: unigramEntropy(corpus.ids, vocabSize),
+    entropy: unigramEntropy(corpus.ids, config.vocabSize),
     tokensPerSecond: (losses.length * batch * seqLen) / seconds,
+    training,
     validation: { perplexity, tokens: held.length * seqLen },
   };
 }
 
 /** Samples `length` characters after `prompt` from a trained model (temperature `temperature`, seeded). */
 export function sample({ model, state, corpus }, prompt, { length = 200, temperature = 0.8, seed = 0 } = {}) {
-  const index = new Map(corpus.chars.map((c, i) => [c, i]));
-  const ids = Int32Array.from(prompt, (c) => index.get(c) ?? 0);
-  const out = model.generate(state.vars, nx.tensor(ids, { shape: [1, ids.length] }), { maxNewTokens: length, temperature, key: nx.random.key(seed) });
-  const text = Array.from(out.dataSync(), (id) => corpus.chars[id]).join("");
-  out.dispose();
+  const ids = encode(corpus.chars, prompt);
+  const input = nx.tensor(ids, { shape: [1, ids.length] });
+  const out = model.generate(state.vars, input, { maxNewTokens: length, temperature, key: nx.random.key(seed) });
+  const text = decodeIds(corpus.chars, out.dataSync());
+  nx.dispose([input, out]);
   return text;
+}
+
+/**
+ * Saves the trained model's weights to the safetensors file `path`, with the
+ * model config, the vocabulary and the training settings in its metadata
+ * (char-lm.mjs's format, which the playground and `readCheckpoint` read).
+ */
+export async function saveCharLM({ state, config, corpus, training }, path) {
+  // Atomic: a temporary file, fsync, then rename over `path`.
+  await Checkpoint.save(path, state.vars.params, { metadata: checkpointMetadata({ config, vocab: corpus.chars, training }) });
 }
