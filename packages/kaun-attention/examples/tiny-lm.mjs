@@ -100,12 +100,17 @@ export function trainCharLM({ steps = 300, batch = 16, seqLen = 64, seed = 0, va
   };
 }
 
-/** Samples `length` characters after `prompt` from a trained model (temperature `temperature`, seeded). */
-export function sample({ model, state, corpus }, prompt, { length = 200, temperature = 0.8, seed = 0 } = {}) {
+/**
+ * Samples `length` characters after `prompt` from a trained model: temperature
+ * `temperature`, then (when given) top-k `topK` and nucleus `topP` filtering,
+ * seeded by `seed`.
+ */
+export function sample({ model, state, corpus }, prompt, { length = 200, temperature = 0.8, topK, topP, seed = 0 } = {}) {
   const index = new Map(corpus.chars.map((c, i) => [c, i]));
   const ids = Int32Array.from(prompt, (c) => index.get(c) ?? 0);
-  const out = model.generate(state.vars, nx.tensor(ids, { shape: [1, ids.length] }), { maxNewTokens: length, temperature, key: nx.random.key(seed) });
+  const input = nx.tensor(ids, { shape: [1, ids.length] });
+  const out = model.generate(state.vars, input, { maxNewTokens: length, temperature, ...(topK === undefined ? {} : { topK }), ...(topP === undefined ? {} : { topP }), key: nx.random.key(seed) });
   const text = Array.from(out.dataSync(), (id) => corpus.chars[id]).join("");
-  out.dispose();
+  nx.dispose([input, out]);
   return text;
 }
