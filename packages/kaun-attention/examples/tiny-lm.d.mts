@@ -41,6 +41,6 @@ export function trainCharLM(options?: {
 export function sample(
   result: Pick<TrainResult, "model" | "state" | "corpus">,
   prompt: string,
-  options?: { readonly length?: number; readonly temperature?: number; readonly seed?: number },
+  options?: { readonly length?: number; readonly temperature?: number; readonly topK?: number; readonly topP?: number; readonly seed?: number },
 ): string;
 export function saveCharLM(result: Pick<TrainResult, "state" | "config" | "corpus" | "training">, path: string): Promise<void>;

@@ -77,11 +77,15 @@ export function trainCharLM({ steps = 300, batch = TRAINING.batch, seqLen = TRAI
   };
 }
 
-/** Samples `length` characters after `prompt` from a trained model (temperature `temperature`, seeded). */
-export function sample({ model, state, corpus }, prompt, { length = 200, temperature = 0.8, seed = 0 } = {}) {
+/**
+ * Samples `length` characters after `prompt` from a trained model: temperature
+ * `temperature`, then (when given) top-k `topK` and nucleus `topP` filtering,
+ * seeded by `seed`.
+ */
+export function sample({ model, state, corpus }, prompt, { length = 200, temperature = 0.8, topK, topP, seed = 0 } = {}) {
   const ids = encode(corpus.chars, prompt);
   const input = nx.tensor(ids, { shape: [1, ids.length] });
-  const out = model.generate(state.vars, input, { maxNewTokens: length, temperature, key: nx.random.key(seed) });
+  const out = model.generate(state.vars, input, { maxNewTokens: length, temperature, ...(topK === undefined ? {} : { topK }), ...(topP === undefined ? {} : { topP }), key: nx.random.key(seed) });
   const text = decodeIds(corpus.chars, out.dataSync());
   nx.dispose([input, out]);
   return text;

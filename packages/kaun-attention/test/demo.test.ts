@@ -33,9 +33,10 @@ describe("the tiny-LM demo", () => {
     expect(again.losses).toEqual(result.losses);
     expect(again.validation.perplexity).toBe(result.validation.perplexity);
     nx.dispose(again.state);
-    const text = sample(result, "Shall", { length: 20, seed: 3 });
+    const text = sample(result, "Shall", { length: 20, topK: 10, topP: 0.9, seed: 3 });
     expect(text.startsWith("Shall")).toBe(true);
     expect(text).toHaveLength(25);
+    expect(sample(result, "Shall", { length: 20, topK: 10, topP: 0.9, seed: 3 })).toBe(text);
   });
 
   it("holds back the end of the text", () => {
