@@ -5,7 +5,7 @@ import { Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
 import { checkBool, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, checkVars, describe, fail, field, optionalOptions, param } from "@raven-ts/kaun-core/internal";
 import { checkCacheOf, consume, emptyCaches, type KvCache } from "./mha.js";
 import { pick } from "./config.js";
-import { nextTokens, samplingOptions } from "./sampling.js";
+import { nextTokens, samplingOptions, stopOptions } from "./sampling.js";
 import { blockConfig, decodeBlock, normLayer, transformerBlock, type ActivationKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
 
 /** Options of {@link decoderLM}. */
@@ -288,15 +288,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
       const key = o.key;
       if (key === undefined && sampling.temperature > 0) throw fail(where, "a key is required to sample with temperature > 0 (or pass temperature 0 for greedy decoding)");
       if (key !== undefined && !nx.random.isKey(key)) throw fail(where, `key must be an nx.random.Key (nx.random.key(seed)), got ${describe(key)}`);
-      const tokenId = (name: string, id: unknown): number => {
-        const n = checkNonNegInt(where, name, id);
-        if (n >= vocabSize) throw fail(where, `${name} must be a token id below vocabSize ${vocabSize}, got ${n}`);
-        return n;
-      };
-      if (o.stop !== undefined && typeof o.stop !== "number" && !Array.isArray(o.stop)) throw fail(where, `stop must be a token id or an array of token ids, got ${describe(o.stop)}`);
-      const stop = new Set(o.stop === undefined ? [] : (typeof o.stop === "number" ? [o.stop] : (o.stop as readonly unknown[])).map((id, i) => tokenId(typeof o.stop === "number" ? "stop" : `stop[${i}]`, id)));
-      if (o.padId !== undefined && stop.size === 0) throw fail(where, "padId fills the rows that produced a stop token; pass stop too");
-      const padId = o.padId === undefined ? ([...stop][0] ?? 0) : tokenId("padId", o.padId);
+      const { stop, padId } = stopOptions(where, o, vocabSize);
       const [batch, t] = p.shape as [number, number];
       const stopped = new Uint8Array(batch);
       return nx.tidy(() => {

@@ -1,12 +1,13 @@
 /**
- * Choosing the next token from a model's logits: greedy at temperature 0,
- * otherwise a draw from the softmax of the filtered scores, with Hugging
- * Face's order of filters (temperature, top-k, top-p, min-p), each applied
- * to the distribution the previous one left (renormalised).
+ * Choosing the next token from a model's logits, for `decoderLM.generate`:
+ * greedy at temperature 0, otherwise a draw from the softmax of the
+ * filtered scores, with Hugging Face's order of filters (temperature,
+ * top-k, top-p, min-p), each applied to the distribution the previous one
+ * left (renormalised); and the options that end rows (stop ids, padding).
  */
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
-import { checkFinite, checkNonNegative, checkPositiveInt, describe, fail } from "@raven-ts/kaun-core/internal";
+import { checkFinite, checkNonNegInt, checkNonNegative, checkPositiveInt, describe, fail } from "@raven-ts/kaun-core/internal";
 
 /** How the next token is chosen (see {@link nextTokens}). */
 export interface SamplingOptions {
@@ -33,6 +34,26 @@ export function samplingOptions(fn: string, o: { readonly temperature?: unknown;
   const minP = o.minP === undefined ? 0 : checkFinite(fn, "minP", o.minP);
   if (!(minP >= 0 && minP <= 1)) throw fail(fn, `minP must be a number in [0, 1], got ${describe(o.minP)}`);
   return { temperature, topK, topP, minP };
+}
+
+/**
+ * `stopOptions(fn, { stop?, padId? }, vocabSize)` is the set of stop ids
+ * (`stop`: one id or a list; none by default) and the id that pads a row
+ * after its stop token (`padId`, by default the first stop id).
+ * @throws InvalidArgumentError naming `fn` when `stop` is neither an id nor a list of ids, an id or `padId` is not an integer in `[0, vocabSize)`, or `padId` comes without `stop`.
+ */
+export function stopOptions(fn: string, o: { readonly stop?: unknown; readonly padId?: unknown }, vocabSize: number): { stop: ReadonlySet<number>; padId: number } {
+  const tokenId = (name: string, id: unknown): number => {
+    const n = checkNonNegInt(fn, name, id);
+    if (n >= vocabSize) throw fail(fn, `${name} must be a token id below vocabSize ${vocabSize}, got ${n}`);
+    return n;
+  };
+  let ids: number[] = [];
+  if (typeof o.stop === "number") ids = [tokenId("stop", o.stop)];
+  else if (Array.isArray(o.stop)) ids = o.stop.map((id: unknown, i) => tokenId(`stop[${i}]`, id));
+  else if (o.stop !== undefined) throw fail(fn, `stop must be a token id or an array of token ids, got ${describe(o.stop)}`);
+  if (o.padId !== undefined && ids.length === 0) throw fail(fn, "padId fills the rows that produced a stop token; pass stop too");
+  return { stop: new Set(ids), padId: o.padId === undefined ? (ids[0] ?? 0) : tokenId("padId", o.padId) };
 }
 
 /**
