@@ -1,6 +1,7 @@
 // Metric: streaming values against references computed independently —
 // fixtures/metrics_cases.json (made by fixtures/make_metrics.py with numpy,
 // scikit-learn's formulas) fed in uneven batches, and hand computations.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,7 +25,24 @@ interface Cases {
     expected: Record<"precision" | "recall" | "f1", number | null>;
   }[];
 }
-const cases = JSON.parse(readFileSync(path.join(here, "fixtures", "metrics_cases.json"), "utf8")) as Cases;
+const casesFile = path.join(here, "fixtures", "metrics_cases.json");
+const cases = JSON.parse(readFileSync(casesFile, "utf8")) as Cases;
+
+const numpy = ((): boolean => {
+  try {
+    execFileSync("python3", ["-c", "import numpy"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+// Outside CI a machine without python3 and numpy skips this test; in CI (CI set) it runs and fails without them.
+describe.skipIf(!numpy && !process.env.CI)("the committed reference file (needs python3 with numpy; skipped without it outside CI)", () => {
+  it("holds the values make_metrics.py computes from its inputs", () => {
+    expect(execFileSync("python3", [path.join(here, "fixtures", "make_metrics.py"), "check", casesFile], { encoding: "utf8" })).toMatch(/^ok 32 cases/);
+  });
+});
 
 const live = (): number => nx.memory().numTensors;
 const int = (v: number[]): nx.Tensor => nx.tensor(v, { dtype: "int32" });
