@@ -18,8 +18,9 @@ import { valueAndGrad } from "@raven-ts/rune";
 import { Context } from "./context.js";
 import type { ElementKind, Layer, Vars } from "./layer.js";
 import { checkResult, init as layerInit } from "./layer.js";
-import type { Optimizer, OptState } from "./optim/optimizers.js";
-import { init as optimInit, step as optimStep } from "./optim/optimizers.js";
+import type { OptState } from "./optim/state.js";
+import type { Optimizer } from "./optim/transform.js";
+import { init as optimInit, step as optimStep } from "./optim/state.js";
 import type { Ptree } from "./ptree.js";
 import { checkBool, checkFloatDType, checkFunction, checkOptions, checkTensor, describe, fail, optionalOptions } from "./util.js";
 
