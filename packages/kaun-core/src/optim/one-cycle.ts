@@ -60,7 +60,7 @@ export function oneCycle(options: OneCycleOptions): Schedule {
       ];
   phases.forEach(([end], i) => {
     const start = i === 0 ? 0 : (phases[i - 1] as [number, number, number])[0];
-    if (!(end > start)) throw fail(fn, `phase ${i + 1} of ${phases.length} would end at step ${end}, not after its start ${start}: raise totalSteps (${total}) or change pctStart (${pct})`);
+    if (!(end > start)) throw fail(fn, `phase ${i + 1} of ${phases.length} would end at step ${Number(end.toPrecision(6))}, not after its start ${Number(start.toPrecision(6))}: raise totalSteps (${total}) or change pctStart (${pct})`);
   });
   const anneal = strategy === "cos" ? (a: number, b: number, f: number) => b + ((a - b) / 2) * (Math.cos(Math.PI * f) + 1) : (a: number, b: number, f: number) => (b - a) * f + a;
   return (step) => {
