@@ -38,6 +38,9 @@ const gammaOther = nx.toBackend(nx.ones([3]), elsewhere);
 const weightOther = nx.toBackend(nx.zeros([3, 2]), elsewhere);
 const emb = Layer.embedding({ vocabSize: 2, embedDim: 2 });
 const embVars = Rng.run(0, () => Layer.init(emb));
+const geglu = Layer.geglu({ inFeatures: 4, hiddenFeatures: 2 });
+const gegluVars = Rng.run(0, () => Layer.init(geglu));
+const maskedState = Optim.init(Optim.adamw({ lr: 1, mask: { weight: true } }), vars.params);
 
 /** [the call's label, the call, the function it must name, fragments of the message]. */
 type Case = [string, () => unknown, string, ...string[]];
@@ -70,11 +73,46 @@ const cases: Case[] = [
   ["Layer.dropout({ rate: 1 })", () => Layer.dropout({ rate: 1 }), "kaun.Layer.dropout", "rate must be a number in [0, 1), got 1"],
   ["Layer.embedding apply: out of range", () => Layer.apply(emb, embVars, ints, { training: false }), "kaun.Layer.embedding", "index 2 at flat position 2"],
   ["Layer.relu apply on int32", () => Layer.apply(Layer.relu(), Layer.init(Layer.relu()), ints, { training: false }), "kaun.Layer.relu", "input dtype int32 [2,3] differs from the model dtype float32"],
+  ["Layer.gelu apply on int32", () => Layer.apply(Layer.gelu(), Layer.init(Layer.gelu()), ints, { training: false }), "kaun.Layer.gelu", "input dtype int32"],
+  ["Layer.silu apply on int32", () => Layer.apply(Layer.silu(), Layer.init(Layer.silu()), ints, { training: false }), "kaun.Layer.silu", "input dtype int32"],
+  ["Layer.tanh apply on int32", () => Layer.apply(Layer.tanh(), Layer.init(Layer.tanh()), ints, { training: false }), "kaun.Layer.tanh", "input dtype int32"],
+  ["Layer.sigmoid apply on int32", () => Layer.apply(Layer.sigmoid(), Layer.init(Layer.sigmoid()), ints, { training: false }), "kaun.Layer.sigmoid", "input dtype int32"],
+  ["Layer.relu6 apply on int32", () => Layer.apply(Layer.relu6(), Layer.init(Layer.relu6()), ints, { training: false }), "kaun.Layer.relu6", "input dtype int32"],
+  ["Layer.selu apply on int32", () => Layer.apply(Layer.selu(), Layer.init(Layer.selu()), ints, { training: false }), "kaun.Layer.selu", "input dtype int32"],
+  ["Layer.mish apply on int32", () => Layer.apply(Layer.mish(), Layer.init(Layer.mish()), ints, { training: false }), "kaun.Layer.mish", "input dtype int32"],
+  ["Layer.hardSwish apply on int32", () => Layer.apply(Layer.hardSwish(), Layer.init(Layer.hardSwish()), ints, { training: false }), "kaun.Layer.hardSwish", "input dtype int32"],
+  ["Layer.softsign apply on int32", () => Layer.apply(Layer.softsign(), Layer.init(Layer.softsign()), ints, { training: false }), "kaun.Layer.softsign", "input dtype int32"],
+  ["Layer.logSigmoid apply on int32", () => Layer.apply(Layer.logSigmoid(), Layer.init(Layer.logSigmoid()), ints, { training: false }), "kaun.Layer.logSigmoid", "input dtype int32"],
+  ["Layer.leakyRelu({ negativeSlope: NaN })", () => Layer.leakyRelu({ negativeSlope: Number.NaN }), "kaun.Layer.leakyRelu", "negativeSlope must be a finite number, got NaN"],
+  ["Layer.elu(null)", () => Layer.elu(bad(null)), "kaun.Layer.elu", "options must be an object"],
+  ["Layer.celu({ alpha: 0 })", () => Layer.celu({ alpha: 0 }), "kaun.Layer.celu", "alpha must not be 0"],
+  ["Layer.hardSigmoid({ gamma }): an unknown option", () => Layer.hardSigmoid(bad({ gamma: 1 })), "kaun.Layer.hardSigmoid", 'unknown option "gamma"'],
+  ["Layer.glu(null)", () => Layer.glu(bad(null)), "kaun.Layer.glu", "options { inFeatures, hiddenFeatures } are required, got null"],
+  ["Layer.swiglu({ hiddenFeatures: 0 })", () => Layer.swiglu({ inFeatures: 3, hiddenFeatures: 0 }), "kaun.Layer.swiglu", "hiddenFeatures must be a positive integer, got 0"],
+  ["Layer.geglu apply: wrong last axis", () => Layer.apply(geglu, gegluVars, x, { training: false }), "kaun.Layer.geglu", "must have a last axis of size inFeatures = 4"],
   ["Layer.flatten apply on a scalar", () => Layer.apply(Layer.flatten(), Layer.init(Layer.flatten()), scalar, { training: false }), "kaun.Layer.flatten", "input must have a batch axis"],
   // Fn
   ["Fn.relu(null)", () => Fn.relu(bad(null)), "kaun.Fn.relu", "x must be a Tensor, got null"],
   ["Fn.gelu(disposed)", () => Fn.gelu(gone), "kaun.Fn.gelu", "x (float32 [2,3]) was disposed"],
   ["Fn.softplus({})", () => Fn.softplus(bad({})), "kaun.Fn.softplus", "x must be a Tensor, got an object"],
+  ["Fn.geluApprox(null)", () => Fn.geluApprox(bad(null)), "kaun.Fn.geluApprox", "x must be a Tensor, got null"],
+  ["Fn.silu(int32)", () => Fn.silu(ints), "kaun.Fn.silu", "x must be a float32 or float64 tensor, got int32 [2,3]"],
+  ["Fn.sigmoid(disposed)", () => Fn.sigmoid(gone), "kaun.Fn.sigmoid", "x (float32 [2,3]) was disposed"],
+  ["Fn.tanh(null)", () => Fn.tanh(bad(null)), "kaun.Fn.tanh", "x must be a Tensor, got null"],
+  ["Fn.relu6(null)", () => Fn.relu6(bad(null)), "kaun.Fn.relu6", "x must be a Tensor, got null"],
+  ["Fn.leakyRelu(x, { negativeSlope: '0.1' })", () => Fn.leakyRelu(x, { negativeSlope: bad("0.1") }), "kaun.Fn.leakyRelu", 'negativeSlope must be a finite number, got "0.1"'],
+  ["Fn.leakyRelu(x, { slope }): an unknown option", () => Fn.leakyRelu(x, bad({ slope: 0.1 })), "kaun.Fn.leakyRelu", 'unknown option "slope"'],
+  ["Fn.elu(x, { alpha: NaN })", () => Fn.elu(x, { alpha: Number.NaN }), "kaun.Fn.elu", "alpha must be a finite number, got NaN"],
+  ["Fn.selu(int32)", () => Fn.selu(ints), "kaun.Fn.selu", "x must be a float32 or float64 tensor, got int32 [2,3]"],
+  ["Fn.celu(x, { alpha: 0 })", () => Fn.celu(x, { alpha: 0 }), "kaun.Fn.celu", "alpha must not be 0"],
+  ["Fn.mish(disposed)", () => Fn.mish(gone), "kaun.Fn.mish", "x (float32 [2,3]) was disposed"],
+  ["Fn.hardSigmoid(x, null)", () => Fn.hardSigmoid(x, bad(null)), "kaun.Fn.hardSigmoid", "options must be an object"],
+  ["Fn.hardSwish({})", () => Fn.hardSwish(bad({})), "kaun.Fn.hardSwish", "x must be a Tensor, got an object"],
+  ["Fn.softsign(int32)", () => Fn.softsign(ints), "kaun.Fn.softsign", "x must be a float32 or float64 tensor"],
+  ["Fn.logSigmoid(null)", () => Fn.logSigmoid(bad(null)), "kaun.Fn.logSigmoid", "x must be a Tensor, got null"],
+  ["Fn.glu(x, null)", () => Fn.glu(x, bad(null)), "kaun.Fn.glu", "options { gate_proj, up_proj, down_proj } are required, got null"],
+  ["Fn.swiglu(x, { gate_proj }) without up_proj", () => Fn.swiglu(x, bad({ gate_proj: zeros32 })), "kaun.Fn.swiglu", "up_proj must be a Tensor, got undefined"],
+  ["Fn.geglu(x, 1-D weights)", () => Fn.geglu(x, { gate_proj: zeros2, up_proj: zeros2, down_proj: zeros2 }), "kaun.Fn.geglu", "gate_proj must be a matrix, got shape [2]"],
   ["Fn.layerNorm(x, null)", () => Fn.layerNorm(x, bad(null)), "kaun.Fn.layerNorm", "options must be an object"],
   ["Fn.layerNorm(x, { axes: '1' })", () => Fn.layerNorm(x, { axes: bad("1") }), "kaun.Fn.layerNorm", 'axes must be an axis or a non-empty list of axes, got "1"'],
   ["Fn.layerNorm(x, { axes: {} })", () => Fn.layerNorm(x, { axes: bad({}) }), "kaun.Fn.layerNorm", "axes must be an axis or a non-empty list of axes, got an object"],
@@ -115,6 +153,12 @@ const cases: Case[] = [
   ["Init.computeFans('ab')", () => Init.computeFans(bad("ab")), "kaun.Init.computeFans", 'shape must be an array of integers, got "ab"'],
   ["Init.glorotUniform()([2, -1])", () => Init.glorotUniform()([2, -1], "float32"), "kaun.Init.varianceScaling", "shape[1] must be a non-negative integer, got -1"],
   ["Init.zeros([2], 'int32')", () => Init.zeros([2], bad("int32")), "kaun.Init.zeros", 'dtype must be "float32" or "float64", got "int32"'],
+  ["Init.ones([2], 'int32')", () => Init.ones([2], bad("int32")), "kaun.Init.ones", 'dtype must be "float32" or "float64", got "int32"'],
+  ["Init.glorotNormal()([-1])", () => Init.glorotNormal()([-1], "float32"), "kaun.Init.varianceScaling", "shape[0] must be a non-negative integer, got -1"],
+  ["Init.heUniform({ outAxis: 5 })([2, 2])", () => Init.heUniform({ outAxis: 5 })([2, 2], "float32"), "kaun.Init.computeFans", "outAxis 5 is out of bounds for shape [2,2]"],
+  ["Init.heNormal()([2, 2], 'int32')", () => Init.heNormal()([2, 2], bad("int32")), "kaun.Init.varianceScaling", 'dtype must be "float32" or "float64"'],
+  ["Init.lecunUniform({ inAxis: 3 })([2, 2])", () => Init.lecunUniform({ inAxis: 3 })([2, 2], "float32"), "kaun.Init.computeFans", "inAxis 3 is out of bounds"],
+  ["Init.lecunNormal()(null)", () => Init.lecunNormal()(bad(null), "float32"), "kaun.Init.varianceScaling", "shape must be an array of integers, got null"],
   // Optim
   ["Optim.sgd(null)", () => Optim.sgd(bad(null)), "kaun.Optim.sgd", "options { lr } are required"],
   ["Optim.sgd({ lr: '1' })", () => Optim.sgd({ lr: bad("1") }), "kaun.Optim.sgd", 'lr must be a number or a schedule function, got "1"'],
@@ -130,6 +174,45 @@ const cases: Case[] = [
   ["Optim.clipByGlobalNorm(g, -1)", () => Optim.clipByGlobalNorm({ a: x }, -1), "kaun.Optim.clipByGlobalNorm", "maxNorm must be a finite non-negative number, got -1"],
   ["Optim.globalNorm({ a: 'x' })", () => Optim.globalNorm(bad({ a: "x" })), "kaun.Optim.globalNorm", 'the leaf at "a" is "x", not a Tensor'],
   ["Optim.constant(NaN)", () => Optim.constant(Number.NaN), "kaun.Optim.constant", "value must be a finite number, got NaN"],
+  ["Optim.chain(null)", () => Optim.chain(bad(null)), "kaun.Optim.chain", "transforms[0] must be an optimizer or gradient transformation made by Optim"],
+  ["Optim.chain(two slots named mu)", () => Optim.chain(Optim.scaleByAdam(), Optim.scaleByLion()), "kaun.Optim.chain", 'both keep a slot named "mu"'],
+  ["Optim.rmsprop(null)", () => Optim.rmsprop(bad(null)), "kaun.Optim.rmsprop", "options { lr } are required, got null"],
+  ["Optim.rmsprop({ alpha: 1 })", () => Optim.rmsprop({ lr: 1, alpha: 1 }), "kaun.Optim.rmsprop", "alpha must be in [0, 1), got 1"],
+  ["Optim.rmsprop({ momentum: -1 })", () => Optim.rmsprop({ lr: 1, momentum: -1 }), "kaun.Optim.rmsprop", "momentum must be a finite non-negative number, got -1"],
+  ["Optim.rmsprop({ centered: 1 })", () => Optim.rmsprop({ lr: 1, centered: bad(1) }), "kaun.Optim.rmsprop", "centered must be a boolean, got 1"],
+  ["Optim.adagrad(null)", () => Optim.adagrad(bad(null)), "kaun.Optim.adagrad", "options { lr } are required, got null"],
+  ["Optim.adagrad({ lrDecay: -1 })", () => Optim.adagrad({ lr: 1, lrDecay: -1 }), "kaun.Optim.adagrad", "lrDecay must be a finite non-negative number, got -1"],
+  ["Optim.adagrad({ initialAccumulatorValue: NaN })", () => Optim.adagrad({ lr: 1, initialAccumulatorValue: Number.NaN }), "kaun.Optim.adagrad", "initialAccumulatorValue must be a finite non-negative number, got NaN"],
+  ["Optim.lion(null)", () => Optim.lion(bad(null)), "kaun.Optim.lion", "options { lr } are required, got null"],
+  ["Optim.lion({ b2: 1 })", () => Optim.lion({ lr: 1, b2: 1 }), "kaun.Optim.lion", "b2 must be in [0, 1), got 1"],
+  ["Optim.lion({ wd }): an unknown option", () => Optim.lion(bad({ lr: 1, wd: 0.1 })), "kaun.Optim.lion", 'unknown option "wd"'],
+  ["Optim.adamw({ mask: 3 })", () => Optim.adamw({ lr: 1, mask: bad(3) }), "kaun.Optim.adamw", "mask must be a function (path, param) => boolean or a tree of booleans, got 3"],
+  ["Optim.scaleByAdam(null)", () => Optim.scaleByAdam(bad(null)), "kaun.Optim.scaleByAdam", "options must be an object"],
+  ["Optim.scaleByAdam({ b1: -0.5 })", () => Optim.scaleByAdam({ b1: -0.5 }), "kaun.Optim.scaleByAdam", "b1 must be in [0, 1), got -0.5"],
+  ["Optim.scaleByRms({ epsInSqrt: 'yes' })", () => Optim.scaleByRms({ epsInSqrt: bad("yes") }), "kaun.Optim.scaleByRms", 'epsInSqrt must be a boolean, got "yes"'],
+  ["Optim.scaleByAdagrad({ eps: -1 })", () => Optim.scaleByAdagrad({ eps: -1 }), "kaun.Optim.scaleByAdagrad", "eps must be a finite non-negative number, got -1"],
+  ["Optim.scaleByLion({ b1: 1 })", () => Optim.scaleByLion({ b1: 1 }), "kaun.Optim.scaleByLion", "b1 must be in [0, 1), got 1"],
+  ["Optim.trace({ decay: NaN })", () => Optim.trace({ decay: Number.NaN }), "kaun.Optim.trace", "decay must be a finite non-negative number, got NaN"],
+  ["Optim.scaleByLearningRate('x')", () => Optim.scaleByLearningRate(bad("x")), "kaun.Optim.scaleByLearningRate", 'lr must be a number or a schedule function, got "x"'],
+  ["Optim.addDecayedWeights(null)", () => Optim.addDecayedWeights(bad(null)), "kaun.Optim.addDecayedWeights", "options { rate } are required, got null"],
+  ["Optim.addDecayedWeights({ rate: -1 })", () => Optim.addDecayedWeights({ rate: -1 }), "kaun.Optim.addDecayedWeights", "rate must be a finite non-negative number, got -1"],
+  ["Optim.addDecayedWeights({ mask: { a: 1 } })", () => Optim.addDecayedWeights({ rate: 1, mask: bad({ a: 1 }) }), "kaun.Optim.addDecayedWeights", 'the leaf at "a" is 1'],
+  ["Optim.matricesOnly({ embeddings: 1 })", () => Optim.matricesOnly({ embeddings: bad(1) }), "kaun.Optim.matricesOnly", "embeddings must be a boolean, got 1"],
+  ["Optim.multiSteps(0, opt)", () => Optim.multiSteps(0, opt), "kaun.Optim.multiSteps", "k must be a positive integer, got 0"],
+  ["Optim.multiSteps(2, null)", () => Optim.multiSteps(2, bad(null)), "kaun.Optim.multiSteps", "inner must be an optimizer"],
+  ["Optim.clipByValue(-1)", () => Optim.clipByValue(-1), "kaun.Optim.clipByValue", "maxDelta must be a finite non-negative number, got -1"],
+  ["Optim.step(a mask that misses a parameter)", () => Optim.step(maskedState, vars.params, vars.params), "kaun.Optim.step", 'the mask has no entry for the parameter "bias"'],
+  ["Optim.exponentialDecay(null)", () => Optim.exponentialDecay(bad(null)), "kaun.Optim.exponentialDecay", "options { initValue, transitionSteps, decayRate } are required"],
+  ["Optim.exponentialDecay({ decayRate: -1 })", () => Optim.exponentialDecay({ initValue: 1, transitionSteps: 1, decayRate: -1 }), "kaun.Optim.exponentialDecay", "decayRate must be a positive finite number, got -1"],
+  ["Optim.polynomialDecay(null)", () => Optim.polynomialDecay(bad(null)), "kaun.Optim.polynomialDecay", "are required"],
+  ["Optim.polynomialDecay({ power: 0 })", () => Optim.polynomialDecay({ initValue: 1, endValue: 0, transitionSteps: 2, power: 0 }), "kaun.Optim.polynomialDecay", "power must be a positive finite number, got 0"],
+  ["Optim.piecewiseConstant(null)", () => Optim.piecewiseConstant(bad(null)), "kaun.Optim.piecewiseConstant", "are required"],
+  ["Optim.piecewiseConstant({ boundaries: [-1] })", () => Optim.piecewiseConstant({ boundaries: [-1], values: [1, 2] }), "kaun.Optim.piecewiseConstant", "boundaries[0] must be a non-negative integer, got -1"],
+  ["Optim.cosineDecayRestarts(null)", () => Optim.cosineDecayRestarts(bad(null)), "kaun.Optim.cosineDecayRestarts", "are required"],
+  ["Optim.cosineDecayRestarts({ mMul: -1 })", () => Optim.cosineDecayRestarts({ initValue: 1, decaySteps: 2, mMul: -1 }), "kaun.Optim.cosineDecayRestarts", "mMul must be non-negative, got -1"],
+  ["Optim.oneCycle(null)", () => Optim.oneCycle(bad(null)), "kaun.Optim.oneCycle", "are required"],
+  ["Optim.oneCycle({ pctStart: 1 })", () => Optim.oneCycle({ peakValue: 1, totalSteps: 10, pctStart: 1 }), "kaun.Optim.oneCycle", "pctStart must be in (0, 1), got 1"],
+  ["Optim.oneCycle({ annealStrategy: 'exp' })", () => Optim.oneCycle({ peakValue: 1, totalSteps: 10, annealStrategy: bad("exp") }), "kaun.Optim.oneCycle", 'annealStrategy must be one of "cos", "linear", got "exp"'],
   ["Optim.cosineDecay(null)", () => Optim.cosineDecay(bad(null)), "kaun.Optim.cosineDecay", "options { initValue, decaySteps } are required"],
   ["Optim.linearWarmup(null)", () => Optim.linearWarmup(bad(null)), "kaun.Optim.linearWarmup", "are required"],
   ["Optim.warmupCosineDecay(null)", () => Optim.warmupCosineDecay(bad(null)), "kaun.Optim.warmupCosineDecay", "are required"],
@@ -153,6 +236,8 @@ const cases: Case[] = [
   ["Ptree.countParameters({ a: 1 })", () => Ptree.countParameters(bad({ a: 1 })), "kaun.Ptree.countParameters", 'the leaf at "a" is 1, not a Tensor'],
   ["Ptree.leaves(cyclic)", () => Ptree.leaves(bad(cyclic)), "kaun.Ptree.leaves", "cycle"],
   ["Ptree.map(f, cyclic)", () => Ptree.map((t) => t, bad(cyclic)), "kaun.Ptree.map", "cycle"],
+  ["Ptree.flattenWithPaths(cyclic)", () => Ptree.flattenWithPaths(bad(cyclic)), "kaun.Ptree.flattenWithPaths", "cycle"],
+  ["Ptree.zerosLike({ a: 1 })", () => Ptree.zerosLike(bad({ a: 1 })), "kaun.Ptree.zerosLike", 'the leaf at "a" is 1, not a Tensor'],
   ["Ptree.map2(f, a, b) mismatched", () => Ptree.map2((a) => a, { a: x }, { b: x }), "kaun.Ptree.map2", "differ"],
   ["Rng.run('1', f)", () => Rng.run(bad("1"), () => 0), "kaun.Rng.run", 'seed must be a safe integer, got "1"'],
   ["Rng.run(1, null)", () => Rng.run(1, bad(null)), "kaun.Rng.run", "fn must be a function, got null"],
@@ -197,6 +282,34 @@ describe("every kaun-core export rejects bad arguments with an InvalidArgumentEr
       // The call drew no key from the enclosing scope: the stream is where it was.
       expect(keyBefore).toEqual(Rng.run(7, () => Rng.nextKey()));
       expect([x, ints, q].every((t) => !t.isDisposed)).toBe(true);
+    });
+  }
+});
+
+/**
+ * Exports that take no argument a caller can get wrong, so no case lists
+ * them: every other function of the namespaces below must be called by a case
+ * (its label starts with its name), so a new export without a bad-call case fails here.
+ */
+const NO_BAD_INPUT: Record<string, string> = {
+  "Optim.optimizerOf": "any value: undefined unless it carries an optimizer",
+  "Train.disposeStale": "disposes the tensors of one tree missing from another; any trees",
+  "Ptree.empty": "no arguments",
+  "Ptree.treeCall": "internal helper exported by the Ptree namespace",
+  "Ptree.tensorLeaves": "internal helper exported by the Ptree namespace",
+  "Rng.nextKey": "no arguments",
+  "Rng.inScope": "no arguments",
+};
+
+describe("every export of every namespace is in the sweep", () => {
+  const namespaces = { Checkpoint, Fn, Init, Layer, Loss, Optim, Ptree, Rng, Train } as Record<string, Record<string, unknown>>;
+  for (const [ns, exports] of Object.entries(namespaces)) {
+    it(ns, () => {
+      const missing = Object.entries(exports)
+        .filter(([name, v]) => typeof v === "function" && !(`${ns}.${name}` in NO_BAD_INPUT))
+        .map(([name]) => `${ns}.${name}`)
+        .filter((qualified) => !cases.some(([label]) => label.startsWith(qualified) && /^[(\s]/.test(label.slice(qualified.length))));
+      expect(missing, "exports without a bad-call case").toEqual([]);
     });
   }
 });

@@ -33,9 +33,9 @@ function attach(opt: Optimizer, state: Record<string, Ptree>): OptState {
   return state as OptState;
 }
 
-/** `optimizerOf(state)` is the optimizer a state was made for, or `undefined` when it carries none. */
+/** `optimizerOf(state)` is the optimizer a state was made for, or `undefined` when it carries none (or is not an object). */
 export function optimizerOf(state: OptState): Optimizer | undefined {
-  return (state as unknown as { [OPTIMIZER]?: Optimizer })[OPTIMIZER];
+  return typeof state === "object" && state !== null ? (state as unknown as { [OPTIMIZER]?: Optimizer })[OPTIMIZER] : undefined;
 }
 
 function floatParams(fn: string, params: Ptree): [ParamInfo[], nx.tree.TreeDef] {
