@@ -1,8 +1,18 @@
 import * as nx from "@raven-ts/nx";
-import { Fn, Layer, Rng } from "@raven-ts/kaun-core";
+import { Fn, Layer, Rng, type Vars } from "@raven-ts/kaun-core";
 import { describe, expect, it } from "vitest";
 import { decoderLM, transformerBlock } from "../src/index.js";
 import { expectClose } from "../src/testing/index.js";
+
+/** `greedyByApply(lm, vars, prompt, n)` is `prompt` ([1, t]) extended by `n` tokens, each the argmax of `apply` on the whole sequence so far (no cache). */
+function greedyByApply(lm: ReturnType<typeof decoderLM>, vars: Vars, prompt: nx.Tensor, n: number): number[] {
+  let seq = Array.from(prompt.dataSync());
+  for (let i = 0; i < n; i++) {
+    const [logits] = Layer.apply(lm, vars, nx.tensor(Int32Array.from(seq), { shape: [1, seq.length] }), { training: false });
+    seq = [...seq, nx.argmax(nx.slice(logits, [0, -1])).item() as number];
+  }
+  return seq;
+}
 
 describe("transformerBlock", () => {
   it("is x + attn(norm(x)) followed by h + mlp(norm(h)) (checked against its sub-layers)", () => {
@@ -128,12 +138,7 @@ describe("decoderLM", () => {
   it("generate: greedy continuation equals repeated argmax of apply; sampling is reproducible per key", () => {
     const prompt = nx.slice(tokens, [{ stop: 1 }, { stop: 3 }]);
     const greedy = lm.generate(vars, prompt, { maxNewTokens: 4, temperature: 0 });
-    let seq = Array.from(prompt.dataSync());
-    for (let i = 0; i < 4; i++) {
-      const [logits] = Layer.apply(lm, vars, nx.tensor(Int32Array.from(seq), { shape: [1, seq.length] }), { training: false });
-      seq = [...seq, nx.argmax(nx.slice(logits, [0, -1])).item() as number];
-    }
-    expect(Array.from(greedy.dataSync())).toEqual(seq);
+    expect(Array.from(greedy.dataSync())).toEqual(greedyByApply(lm, vars, prompt, 4));
     const a = lm.generate(vars, prompt, { maxNewTokens: 5, key: nx.random.key(9) });
     const b = lm.generate(vars, prompt, { maxNewTokens: 5, key: nx.random.key(9) });
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
@@ -202,12 +207,7 @@ describe("decoderLM options", () => {
     expectClose(nx.concatenate([prefill, rest], { axis: 1 }).dataSync(), full.dataSync(), { atol: 1e-5, rtol: 1e-4 }, "swiglu decode");
     const prompt = nx.slice(tokens, [{ stop: 1 }, { stop: 2 }]);
     const greedy = swiglu.generate(v, prompt, { maxNewTokens: 3, temperature: 0 });
-    let seq = Array.from(prompt.dataSync());
-    for (let i = 0; i < 3; i++) {
-      const [logits] = Layer.apply(swiglu, v, nx.tensor(Int32Array.from(seq), { shape: [1, seq.length] }), { training: false });
-      seq = [...seq, nx.argmax(nx.slice(logits, [0, -1])).item() as number];
-    }
-    expect(Array.from(greedy.dataSync())).toEqual(seq);
+    expect(Array.from(greedy.dataSync())).toEqual(greedyByApply(swiglu, v, prompt, 3));
   });
 
   it("rejects a tieEmbeddings that is not a boolean", () => {
