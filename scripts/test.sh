@@ -16,8 +16,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # - its tests need an X display: xvfb, and xauth for xvfb-run (only a
 #   Recommends of xvfb, and installs here skip those); the package's `test`
 #   script re-runs vitest under `xvfb-run -a` when DISPLAY is unset;
-# - the browser tests drive Debian's chromium (/usr/bin/chromium) with
-#   playwright-core (never `playwright install`).
+# - the browser tests (backend-gpujs, and the playground's end-to-end tests)
+#   drive Debian's chromium (/usr/bin/chromium) with playwright-core (never
+#   `playwright install`).
+# tooling/consumer-tests installs packed tarballs with npm from the registry.
 # And for @raven-ts/kaun-core: python3 (standard library only) runs the
 # independent safetensors reader of test/fixtures/make_safetensors.py; that
 # test fails in CI (CI set) when python3 is missing rather than skipping.

@@ -1,33 +1,12 @@
 // Headless Chromium for the browser tests and benchmarks: bundles a page
-// entry with esbuild and opens it in Debian's /usr/bin/chromium through
-// playwright-core (never `playwright install`), with the flags this machine
-// needs (no sandbox as root, no background networking, a fresh profile).
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// entry with esbuild and opens it in Debian's /usr/bin/chromium, launched by
+// the workspace's @raven-ts/chromium (playwright-core, never `playwright
+// install`; the flags this machine needs; a fresh profile).
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
+import { hasChromium, launchChromium } from "@raven-ts/chromium";
 
-/** Where Debian's chromium package installs the browser. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-/** The launch flags (see the package README). */
-export const CHROMIUM_ARGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-];
-
-/** `hasChromium()` is true when the browser binary exists. */
-export function hasChromium() {
-  return existsSync(CHROMIUM_PATH);
-}
+export { hasChromium };
 
 /**
  * `bundle(entry)` is the IIFE browser bundle of the TypeScript module
@@ -57,16 +36,7 @@ export async function bundle(entry) {
  * @param {string} script
  */
 export async function openPage(script) {
-  const profile = mkdtempSync(join(tmpdir(), "gpujs-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-  const close = async () => {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  };
+  const { context, close } = await launchChromium();
   try {
     const page = await context.newPage();
     const errors = [];

@@ -12,9 +12,16 @@ export type GpujsMode = "auto" | EngineMode;
 /** Every mode name, for validation and docs. */
 export const GPUJS_MODES: readonly GpujsMode[] = ["auto", "webgl2", "webgl", "headlessgl", "webasm", "cpu"];
 
-/** `isBrowser()` is true where a DOM exists (gpu.js then uses WebGL canvases). */
+/**
+ * `isBrowser()` is true in a browser page (a DOM canvas) or a browser Web
+ * Worker with `OffscreenCanvas`: the places where gpu.js draws its WebGL
+ * kernels on a canvas. Node has neither.
+ */
 export function isBrowser(): boolean {
-  return typeof document !== "undefined" && typeof window !== "undefined";
+  const hasDom = typeof document !== "undefined" && typeof window !== "undefined";
+  const scope = (globalThis as { WorkerGlobalScope?: abstract new () => unknown }).WorkerGlobalScope;
+  const isWorker = typeof scope === "function" && globalThis instanceof scope;
+  return hasDom || (isWorker && typeof OffscreenCanvas !== "undefined");
 }
 
 const AVAILABLE: Record<EngineMode, () => boolean> = {
@@ -35,8 +42,8 @@ export function isModeAvailable(mode: EngineMode): boolean {
 }
 
 const WHY_NOT: Record<EngineMode, string> = {
-  webgl2: "it needs a browser with WebGL2",
-  webgl: "it needs a browser with WebGL",
+  webgl2: "it needs a browser page or Web Worker (with OffscreenCanvas) with WebGL2",
+  webgl: "it needs a browser page or Web Worker (with OffscreenCanvas) with WebGL",
   headlessgl: "it needs Node with the `gl` package built and a display (in CI: run under `xvfb-run -a`)",
   webasm: "it needs WebAssembly",
   cpu: "",

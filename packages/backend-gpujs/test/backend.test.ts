@@ -16,7 +16,7 @@ describe("mode selection", () => {
 
   it("rejects unknown modes and browser modes in Node, naming what they need", () => {
     expect(() => gpujsBackend({ mode: "vulkan" as never })).toThrow(/gpujsBackend: unknown mode "vulkan"; expected one of auto, webgl2/);
-    expect(() => gpujsBackend({ mode: "webgl2" })).toThrow(/mode "webgl2" is not available here: it needs a browser with WebGL2/);
+    expect(() => gpujsBackend({ mode: "webgl2" })).toThrow(/mode "webgl2" is not available here: it needs a browser page or Web Worker \(with OffscreenCanvas\) with WebGL2/);
     try {
       gpujsBackend({ mode: "webgl" });
     } catch (e) {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error -- plain JS helper shared with the benchmarks
 import { bundle, hasChromium, openPage } from "../scripts/chromium.mjs";
 import type { SuiteOptions, SuiteReport } from "./browser/suite.js";
+import type { WorkerModeReport } from "./browser/worker.js";
 
 interface Page {
   evaluate<R, A>(fn: (arg: A) => R, arg: A): Promise<R>;
@@ -72,4 +73,25 @@ describe.skipIf(!available)("gpujs in headless Chromium (SwiftShader)", () => {
       expect(report.liveBuffers).toBe(0);
     }, 600_000);
   }
+
+  it("runs in a Web Worker (OffscreenCanvas): auto picks webgl2, and webgl2 and webgl compute", async () => {
+    const workerScript: string = await bundle(fileURLToPath(new URL("./browser/worker.ts", import.meta.url)));
+    const reports: WorkerModeReport[] = await page.evaluate(
+      (source) =>
+        new Promise<WorkerModeReport[]>((resolve, reject) => {
+          const worker = new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));
+          worker.onmessage = (e: MessageEvent) => {
+            worker.terminate();
+            resolve(e.data as WorkerModeReport[]);
+          };
+          worker.onerror = (e) => reject(new Error(e.message));
+        }),
+      workerScript,
+    );
+    expect(reports).toEqual([
+      { requested: "auto", mode: "webgl2", values: [4, 5, 10, 11], fallbacks: 0 },
+      { requested: "webgl2", mode: "webgl2", values: [4, 5, 10, 11], fallbacks: 0 },
+      { requested: "webgl", mode: "webgl", values: [4, 5, 10, 11], fallbacks: 0 },
+    ]);
+  }, 120_000);
 });

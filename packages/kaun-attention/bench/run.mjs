@@ -19,12 +19,17 @@ import * as tf from "@tensorflow/tfjs-core";
 
 const USAGE = `usage: node --expose-gc bench/run.mjs [options]
 
+  --ts           also time ours on nx's pure-TypeScript kernels (cpuBackend({ simd: false }))
+  --tfjs-cpu     also time the tfjs-cpu peer (slow)
   --quick        few repetitions: a smoke test, not figures to record
   --only <text>  only cases whose label contains <text> (repeatable)
   --markdown     also print the results as a markdown table (for BENCHMARKS.md)
   --help         this text`;
 
-const args = parseBenchArgs(USAGE);
+const args = parseBenchArgs(USAGE, {
+  ts: { type: "boolean", default: false },
+  "tfjs-cpu": { type: "boolean", default: false },
+});
 
 // ---------------------------------------------------------------------------
 // ours, from the built dists
@@ -48,6 +53,17 @@ try {
   process.exit(1);
 }
 nx.setBackend("cpu");
+
+/**
+ * Our competitors: nx's CPU backend with its WebAssembly kernels on one
+ * thread and on two, and (with --ts) its pure-TypeScript kernels.
+ * @type {{ name: string, backend: any }[]}
+ */
+const oursBackends = [
+  { name: "ours", backend: nx.cpuBackend({ threads: 1 }) },
+  { name: "ours 2 threads", backend: nx.cpuBackend({ threads: 2 }) },
+  ...(args.ts ? [{ name: "ours-ts", backend: nx.cpuBackend({ simd: false }) }] : []),
+];
 
 // ---------------------------------------------------------------------------
 // shapes and data
@@ -210,8 +226,8 @@ function describe(c) {
 /** Reads every tensor of `outs` back and returns copies of the values. @param {{ dataSync(): ArrayLike<number> }[]} outs */
 const readBack = (outs) => outs.map((t) => Float32Array.from(t.dataSync()));
 
-/** @param {Case} c @param {ReturnType<typeof hostData>} data */
-function oursCompetitor(c, data) {
+/** @param {Case} c @param {ReturnType<typeof hostData>} data @param {{ name: string, backend: any }} which */
+function oursCompetitor(c, data, which) {
   const layer = attention.multiHeadAttention({ embedDim: E, numHeads: H, numKvHeads: c.kv, rope: c.rope, ropeTheta: THETA, isCausal: c.kind === "decode" });
   const t = (/** @type {Float32Array} */ d, /** @type {number[]} */ shape) => nx.tensor(d, { shape, dtype: "float32" });
   /** @type {any} */
@@ -260,8 +276,14 @@ function oursCompetitor(c, data) {
     }
   };
   return {
-    name: "ours",
-    setup,
+    name: which.name,
+    activate: () => nx.setBackend(which.backend),
+    // Setup runs the case once and waits a moment, so a threaded backend's workers are ready before timing.
+    setup: async () => {
+      setup();
+      nx.dispose(run());
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    },
     fn: () => {
       const outs = run();
       for (const o of outs) o.dataSync();
@@ -378,11 +400,11 @@ const dataByKv = new Map();
 for (const c of cases) {
   let data = dataByKv.get(c.kv);
   if (!data) dataByKv.set(c.kv, (data = hostData(c.kv)));
-  const competitors = [oursCompetitor(c, data), tfCompetitor(c, data, "cpu"), tfCompetitor(c, data, "wasm")];
+  const competitors = [...oursBackends.map((which) => oursCompetitor(c, data, which)), ...(args["tfjs-cpu"] ? [tfCompetitor(c, data, "cpu")] : []), tfCompetitor(c, data, "wasm")];
   console.log(describe(c));
 
   const before = liveCounts();
-  // Agreement first: every tfjs result against ours.
+  // Agreement first: every other result against ours (one thread).
   const [reference, ...others] = await resultsOnce(competitors, (comp) => comp.result());
   /** @type {string[]} */
   const diffs = [];
@@ -416,10 +438,7 @@ for (const c of cases) {
 }
 
 /** @type {[string, string][]} */
-const ratios = [
-  ["ours", "tfjs-cpu"],
-  ["ours", "tfjs-wasm"],
-];
+const ratios = [...oursBackends.map((which) => /** @type {[string, string]} */ ([which.name, "tfjs-wasm"])), ...(args["tfjs-cpu"] ? [/** @type {[string, string]} */ (["ours", "tfjs-cpu"])] : [])];
 console.log(`\n${formatTable(rows, { ratios })}`);
 if (args.markdown) console.log(`\n${formatTable(rows, { ratios, markdown: true })}`);
 console.log(`\nload average (1, 5, 15 min) at end: ${loadLine()}`);

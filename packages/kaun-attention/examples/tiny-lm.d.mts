@@ -1,6 +1,6 @@
-import type { Tensor } from "@raven-ts/nx";
 import type { TrainState } from "@raven-ts/kaun-core";
 import type { DecoderLMLayer } from "../src/index.js";
+import type { TinyLMConfig } from "./char-lm.mjs";
 
 /** The training text and its character vocabulary (sorted). */
 export interface Corpus {
@@ -12,17 +12,19 @@ export interface Corpus {
 /** What `trainCharLM` returns. */
 export interface TrainResult {
   readonly model: DecoderLMLayer;
+  readonly config: TinyLMConfig;
   readonly state: TrainState;
   readonly losses: number[];
   readonly corpus: Corpus;
   /** The unigram entropy of the text, in nats per character. */
   readonly entropy: number;
   readonly tokensPerSecond: number;
+  /** The training settings (recorded in the checkpoint). */
+  readonly training: Readonly<Record<string, unknown>>;
 }
 
 export function loadCorpus(): Corpus;
-export function unigramEntropy(ids: Int32Array, vocabSize: number): number;
-export function windowBatch(ids: Int32Array, starts: readonly number[], seqLen: number): { x: Tensor; labels: Tensor };
+export { unigramEntropy, windowBatch } from "./char-lm.mjs";
 export function trainCharLM(options?: {
   readonly steps?: number;
   readonly batch?: number;
@@ -35,3 +37,4 @@ export function sample(
   prompt: string,
   options?: { readonly length?: number; readonly temperature?: number; readonly seed?: number },
 ): string;
+export function saveCharLM(result: Pick<TrainResult, "state" | "config" | "corpus" | "training">, path: string): Promise<void>;

@@ -1,10 +1,18 @@
 // The main job: train the tiny decoder-only model on Shakespeare's sonnets on the CPU backend,
-// with a progress bar, then print a sampled continuation.
-//   node examples/train-tiny-lm.mjs [--steps N]
-import { sample, trainCharLM } from "./tiny-lm.mjs";
+// with a progress bar, print a sampled continuation, and save the model to a .safetensors
+// file (weights, plus the model config and vocabulary in its metadata) that the playground opens.
+//   node examples/train-tiny-lm.mjs [--steps N] [--out FILE]
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { sample, saveCharLM, trainCharLM } from "./tiny-lm.mjs";
 
-const stepsArg = process.argv.indexOf("--steps");
-const steps = stepsArg >= 0 ? Number(process.argv[stepsArg + 1]) : 400;
+const option = (name) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+const steps = Number(option("--steps") ?? 400);
+const out = resolve(option("--out") ?? resolve(dirname(fileURLToPath(import.meta.url)), "out/tiny-lm.safetensors"));
 const width = 30;
 
 const result = trainCharLM({
@@ -26,3 +34,7 @@ console.log(last < result.entropy ? "the model beats the unigram baseline: it us
 console.log(`throughput: ${Math.round(result.tokensPerSecond)} tokens/s\n`);
 console.log("sample:\n");
 console.log(sample(result, "Shall I compare thee", { length: 240, temperature: 0.7, seed: 1 }));
+
+mkdirSync(dirname(out), { recursive: true });
+await saveCharLM(result, out);
+console.log(`\nmodel saved to ${out}\n(open it in the playground: pnpm start, then Train › Open…, or Attention explorer › Open .safetensors)`);

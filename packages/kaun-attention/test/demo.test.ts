@@ -1,10 +1,20 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as nx from "@raven-ts/nx";
+import { Checkpoint, Layer } from "@raven-ts/kaun-core";
+import { expectInvalidArgument } from "@raven-ts/nx/testing";
+import { afterAll, describe, expect, it } from "vitest";
 // The main job's training code (examples/tiny-lm.mjs imports the built package).
-import { sample, trainCharLM } from "../examples/tiny-lm.mjs";
+import { METADATA_KEYS, checkpointBytes, encode, readCheckpoint } from "../examples/char-lm.mjs";
+import { sample, saveCharLM, trainCharLM } from "../examples/tiny-lm.mjs";
 
 describe("the tiny-LM demo", () => {
+  const result = trainCharLM({ steps: 12, batch: 8, seqLen: 32 });
+  const dir = mkdtempSync(join(tmpdir(), "tiny-lm-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it("trains a few steps with falling loss and samples text", () => {
-    const result = trainCharLM({ steps: 12, batch: 8, seqLen: 32 });
     expect(result.losses).toHaveLength(12);
     expect(result.losses.every(Number.isFinite)).toBe(true);
     // Initial loss ≈ log(vocab) for near-uniform logits; a dozen Adam steps lower it clearly.
@@ -14,5 +24,42 @@ describe("the tiny-LM demo", () => {
     const text = sample(result, "Shall", { length: 20, seed: 3 });
     expect(text.startsWith("Shall")).toBe(true);
     expect(text).toHaveLength(25);
+  });
+
+  it("saves a .safetensors file with the config and vocabulary, which rebuilds the same model", async () => {
+    const file = join(dir, "tiny.safetensors");
+    await saveCharLM(result, file);
+    const bytes = new Uint8Array(readFileSync(file));
+    const { tensors, metadata } = Checkpoint.inspect(bytes);
+    // The demo's architecture (TINY_LM): embedDim 64, 4 query heads and 2 kv heads of 16, 2 blocks.
+    const shapes = Object.fromEntries(tensors.map((t) => [t.name, t.shape]));
+    expect(shapes["blocks.0.attn.q_proj"]).toEqual([64, 64]);
+    expect(shapes["blocks.1.attn.k_proj"]).toEqual([64, 32]);
+    expect(shapes["embed.embedding"]).toEqual([result.corpus.chars.length, 64]);
+    // The interop format (interop/torch's load_raven): the resolved config, every default spelled out.
+    expect(JSON.parse(metadata["raven.config"] as string)).toEqual({
+      vocabSize: result.corpus.chars.length, embedDim: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, mlpDim: 128, dropout: 0.1, ropeTheta: 10000, norm: "rmsNorm", normEps: 1e-6, activation: "gelu", tieEmbeddings: false,
+    });
+    expect(metadata["raven.model"]).toBe("decoderLM");
+    expect(JSON.parse(metadata["raven.vocab"] as string)).toEqual(result.corpus.chars);
+    expect(JSON.parse(metadata[METADATA_KEYS.training] as string)).toMatchObject({ steps: 12, batch: 8, seqLen: 32, optimizer: "adamw" });
+
+    const loaded = readCheckpoint(bytes);
+    const tokens = nx.tensor(encode(result.corpus.chars, "Shall I compare thee"), { shape: [1, 20] });
+    const [expected] = Layer.apply(result.model, result.state.vars, tokens, { training: false });
+    const [actual] = Layer.apply(loaded.model, loaded.vars, tokens, { training: false });
+    expect(Array.from(actual.dataSync())).toEqual(Array.from(expected.dataSync()));
+    nx.dispose([tokens, expected, actual, loaded.vars.params]);
+  });
+
+  it("rejects files without the model description, or whose weights do not fit it, with readable errors", () => {
+    const bare = Checkpoint.toBytes(result.state.vars.params);
+    expectInvalidArgument(() => readCheckpoint(bare), "tinyLM.readCheckpoint", "no tiny-LM model description");
+    const info = { config: { ...result.config, numLayers: 3 }, vocab: result.corpus.chars };
+    expectInvalidArgument(() => readCheckpoint(checkpointBytes(result.state.vars.params, info)), "kaun.Checkpoint.fromBytes", "missing key", "blocks.2.");
+    const shortVocab = { config: result.config, vocab: result.corpus.chars.slice(1) };
+    expectInvalidArgument(() => readCheckpoint(checkpointBytes(result.state.vars.params, shortVocab)), "tinyLM.readCheckpoint", "vocabulary has");
+    expectInvalidArgument(() => readCheckpoint(new Uint8Array([1, 2, 3])), "kaun.Checkpoint.inspect");
+    expectInvalidArgument(() => encode(result.corpus.chars, "Zebra"), "tinyLM.encode", '"Z"');
   });
 });

@@ -1,6 +1,8 @@
-// The PyTorch float64 references of fixtures/attention_golden.json on the CPU backend (the current one).
+// The PyTorch float64 references of fixtures/attention_golden.json on the CPU backend's two paths:
+// the WebAssembly SIMD kernels (the default) and the pure-TypeScript kernels.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import * as nx from "@raven-ts/nx";
 import { describe, expect, it } from "vitest";
 import { describeAttentionGolden, GOLDEN_FIXTURE, loadGoldenCases } from "../src/testing/index.js";
 
@@ -19,4 +21,5 @@ describe("the golden fixture ships with the package", () => {
   });
 });
 
-describeAttentionGolden("cpu");
+describeAttentionGolden("cpu (wasm simd)", () => nx.cpuBackend());
+describeAttentionGolden("cpu (typescript)", () => nx.cpuBackend({ simd: false }));

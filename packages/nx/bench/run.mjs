@@ -15,12 +15,18 @@ import * as tf from "@tensorflow/tfjs-core";
 const USAGE = `usage: node --expose-gc bench/run.mjs [options]
 
   --peers-only   time the tfjs peers only (nx need not be built)
+  --ts           also time nx's pure-TypeScript kernels (cpuBackend({ simd: false }))
+  --tfjs-cpu     also time tfjs-cpu (slow on the large cases)
   --quick        few repetitions: a smoke test, not figures to record
   --only <text>  only cases whose label contains <text> (repeatable)
   --markdown     also print the results as a markdown table (for BENCHMARKS.md)
   --help         this text`;
 
-const args = parseBenchArgs(USAGE, { "peers-only": { type: "boolean", default: false } });
+const args = parseBenchArgs(USAGE, {
+  "peers-only": { type: "boolean", default: false },
+  ts: { type: "boolean", default: false },
+  "tfjs-cpu": { type: "boolean", default: false },
+});
 
 // ---------------------------------------------------------------------------
 // nx, from the package's own build
@@ -52,6 +58,19 @@ if (!args["peers-only"]) {
   nx.setBackend("cpu");
 }
 
+/**
+ * nx's competitors: the CPU backend's WebAssembly kernels on one thread and
+ * on two, and (with --ts) its pure-TypeScript kernels.
+ * @type {{ name: string, backend: any }[]}
+ */
+const nxBackends = nx
+  ? [
+      { name: "nx", backend: nx.cpuBackend({ threads: 1 }) },
+      { name: "nx 2 threads", backend: nx.cpuBackend({ threads: 2 }) },
+      ...(args.ts ? [{ name: "nx-ts", backend: nx.cpuBackend({ simd: false }) }] : []),
+    ]
+  : [];
+
 // ---------------------------------------------------------------------------
 // tfjs: cpu and wasm backends, wasm loaded from the local package (offline),
 // production mode, cpu selected (the shared helper of @raven-ts/bench)
@@ -75,20 +94,31 @@ const useTf = peers.use;
  * @property {number} runs
  */
 
-/** @param {number} n @param {number} warmup @param {number} runs @returns {Case} */
-function matmulCase(n, warmup, runs) {
+/**
+ * float32 `[n, n]` products in one layout: `A·B`, `A·Bᵀ` or `Aᵀ·B` (the
+ * transposed operand is stored transposed: nx takes a transposed view, tfjs
+ * its `transposeA`/`transposeB` flags).
+ *
+ * @param {number} n @param {"A·B" | "A·Bᵀ" | "Aᵀ·B"} layout @param {number} warmup @param {number} runs @returns {Case}
+ */
+function matmulCase(n, layout, warmup, runs) {
+  const ta = layout === "Aᵀ·B";
+  const tb = layout === "A·Bᵀ";
   return {
-    label: `matmul ${n}`,
+    label: `matmul ${n} ${layout}`,
     inputs: [
       { name: "a", shape: [n, n] },
       { name: "b", shape: [n, n] },
     ],
-    nx: (nx, [a, b]) => nx.matmul(a, b),
-    tf: ([a, b]) => tf.matMul(/** @type {tf.Tensor2D} */ (a), /** @type {tf.Tensor2D} */ (b)),
+    nx: (nx, [a, b]) => nx.tidy(() => nx.matmul(ta ? nx.transpose(a) : a, tb ? nx.transpose(b) : b)),
+    tf: ([a, b]) => tf.matMul(/** @type {tf.Tensor2D} */ (a), /** @type {tf.Tensor2D} */ (b), ta, tb),
     warmup,
     runs,
   };
 }
+
+/** @type {("A·B" | "A·Bᵀ" | "Aᵀ·B")[]} */
+const LAYOUTS = ["A·B", "A·Bᵀ", "Aᵀ·B"];
 
 const B = 4;
 const H = 8;
@@ -121,10 +151,10 @@ const attentionCase = {
 
 /** @type {Case[]} */
 let cases = [
-  matmulCase(128, 10, 40),
-  matmulCase(256, 5, 25),
-  matmulCase(512, 3, 15),
-  matmulCase(1024, 1, 5),
+  matmulCase(128, "A·B", 10, 40),
+  matmulCase(256, "A·B", 5, 25),
+  ...LAYOUTS.map((layout) => matmulCase(512, layout, 3, 15)),
+  ...LAYOUTS.map((layout) => matmulCase(1024, layout, 2, 7)),
   attentionCase,
 ];
 cases = selectCases(cases, args.only);
@@ -164,14 +194,23 @@ function tfCompetitor(c, data, backend) {
   };
 }
 
-/** @param {Case} c @param {Float32Array[]} data */
-function nxCompetitor(c, data) {
+/**
+ * An nx competitor on `backend`; its inputs live there. Setup runs the case
+ * once and waits a moment, so a threaded backend's workers (started by the
+ * first large product) are ready before timing.
+ *
+ * @param {Case} c @param {Float32Array[]} data @param {{ name: string, backend: any }} which
+ */
+function nxCompetitor(c, data, which) {
   /** @type {any[]} */
   let xs = [];
   return {
-    name: "nx",
-    setup: () => {
+    name: which.name,
+    activate: () => nx.setBackend(which.backend),
+    setup: async () => {
       xs = c.inputs.map((inp, i) => nx.tensor(data[i], { shape: inp.shape, dtype: "float32" }));
+      c.nx(nx, xs).dispose();
+      await new Promise((resolve) => setTimeout(resolve, 100));
     },
     fn: () => {
       const out = c.nx(nx, xs);
@@ -214,6 +253,7 @@ console.log(`machine: ${machineLine()}`);
 console.log(
   `peers: ${peers.description}${nx ? "" : "; nx skipped (--peers-only)"}`,
 );
+for (const which of nxBackends) console.log(`${which.name}: cpu backend, ${which.backend.simd ? "WebAssembly SIMD kernels" : "pure-TypeScript kernels"}, ${which.backend.threads} thread(s)`);
 if (typeof (/** @type {{ gc?: unknown }} */ (globalThis).gc) !== "function") {
   console.log("note: run with node --expose-gc for a full GC before each case");
 }
@@ -223,18 +263,18 @@ console.log("timings: median ms per call (p10–p90), inputs resident, result re
 const rows = [];
 for (const c of cases) {
   const data = c.inputs.map((inp, i) => seededNormal(inp.shape.reduce((p, d) => p * d, 1), 1000 * rows.length + i));
-  const competitors = [tfCompetitor(c, data, "cpu"), tfCompetitor(c, data, "wasm")];
-  if (nx) competitors.unshift(nxCompetitor(c, data));
+  const competitors = [...nxBackends.map((which) => nxCompetitor(c, data, which)), ...(args["tfjs-cpu"] ? [tfCompetitor(c, data, "cpu")] : []), tfCompetitor(c, data, "wasm")];
 
   const before = liveCounts();
-  // Correctness first: every competitor's result against tfjs-cpu's.
-  const checkOrder = [...competitors.filter((x) => x.name === "tfjs-cpu"), ...competitors.filter((x) => x.name !== "tfjs-cpu")];
+  // Correctness first: every competitor's result against the reference (tfjs-cpu's when it runs, else tfjs-wasm's).
+  const referenceName = args["tfjs-cpu"] ? "tfjs-cpu" : "tfjs-wasm";
+  const checkOrder = [...competitors.filter((x) => x.name === referenceName), ...competitors.filter((x) => x.name !== referenceName)];
   const [reference, ...others] = await resultsOnce(checkOrder, (comp) => comp.result());
   for (const [k, values] of others.entries()) {
     const comp = /** @type {(typeof checkOrder)[number]} */ (checkOrder[k + 1]);
     const err = relMaxDiff(values, /** @type {Float32Array} */ (reference));
     if (!(err <= 1e-3)) {
-      console.error(`${c.label}: ${comp.name} disagrees with tfjs-cpu (max relative difference ${err})`);
+      console.error(`${c.label}: ${comp.name} disagrees with ${referenceName} (max relative difference ${err})`);
       process.exit(1);
     }
   }
@@ -248,14 +288,10 @@ for (const c of cases) {
   console.log(`${c.label}: ${results.map((m) => `${m.name} ${formatMs(m.median)} ms`).join(" · ")}`);
 }
 
-const ratios = /** @type {[string, string][]} */ (
-  nx
-    ? [
-        ["nx", "tfjs-cpu"],
-        ["nx", "tfjs-wasm"],
-      ]
-    : [["tfjs-wasm", "tfjs-cpu"]]
-);
+const ratios = /** @type {[string, string][]} */ ([
+  ...nxBackends.map((which) => [which.name, "tfjs-wasm"]),
+  ...(args["tfjs-cpu"] ? (nx ? [["nx", "tfjs-cpu"]] : [["tfjs-wasm", "tfjs-cpu"]]) : []),
+]);
 console.log(`\n${formatTable(rows, { ratios })}`);
 if (args.markdown) {
   console.log(`\n${formatTable(rows, { ratios, markdown: true })}`);

@@ -18,7 +18,8 @@ export { checkBool, checkFinite, checkFunction, checkInteger, checkIntegers, che
 export { checkSameBackend } from "./ops/operands.js";
 export type { NestedArray } from "./tensor.js";
 export { Tensor, isTensor } from "./tensor.js";
-export { CpuBackend, cpuBackend } from "./cpu/index.js";
+export { CpuBackend, WasmCpuBackend, cpuBackend } from "./cpu/index.js";
+export type { CpuBackendOptions } from "./cpu/index.js";
 
 export type { ArangeOptions, CreationOptions, EyeOptions, LinspaceOptions, TensorData, TensorOptions } from "./ops/creation.js";
 export { arange, eye, full, fullLike, linspace, ones, onesLike, scalar, tensor, zeros, zerosLike } from "./ops/creation.js";

@@ -59,6 +59,16 @@ const argCalls = (f: (t: nx.Tensor, o?: nx.ArgReduceOptions) => nx.Tensor): Call
 
 /** The bad calls of each exported function, keyed by its path below `nx`. */
 const BAD_CALLS: Readonly<Record<string, Calls>> = {
+  cpuBackend: [
+    () => nx.cpuBackend(bad(null)),
+    () => nx.cpuBackend(bad("simd")),
+    () => nx.cpuBackend(bad({ simd: "yes" })),
+    () => nx.cpuBackend(bad({ threads: -1 })),
+    () => nx.cpuBackend(bad({ threads: 1.5 })),
+    () => nx.cpuBackend(bad({ threads: "2" })),
+    () => nx.cpuBackend({ threads: 65 }),
+    () => nx.cpuBackend(bad({ thread: 2 })),
+  ],
   // elementwise
   ...Object.fromEntries(
     (["abs", "ceil", "cos", "erf", "exp", "expm1", "floor", "isFinite", "isNaN", "log", "log1p", "logicalNot", "neg", "round", "rsqrt", "sigmoid", "sign", "sin", "sqrt", "square", "tan", "tanh"] as const).map(
@@ -185,7 +195,7 @@ const NOT_ARGUMENT_CHECKED: Readonly<Record<string, string>> = {
   InvalidArgumentError: "the error class",
   Tensor: "internal constructor: tensors come from the creation ops",
   CpuBackend: "a backend: its methods receive what the frontend validated (backend.ts)",
-  cpuBackend: "a backend factory: no arguments",
+  WasmCpuBackend: "a backend: made by cpuBackend(), its methods receive what the frontend validated (backend.ts)",
 };
 
 /** Every exported function, as paths below `nx` (`"add"`, `"random.uniform"`, `"tree.map"`). */

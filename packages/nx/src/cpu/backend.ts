@@ -17,7 +17,8 @@ import { matmul } from "./matmul.js";
 import { concat, pad, toHost } from "./movement.js";
 import { reduce } from "./reduce.js";
 import { scan } from "./scan.js";
-import { release, toDataId } from "./storage.js";
+import type { Released } from "./storage.js";
+import { byteSizeOf, release, toDataId } from "./storage.js";
 import { unary } from "./unary.js";
 import { where } from "./where.js";
 
@@ -44,15 +45,34 @@ const CPU_CAPABILITIES: BackendCapabilities = Object.freeze({
  */
 export class CpuBackend implements Backend {
   readonly name = "cpu";
-  readonly capabilities = CPU_CAPABILITIES;
+  readonly capabilities: BackendCapabilities = CPU_CAPABILITIES;
+  /** Whether the WebAssembly SIMD kernels run (false here: the pure-TypeScript kernels). */
+  readonly simd: boolean = false;
+  /** The threads large kernels may use (1 here). */
+  readonly threads: number = 1;
   #buffers = 0;
   #bytes = 0;
 
-  /** Wraps a freshly made array as a counted buffer. */
+  /** Wraps a freshly made array (a kernel's result) as a counted buffer. */
   #own(array: HostArray): DataId {
+    return this.counted(this.store(array));
+  }
+
+  /** `counted(id)` counts a new buffer in `memory()` and returns it. */
+  protected counted(id: DataId): DataId {
     this.#buffers++;
-    this.#bytes += array.byteLength;
+    this.#bytes += byteSizeOf(id);
+    return id;
+  }
+
+  /** `store(array)` is the buffer that keeps a kernel's fresh result: here the array itself. */
+  protected store(array: HostArray): DataId {
     return toDataId(array);
+  }
+
+  /** `discard(buffer)` disposes of a freed buffer's storage: here, large arrays are recycled. */
+  protected discard(buffer: Released): void {
+    recycle(buffer.array);
   }
 
   upload(data: HostArray, _dtype: DType): DataId {
@@ -68,11 +88,11 @@ export class CpuBackend implements Backend {
   }
 
   free(data: DataId): void {
-    const array = release(data);
-    if (array === undefined) return;
+    const buffer = release(data);
+    if (buffer === undefined) return;
     this.#buffers--;
-    this.#bytes -= array.byteLength;
-    recycle(array);
+    this.#bytes -= buffer.bytes;
+    this.discard(buffer);
   }
 
   memory(): BackendMemory {
@@ -152,9 +172,4 @@ export class CpuBackend implements Backend {
     uniformFromStream(key, size, out);
     return this.#own(out);
   }
-}
-
-/** `cpuBackend()` is a new {@link CpuBackend}: the factory to register under `"cpu"`. */
-export function cpuBackend(): Backend {
-  return new CpuBackend();
 }

@@ -1,4 +1,8 @@
 /**
- * The pure-TypeScript CPU backend, nx's default and reference backend.
+ * nx's CPU backend, the default: WebAssembly SIMD kernels where the engine
+ * has them, the pure-TypeScript kernels (the reference) otherwise.
  */
-export { CpuBackend, cpuBackend } from "./backend.js";
+export { CpuBackend } from "./backend.js";
+export { WasmCpuBackend } from "./wasm/backend.js";
+export { cpuBackend } from "./factory.js";
+export type { CpuBackendOptions } from "./factory.js";

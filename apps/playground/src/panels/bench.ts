@@ -1,0 +1,106 @@
+/**
+ * The Bench panel: matmul 256/512 and an MHA forward pass timed on every
+ * backend this device has, as a bar chart and a table naming the device,
+ * the browser, each backend and its mode, and the GL renderer.
+ */
+import type { EngineClient } from "../engine/client.js";
+import type { BenchCase, BenchRow } from "../engine/protocol.js";
+import { BACKENDS } from "../model/backends.js";
+import { benchChart } from "../ui/charts.js";
+import { deviceFacts } from "../ui/device.js";
+import { byId, one } from "../ui/dom.js";
+import { ErrorBox } from "../ui/errors.js";
+
+const CASES: readonly BenchCase[] = ["matmul 256", "matmul 512", "MHA forward"];
+
+export function mountBench(client: EngineClient): void {
+  const list = byId("bench-backends", HTMLElement);
+  const run = byId("bench-run", HTMLButtonElement);
+  const device = byId("bench-device", HTMLElement);
+  const progress = byId("bench-progress", HTMLProgressElement);
+  const body = one(byId("bench-table", HTMLTableElement), "tbody", HTMLTableSectionElement);
+  const errors = new ErrorBox(byId("bench-error", HTMLElement));
+  const chart = benchChart(byId("bench-chart", HTMLCanvasElement), CASES);
+  const chartBox = byId("bench-chart-box", HTMLElement);
+  const empty = byId("bench-empty", HTMLElement);
+
+  for (const [label, value] of deviceFacts()) {
+    const dt = document.createElement("dt");
+    dt.textContent = label;
+    const dd = document.createElement("dd");
+    dd.textContent = value;
+    device.append(dt, dd);
+  }
+  const boxes = BACKENDS.map((b) => {
+    const label = document.createElement("label");
+    label.className = "inline";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.value = b.id;
+    label.append(box, ` ${b.label}`);
+    list.append(label);
+    return box;
+  });
+
+  const addRow = (row: BenchRow): void => {
+    const tr = document.createElement("tr");
+    tr.dataset.backend = row.backend;
+    tr.dataset.case = row.case;
+    const cells = [row.label, row.mode, row.host === "worker" ? "Web Worker" : "main thread", row.case];
+    for (const text of cells) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      tr.append(td);
+    }
+    if (row.error !== undefined) {
+      const td = document.createElement("td");
+      td.colSpan = 2;
+      td.className = "err";
+      td.textContent = `not available: ${row.error}`;
+      tr.append(td);
+    } else {
+      for (const text of [(row.ms as number).toFixed(2), (row.gflops as number).toFixed(2)]) {
+        const td = document.createElement("td");
+        td.className = "num";
+        td.textContent = text;
+        tr.append(td);
+      }
+    }
+    body.append(tr);
+  };
+
+  const rows: BenchRow[] = [];
+  client.on((event) => {
+    if (event.event !== "bench") return;
+    rows.push(event.row);
+    addRow(event.row);
+    chartBox.hidden = false;
+    empty.hidden = true;
+    progress.max = event.total;
+    progress.value = event.done;
+    chart.show(rows);
+  });
+
+  run.addEventListener("click", () => {
+    const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
+    rows.length = 0;
+    body.replaceChildren();
+    chart.show([]);
+    progress.hidden = false;
+    progress.value = 0;
+    run.disabled = true;
+    body.dataset.state = "running";
+    void errors
+      .guard(async () => {
+        if (chosen.length === 0) throw new Error("choose at least one backend");
+        const result = await client.call("bench", { backends: chosen });
+        chart.show(result);
+      }, "The benchmark stopped")
+      .finally(() => {
+        run.disabled = false;
+        progress.hidden = true;
+        body.dataset.state = "done";
+      });
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * The Generate panel in headless Chromium: after a few dozen training steps,
+ * KV-cache decoding streams characters into the page, and at temperature 0
+ * its text equals the greedy choices of the non-cached forward pass (the
+ * whole sequence through the model at every step). Sampling is reproducible
+ * from its seed; a prompt the vocabulary cannot encode is refused readably.
+ * The explorer shows the trained model's attention per block, from the
+ * Train panel and from a .safetensors file.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { changeExplorer, explorerWeights, screenshot, trainSteps, useApp } from "./support/app.js";
+import { hasChromium } from "./support/browser.js";
+
+const available = hasChromium() || Boolean(process.env.CI);
+
+describe.skipIf(!available)("generation", () => {
+  const app = useApp("train");
+
+  beforeAll(async () => {
+    const { page } = app.session;
+    await trainSteps(page, 300, 40);
+    await page.click("#tr-pause");
+    await page.waitForSelector("#tr-start:not([disabled])");
+    await page.goto(`${app.url}#generate`);
+    await page.waitForFunction(() => window.ravenPlayground !== undefined);
+  });
+
+  /** Generates with the panel's settings; returns the continuation and the lengths it was seen at while streaming. */
+  async function generate(prompt: string, length: number, temperature: number, seed: number): Promise<{ text: string; seen: number[] }> {
+    const { page } = app.session;
+    await page.fill("#gen-prompt", prompt);
+    await page.fill("#gen-length", String(length));
+    await page.fill("#gen-temp", String(temperature));
+    await page.fill("#gen-seed", String(seed));
+    await page.evaluate(() => {
+      const out = document.querySelector("#gen-output .continuation") as HTMLElement;
+      const seen: number[] = [];
+      (window as unknown as { seen: number[] }).seen = seen;
+      new MutationObserver(() => seen.push(out.textContent?.length ?? 0)).observe(out, { childList: true, characterData: true, subtree: true });
+    });
+    await page.click("#gen-start");
+    await page.waitForSelector('#gen-output[data-state="done"]');
+    const text = (await page.textContent("#gen-output .continuation")) ?? "";
+    const seen = await page.evaluate(() => (window as unknown as { seen: number[] }).seen);
+    return { text, seen };
+  }
+
+  it("streams KV-cache decoding character by character, equal to the non-cached greedy choices at temperature 0", async () => {
+    const { page } = app.session;
+    const trained = /step (\d+) of 300/.exec((await page.textContent("#gen-model")) ?? "");
+    expect(Number(trained?.[1])).toBeGreaterThanOrEqual(40);
+    const prompt = "Shall I compare thee";
+    const { text, seen } = await generate(prompt, 80, 0, 0);
+    expect(text).toHaveLength(80);
+    // Streamed: the page showed the text growing one character at a time before the end.
+    expect(seen.filter((n) => n > 0 && n < 80).length).toBeGreaterThan(20);
+    expect(seen.slice(0, -1).every((n, i) => (seen[i + 1] as number) >= n)).toBe(true);
+    expect(await page.textContent("#gen-output .prompt")).toBe(prompt);
+    const reference = await page.evaluate(([p, n]) => window.ravenPlayground?.greedyReference(p, n) ?? Promise.resolve(""), [prompt, 80] as const);
+    expect(text).toBe(reference);
+    expect(Number(await page.textContent("#gen-count"))).toBe(80);
+    expect(Number(await page.textContent("#gen-tps"))).toBeGreaterThan(0);
+    await screenshot(page, "generate");
+  });
+
+  it("samples reproducibly from a seed at temperature 0.8", async () => {
+    const first = await generate("Thy ", 60, 0.8, 7);
+    const again = await generate("Thy ", 60, 0.8, 7);
+    const other = await generate("Thy ", 60, 0.8, 8);
+    expect(first.text).toHaveLength(60);
+    expect(again.text).toBe(first.text);
+    expect(other.text).not.toBe(first.text);
+  });
+
+  it("refuses a prompt with characters the vocabulary lacks, readably, and keeps working", async () => {
+    const { page } = app.session;
+    await page.fill("#gen-prompt", "Zebra {quartz}");
+    await page.click("#gen-start");
+    await page.waitForSelector("#generate-error:not([hidden])");
+    expect(await page.textContent("#generate-error")).toMatch(/^Could not generate: tinyLM\.encode: the vocabulary has no "Z", .*"\{"/);
+    const { text } = await generate("love", 10, 0, 0);
+    expect(text).toHaveLength(10);
+    expect(await page.isHidden("#generate-error")).toBe(true);
+  });
+
+  it("shows the trained model's attention per block in the explorer, from the Train panel and from a file", async () => {
+    const { page } = app.session;
+    await page.goto(`${app.url}#explorer`);
+    await page.waitForSelector('#ex-heatmaps[data-state="ready"]');
+    expect(await changeExplorer(page, () => page.click("#ex-refresh"))).toBe("ready");
+    expect(await page.isChecked('input[name="ex-source"][value="trained"]')).toBe(true);
+    // The model's architecture: 4 query heads over 2 kv heads, width 64, 2 blocks.
+    expect(await page.inputValue("#ex-embed")).toBe("64");
+    expect(await page.isDisabled("#ex-heads")).toBe(true);
+    expect(await page.$$eval("#ex-layer option", (o) => o.map((x) => x.textContent))).toEqual(["block 0", "block 1"]);
+    const block0 = await explorerWeights(page);
+    expect(block0).toHaveLength(4);
+    for (const head of block0) head.forEach((row, q) => row.forEach((v, k) => (k > q ? expect(v).toBe(0) : expect(v).toBeGreaterThan(0))));
+    await changeExplorer(page, () => page.selectOption("#ex-layer", "1"));
+    const block1 = await explorerWeights(page);
+    expect(block1).not.toEqual(block0);
+
+    // The same weights from a file give the same maps.
+    const bytes = await page.evaluate(async () => Array.from((await window.ravenPlayground!.client.call("exportWeights", {})).bytes));
+    expect(await changeExplorer(page, () => page.setInputFiles("#ex-file", { name: "trained.safetensors", mimeType: "application/octet-stream", buffer: Buffer.from(bytes) }))).toBe("ready");
+    expect(await page.isChecked('input[name="ex-source"][value="file"]')).toBe(true);
+    expect(await page.textContent("#ex-source-info")).toContain("trained.safetensors");
+    expect(await explorerWeights(page)).toEqual(block1);
+    await screenshot(page, "explorer-trained");
+
+    // A corrupt file: the message, and the maps stay.
+    expect(await changeExplorer(page, () => page.setInputFiles("#ex-file", { name: "bad.safetensors", mimeType: "application/octet-stream", buffer: Buffer.from("not a checkpoint") }))).toBe("error");
+    expect(await page.textContent("#explorer-error")).toMatch(/^Could not open bad\.safetensors: kaun\.Checkpoint\.inspect: /);
+    expect(await explorerWeights(page)).toEqual(block1);
+    // Characters the model does not know are named.
+    expect(await changeExplorer(page, () => page.fill("#ex-text", "Zero"))).toBe("error");
+    expect(await page.textContent("#explorer-error")).toBe('tinyLM.encode: the vocabulary has no "Z" (it knows 56 characters)');
+  });
+
+  it("logged no page errors and no console errors", () => {
+    expect(app.session.problems).toEqual([]);
+  });
+});

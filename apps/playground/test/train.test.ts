@@ -1,0 +1,100 @@
+/**
+ * The Train panel in headless Chromium: the nx CPU backend in the Web Worker
+ * lowers the shown loss within a few dozen steps, pause stops training
+ * within a second, the weights download as a .safetensors file that uploads
+ * back to the same model, and corrupt or foreign files are refused with a
+ * message while the app keeps working.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as nx from "@raven-ts/nx";
+import { Checkpoint } from "@raven-ts/kaun-core";
+import { describe, expect, it } from "vitest";
+import { SCREENSHOTS, screenshot, trainStep, trainSteps, useApp } from "./support/app.js";
+import { hasChromium } from "./support/browser.js";
+
+const available = hasChromium() || Boolean(process.env.CI);
+const PROMPT = "Shall I compare thee";
+
+describe.skipIf(!available)("training in the Web Worker", () => {
+  const app = useApp("train");
+
+  const loss = async (): Promise<number> => Number(await app.session.page.textContent("#tr-loss"));
+  const greedy = (n: number): Promise<string> => app.session.page.evaluate(([p, k]) => window.ravenPlayground?.greedyReference(p, k) ?? Promise.resolve(""), [PROMPT, n] as const);
+
+  it("trains on nx CPU in a Web Worker and the shown loss falls within a few dozen steps", async () => {
+    const { page } = app.session;
+    expect(await page.textContent("#tr-placement")).toBe("Training runs in a Web Worker, off the main thread.");
+    expect(await page.inputValue("#tr-backend")).toBe("cpu");
+    await trainSteps(page, 200, 2);
+    const early = await loss();
+    // A near-uniform start: log(vocabulary) = log(56) ≈ 4.03 nats per character.
+    expect(early).toBeGreaterThan(3.5);
+    await page.waitForFunction(() => Number((document.getElementById("tr-step")?.textContent ?? "").split("/")[0]) >= 36, undefined, { timeout: 60_000 });
+    expect(await loss()).toBeLessThan(early - 0.5);
+    expect(Number(await page.textContent("#tr-sps"))).toBeGreaterThan(0);
+    expect(Number(((await page.textContent("#tr-tps")) ?? "").replaceAll(",", ""))).toBeGreaterThan(0);
+  });
+
+  it("pause stops training within a second", async () => {
+    const { page } = app.session;
+    const clicked = Date.now();
+    await page.click("#tr-pause");
+    await page.waitForSelector("#tr-start:not([disabled])", { timeout: 1000 });
+    expect(Date.now() - clicked).toBeLessThan(1000);
+    const [stopped] = await trainStep(page);
+    await page.waitForTimeout(1500);
+    expect((await trainStep(page))[0]).toBe(stopped);
+    expect(await page.getAttribute("#tr-progress", "value")).toBe(String(stopped));
+    await screenshot(page, "train");
+  });
+
+  it("downloads the weights as .safetensors and uploads them back to the same model", async () => {
+    const { page } = app.session;
+    const before = await greedy(30);
+    const [step] = await trainStep(page);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#tr-download")]);
+    expect(download.suggestedFilename()).toBe(`tiny-lm-step${step}.safetensors`);
+    const file = join(SCREENSHOTS, "..", download.suggestedFilename());
+    await download.saveAs(file);
+    const { metadata, tensors } = Checkpoint.inspect(new Uint8Array(readFileSync(file)));
+    expect(JSON.parse(metadata["raven.config"] as string)).toMatchObject({ embedDim: 64, numLayers: 2, numHeads: 4, numKvHeads: 2 });
+    expect(tensors.map((t) => t.name)).toContain("blocks.1.attn.v_proj");
+
+    await page.click("#tr-reset");
+    await page.waitForFunction(() => document.getElementById("tr-step")?.textContent?.startsWith("0 /"));
+    expect(await greedy(30)).not.toBe(before);
+    await page.setInputFiles("#tr-upload", file);
+    await page.waitForFunction((name) => document.getElementById("tr-model")?.textContent?.startsWith(`file ${name}`), download.suggestedFilename());
+    expect(await greedy(30)).toBe(before);
+    expect(await page.isHidden("#train-error")).toBe(true);
+  });
+
+  it("refuses a corrupt file and a file without the model description, and keeps working", async () => {
+    const { page } = app.session;
+    const modelLine = await page.textContent("#tr-model");
+    await page.setInputFiles("#tr-upload", { name: "corrupt.safetensors", mimeType: "application/octet-stream", buffer: Buffer.from([7, 0, 0, 0, 0, 0, 0, 0, 123, 1, 2]) });
+    await page.waitForSelector("#train-error:not([hidden])");
+    expect(await page.textContent("#train-error")).toMatch(/^Could not open corrupt\.safetensors: kaun\.Checkpoint\.inspect: /);
+    expect(await page.textContent("#tr-model")).toBe(modelLine);
+
+    const foreign = Checkpoint.toBytes({ weight: nx.ones([2, 2]) });
+    await page.setInputFiles("#tr-upload", { name: "foreign.safetensors", mimeType: "application/octet-stream", buffer: Buffer.from(foreign) });
+    await page.waitForFunction(() => document.getElementById("train-error")?.textContent?.includes("foreign.safetensors"));
+    expect(await page.textContent("#train-error")).toContain("tinyLM.readCheckpoint: this safetensors file has no tiny-LM model description");
+    expect(await page.textContent("#tr-model")).toBe(modelLine);
+    await screenshot(page, "train-error");
+
+    // Still working: a few more steps train, and the error goes away.
+    const [from] = await trainStep(page);
+    await page.click("#tr-start");
+    await page.waitForFunction((n) => Number((document.getElementById("tr-step")?.textContent ?? "").split("/")[0]) >= n + 2, from);
+    await page.click("#tr-pause");
+    await page.waitForSelector("#tr-start:not([disabled])");
+    expect(await page.isHidden("#train-error")).toBe(true);
+  });
+
+  it("logged no page errors and no console errors", () => {
+    expect(app.session.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,191 @@
+// The demo's character-level language model, without Node APIs, so the Node demo
+// (tiny-lm.mjs) and the browser playground (apps/playground) share one recipe:
+// the model and training settings, the tokenizer, the batch stream, the trainer,
+// and the checkpoint format (weights plus the model config and the vocabulary in
+// the safetensors `__metadata__`).
+import * as nx from "@raven-ts/nx";
+import { Checkpoint, Layer, Loss, Optim, Rng, Train } from "@raven-ts/kaun-core";
+import { decoderLM } from "../dist/index.js";
+
+/** The demo model's `decoderLM` options (`vocabSize` comes from the text; `model.config` resolves the rest). */
+export const TINY_LM = Object.freeze({
+  embedDim: 64,
+  numLayers: 2,
+  numHeads: 4,
+  numKvHeads: 2,
+  mlpDim: 128,
+  dropout: 0.1,
+  ropeTheta: 10000,
+  norm: "rmsNorm",
+  activation: "gelu",
+});
+
+/** The demo's training settings: batch shape and the AdamW + warmup-cosine schedule. */
+export const TRAINING = Object.freeze({ batch: 16, seqLen: 64, peakLr: 3e-3, warmupSteps: 20, endLr: 3e-4, weightDecay: 0.01 });
+
+/**
+ * The `__metadata__` keys of a checkpoint that carries its model (the format
+ * interop/torch's `load_raven` reads too); each value is a string.
+ */
+export const METADATA_KEYS = Object.freeze({
+  /** `"decoderLM"`. */
+  model: "raven.model",
+  /** JSON of the model's resolved options (`decoderLM(JSON.parse(...))` rebuilds it). */
+  config: "raven.config",
+  /** JSON array of the vocabulary: token id `i` is the character `vocab[i]`. */
+  vocab: "raven.vocab",
+  /** JSON of how the weights were trained (informative only). */
+  training: "raven.training",
+});
+
+/** `charVocab(text)` is the sorted list of distinct characters of `text` (token id = index). */
+export function charVocab(text) {
+  return [...new Set(text)].sort();
+}
+
+/**
+ * `encode(vocab, text)` is the int32 token ids of `text`.
+ * @throws InvalidArgumentError naming the characters `vocab` lacks.
+ */
+export function encode(vocab, text) {
+  const index = new Map(vocab.map((c, i) => [c, i]));
+  const unknown = [...new Set([...text].filter((c) => !index.has(c)))];
+  if (unknown.length > 0) {
+    const shown = unknown.slice(0, 8).map((c) => JSON.stringify(c)).join(", ");
+    throw new nx.InvalidArgumentError("tinyLM.encode", `the vocabulary has no ${shown}${unknown.length > 8 ? ` and ${unknown.length - 8} more` : ""} (it knows ${vocab.length} characters)`);
+  }
+  return Int32Array.from(text, (c) => index.get(c));
+}
+
+/** `decodeIds(vocab, ids)` is the text of the token ids `ids`. */
+export function decodeIds(vocab, ids) {
+  return Array.from(ids, (id) => vocab[id] ?? "\uFFFD").join("");
+}
+
+/** `unigramEntropy(ids, vocabSize)` is the unigram (character-frequency) entropy of `ids`, in nats: the loss of a model that ignores context. */
+export function unigramEntropy(ids, vocabSize) {
+  const counts = new Float64Array(vocabSize);
+  for (const id of ids) counts[id] += 1;
+  let h = 0;
+  for (const c of counts) if (c > 0) h -= (c / ids.length) * Math.log(c / ids.length);
+  return h;
+}
+
+/** `tinyLMConfig(vocabSize)` is the demo model's `decoderLM` options for a vocabulary of `vocabSize`. */
+export function tinyLMConfig(vocabSize) {
+  return { vocabSize, ...TINY_LM };
+}
+
+/**
+ * `tinyLMTrainer(config, { steps, ...TRAINING })` is `{ model, trainer }`: the
+ * `decoderLM` of `config` and its AdamW trainer with a warmup-cosine schedule
+ * decaying over `steps`.
+ */
+export function tinyLMTrainer(config, { steps, peakLr = TRAINING.peakLr, warmupSteps = TRAINING.warmupSteps, endLr = TRAINING.endLr, weightDecay = TRAINING.weightDecay }) {
+  const model = decoderLM(config);
+  const lr = Optim.warmupCosineDecay({ peakValue: peakLr, warmupSteps: Math.min(warmupSteps, steps), decaySteps: steps, endValue: endLr });
+  return { model, trainer: Train.make({ model, optimizer: Optim.adamw({ lr, weightDecay }) }) };
+}
+
+/**
+ * `windowBatch(ids, starts, seqLen)` is the windows of `ids` at `starts`:
+ * int32 inputs `x` `[starts.length, seqLen]` and their next-character
+ * `labels` (the same windows shifted by one).
+ */
+export function windowBatch(ids, starts, seqLen) {
+  const x = new Int32Array(starts.length * seqLen);
+  const y = new Int32Array(starts.length * seqLen);
+  starts.forEach((s, b) => {
+    x.set(ids.subarray(s, s + seqLen), b * seqLen);
+    y.set(ids.subarray(s + 1, s + seqLen + 1), b * seqLen);
+  });
+  return { x: nx.tensor(x, { shape: [starts.length, seqLen] }), labels: nx.tensor(y, { shape: [starts.length, seqLen] }) };
+}
+
+/**
+ * `batches(ids, { batch, seqLen, seed })` is an endless stream of batches of
+ * `batch` random windows of `seqLen + 1` tokens (the same on every backend): `{ x, loss, dispose }` with
+ * inputs `x` `[batch, seqLen]` and the next-token cross-entropy as `loss`.
+ * Call `dispose()` once a batch is used.
+ */
+export function* batches(ids, { batch, seqLen, seed }) {
+  let key = nx.random.key(seed);
+  for (;;) {
+    const [next, sub] = nx.random.split(key);
+    key = next;
+    // Window starts from uniform draws: the threefry stream is bit-exact on every backend (gpu.js included),
+    // so every backend trains on the same batches.
+    const range = ids.length - seqLen - 1;
+    const starts = nx.tidy(() => Array.from(nx.random.uniform(sub, [batch], "float32").dataSync(), (u) => Math.floor(u * range)));
+    const { x, labels } = windowBatch(ids, starts, seqLen);
+    yield { x, loss: (logits) => Loss.crossEntropySparse(logits, labels), dispose: () => nx.dispose([x, labels]) };
+  }
+}
+
+/**
+ * `checkpointMetadata({ config, vocab, training? })` is the `__metadata__` of
+ * a tiny-LM checkpoint under {@link METADATA_KEYS}: the model kind, its
+ * config (`model.config`, every default resolved), the character vocabulary
+ * and (when given) the training settings.
+ */
+export function checkpointMetadata({ config, vocab, training }) {
+  const metadata = {
+    [METADATA_KEYS.model]: "decoderLM",
+    [METADATA_KEYS.config]: JSON.stringify(config),
+    [METADATA_KEYS.vocab]: JSON.stringify(vocab),
+  };
+  if (training !== undefined) metadata[METADATA_KEYS.training] = JSON.stringify(training);
+  return metadata;
+}
+
+/**
+ * `checkpointBytes(params, { config, vocab, training? })` is the safetensors
+ * file of a tiny LM: the tensors of `params` (`decoderLM` params, dotted names
+ * such as `blocks.0.attn.q_proj`) with {@link checkpointMetadata}.
+ */
+export function checkpointBytes(params, info) {
+  return Checkpoint.toBytes(params, { metadata: checkpointMetadata(info) });
+}
+
+function parseJson(fn, key, text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new nx.InvalidArgumentError(fn, `metadata ${JSON.stringify(key)} is not valid JSON`);
+  }
+}
+
+/**
+ * `readCheckpoint(bytes)` is `{ model, vars, config, vocab, training }` for a
+ * file written by {@link checkpointBytes}: the model is rebuilt from the
+ * config in the metadata and its weights loaded (on the current backend).
+ * `training` is the recorded training settings, or `undefined`.
+ * @throws InvalidArgumentError when the file is not safetensors, lacks the
+ * tiny-LM metadata, holds a config `decoderLM` rejects, a vocabulary whose
+ * size differs from `vocabSize`, or tensors whose names, dtypes or shapes
+ * differ from the model's (as `Checkpoint.fromBytes`).
+ */
+export function readCheckpoint(bytes) {
+  const fn = "tinyLM.readCheckpoint";
+  const { metadata } = Checkpoint.inspect(bytes);
+  if (metadata[METADATA_KEYS.model] !== "decoderLM") {
+    throw new nx.InvalidArgumentError(fn, `this safetensors file has no tiny-LM model description (metadata ${JSON.stringify(METADATA_KEYS.model)} is ${JSON.stringify(metadata[METADATA_KEYS.model] ?? null)}, expected "decoderLM"); save it with pnpm demo or the playground`);
+  }
+  const config = parseJson(fn, METADATA_KEYS.config, metadata[METADATA_KEYS.config] ?? "");
+  if (typeof config !== "object" || config === null || Array.isArray(config)) throw new nx.InvalidArgumentError(fn, `metadata ${JSON.stringify(METADATA_KEYS.config)} must be a JSON object of decoderLM options`);
+  const vocab = parseJson(fn, METADATA_KEYS.vocab, metadata[METADATA_KEYS.vocab] ?? "");
+  if (!Array.isArray(vocab) || !vocab.every((c) => typeof c === "string" && [...c].length === 1)) {
+    throw new nx.InvalidArgumentError(fn, `metadata ${JSON.stringify(METADATA_KEYS.vocab)} must be a JSON array of single characters (token id i is vocab[i])`);
+  }
+  if (vocab.length !== config.vocabSize) throw new nx.InvalidArgumentError(fn, `the vocabulary has ${vocab.length} characters but the config's vocabSize is ${String(config.vocabSize)}`);
+  const model = decoderLM(config);
+  const template = Rng.run(0, () => Layer.init(model, { dtype: "float32" }));
+  try {
+    const params = Checkpoint.fromBytes(bytes, { like: template.params });
+    const trainingText = metadata[METADATA_KEYS.training];
+    const training = trainingText === undefined ? undefined : parseJson(fn, METADATA_KEYS.training, trainingText);
+    return { model, vars: { params, state: template.state, dtype: template.dtype }, config: model.config, vocab, training };
+  } finally {
+    nx.dispose(template.params);
+  }
+}

@@ -1,0 +1,3 @@
+import config from "@raven-ts/eslint-config";
+
+export default config;

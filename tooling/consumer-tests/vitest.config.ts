@@ -1,0 +1,3 @@
+import { preset } from "@raven-ts/vitest-config";
+
+export default preset;
