@@ -5,7 +5,7 @@ import type { Ptree } from "../ptree.js";
 import { tensorLeaves } from "../ptree.js";
 import { checkNonNegative, checkSameDevice, checkTensor, fail } from "../util.js";
 import type { Optimizer } from "./transform.js";
-import { makeTransform } from "./transform.js";
+import { makeTransform, perLeaf } from "./transform.js";
 
 function floatLeaves(fn: string, grads: Ptree): Tensor[] {
   const leaves = tensorLeaves(fn, grads).map(([path, g]) => {
@@ -78,5 +78,5 @@ export function clipByGlobalNorm(...args: [number] | [Ptree, number]): Ptree | O
  */
 export function clipByValue(maxDelta: number): Optimizer {
   const max = checkNonNegative("Optim.clipByValue", "maxDelta", maxDelta);
-  return makeTransform({ name: "clipByValue", hyperparams: { maxDelta: max }, rule: () => (updates) => [updates.map((u) => nx.clip(u, -max, max)), {}] });
+  return makeTransform({ name: "clipByValue", hyperparams: { maxDelta: max }, rule: () => perLeaf([], (u) => [nx.clip(u, -max, max), []]) });
 }

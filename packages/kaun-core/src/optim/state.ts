@@ -8,8 +8,8 @@ import { isTracing } from "@raven-ts/nx/primitives";
 import type { Ptree } from "../ptree.js";
 import { treeCall } from "../ptree.js";
 import { checkSameDevice, checkTensor, describe, fail } from "../util.js";
-import type { Optimizer, ParamInfo } from "./transform.js";
-import { checkOptimizer } from "./transform.js";
+import type { Apply, LeafWork, Optimizer, ParamInfo } from "./transform.js";
+import { checkOptimizer, leafMajor } from "./transform.js";
 
 /**
  * The state of an optimizer: `count` (int32 scalar: the `Optim.step` calls
@@ -149,14 +149,22 @@ export function step(state: OptState, params: Ptree, grads: Ptree): [Ptree, OptS
   checkSameDevice(fn, [state.count, ...infos.map((p) => p.value), ...gLeaves, ...slotLeaves.flat()]);
   const t = Number(state.count.item());
   const apply = opt.rule(fn, t, infos);
+  // p + u, fused into a leaf-wise update so that each parameter's work (and its intermediates) completes before the next one's.
+  const addTo: LeafWork = { slots: [], f: (u, _state, i) => [nx.add((infos[i] as ParamInfo).value, u), []] };
+  const update: Apply =
+    apply.leaf !== undefined
+      ? leafMajor([apply.leaf, addTo])
+      : (updates, slots) => {
+          const [u, state] = apply(updates, slots);
+          return [u.map((x, i) => addTo.f(x, [], i)[0]), state];
+        };
   const inputs = new Set<Tensor>(slotLeaves.flat());
   // A slot an update leaves unchanged gets a new handle on the same storage, so the result shares no tensor with the inputs.
   const fresh = (x: Tensor): Tensor => (inputs.has(x) ? nx.contiguous(x) : x);
   const run = (): [Ptree, OptState] => {
-    const [updates, slotsOut] = apply(gLeaves, Object.fromEntries(opt.slots.map((s, j) => [s, slotLeaves[j] as Tensor[]])));
+    const [newParams, slotsOut] = update(gLeaves, Object.fromEntries(opt.slots.map((s, j) => [s, slotLeaves[j] as Tensor[]])));
     const out: Record<string, Ptree> = { count: nx.scalar(t + 1, "int32") };
     for (const s of opt.slots) out[s] = nx.tree.unflatten(def, (slotsOut[s] as readonly Tensor[]).map(fresh)) as Ptree;
-    const newParams = infos.map((p, i) => nx.add(p.value, updates[i] as Tensor));
     return [nx.tree.unflatten(def, newParams) as Ptree, attach(opt, out)];
   };
   return isTracing() ? run() : nx.tidy(run);

@@ -7,6 +7,7 @@
  */
 import type { Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
+import { isTracing } from "@raven-ts/nx/primitives";
 import { describe, fail } from "../util.js";
 import type { Schedule } from "./schedule.js";
 
@@ -24,9 +25,21 @@ export type SlotLeaves = Readonly<Record<string, readonly Tensor[]>>;
 /**
  * Internal: the tensor work of one update. `updates[i]` belongs to parameter
  * `i` (the gradients, for the first transformation of a chain); returns the
- * transformed updates and the new leaves of every slot the transformation keeps.
+ * transformed updates and the new leaves of every slot the transformation
+ * keeps. A transformation that works leaf by leaf (made by {@link perLeaf})
+ * also carries its per-leaf function as `leaf`, so that a chain runs its
+ * consecutive leaf-wise parts parameter by parameter.
  */
-export type Apply = (updates: readonly Tensor[], slots: SlotLeaves) => [Tensor[], SlotLeaves];
+export interface Apply {
+  (updates: readonly Tensor[], slots: SlotLeaves): [Tensor[], SlotLeaves];
+  readonly leaf?: LeafWork;
+}
+
+/** One leaf-wise transformation: its slots and `f(update, slotValues, i)` for parameter `i`, slot values in the order of `slots`. */
+export interface LeafWork {
+  readonly slots: readonly string[];
+  readonly f: (u: Tensor, state: readonly Tensor[], i: number) => [Tensor, readonly Tensor[]];
+}
 
 /**
  * Internal: `rule(fn, count, params)` prepares the update that follows `count`
@@ -107,21 +120,53 @@ export function pickSlots(slots: SlotLeaves, names: readonly string[]): SlotLeav
   return Object.fromEntries(names.map((n) => [n, slots[n] as readonly Tensor[]]));
 }
 
-/** `perLeaf(slots, f)` is the {@link Apply} that runs `f(update, slotValues, i)` on every parameter, `slotValues` in the order of `slots`. */
-export function perLeaf(slots: readonly string[], f: (u: Tensor, state: readonly Tensor[], i: number) => [Tensor, readonly Tensor[]]): Apply {
-  return (updates, slotLeaves) => {
+/** `scoped(f)` is `f()` inside `nx.tidy`, or bare while rune records (which needs the intermediates). */
+function scoped<T extends nx.tree.Tree>(f: () => T): T {
+  return isTracing() ? f() : nx.tidy(f);
+}
+
+/**
+ * `leafMajor(works)` is the {@link Apply} that runs the leaf-wise `works` one
+ * after another on parameter 0, then on parameter 1, ..., each parameter in
+ * its own `nx.tidy` scope: a step then holds the intermediates of one
+ * parameter at a time, not of the whole tree. Internal.
+ */
+export function leafMajor(works: readonly LeafWork[]): Apply {
+  const slots = works.flatMap((w) => w.slots);
+  const f: LeafWork["f"] = (u, state, i) => {
+    let current = u;
+    const out: Tensor[] = [];
+    let at = 0;
+    for (const w of works) {
+      const [next, own] = w.f(current, state.slice(at, at + w.slots.length), i);
+      at += w.slots.length;
+      current = next;
+      out.push(...own);
+    }
+    return [current, out];
+  };
+  const apply = (updates: readonly Tensor[], slotLeaves: SlotLeaves): [Tensor[], SlotLeaves] => {
     const out: Tensor[][] = slots.map(() => []);
     const next = updates.map((u, i) => {
-      const [v, state] = f(
-        u,
-        slots.map((s) => (slotLeaves[s] as readonly Tensor[])[i] as Tensor),
-        i,
-      );
+      const [v, ...state] = scoped(() => {
+        const [w, st] = f(
+          u,
+          slots.map((s) => (slotLeaves[s] as readonly Tensor[])[i] as Tensor),
+          i,
+        );
+        return [w, ...st];
+      });
       state.forEach((t, j) => out[j]?.push(t));
-      return v;
+      return v as Tensor;
     });
     return [next, Object.fromEntries(slots.map((s, j) => [s, out[j] as Tensor[]]))];
   };
+  return Object.assign(apply, { leaf: { slots, f } });
+}
+
+/** `perLeaf(slots, f)` is the {@link Apply} that runs `f(update, slotValues, i)` on every parameter, `slotValues` in the order of `slots`. */
+export function perLeaf(slots: readonly string[], f: LeafWork["f"]): Apply {
+  return leafMajor([{ slots, f }]);
 }
 
 function chainOf(fn: string, name: string, hyperparams: Readonly<Record<string, number | boolean | string>>, parts: readonly Optimizer[]): Optimizer {
@@ -146,16 +191,28 @@ function chainOf(fn: string, name: string, hyperparams: Readonly<Record<string, 
     ...(rates.length === 1 ? { learningRate: rates[0] } : {}),
     rule: (stepFn, count, params) => {
       const applies = parts.map((p) => p.rule(stepFn, count, params));
-      return (updates, slotLeaves) => {
+      // Consecutive leaf-wise parts run fused, parameter by parameter; the others (clipping, multiSteps) on the whole tree.
+      const stages: { apply: Apply; slots: readonly string[] }[] = [];
+      applies.forEach((apply, i) => {
+        const last = stages[stages.length - 1];
+        const slotsOf = (parts[i] as Optimizer).slots;
+        if (apply.leaf !== undefined && last?.apply.leaf !== undefined) {
+          const fused = leafMajor([last.apply.leaf, apply.leaf]);
+          stages[stages.length - 1] = { apply: fused, slots: [...last.slots, ...slotsOf] };
+        } else stages.push({ apply, slots: slotsOf });
+      });
+      const run: Apply = (updates, slotLeaves) => {
         let current = updates;
         const state: Record<string, readonly Tensor[]> = {};
-        parts.forEach((p, i) => {
-          const [next, own] = (applies[i] as Apply)(current, pickSlots(slotLeaves, p.slots));
+        for (const stage of stages) {
+          const [next, own] = stage.apply(current, pickSlots(slotLeaves, stage.slots));
           current = next;
           Object.assign(state, own);
-        });
+        }
         return [current as Tensor[], state];
       };
+      const only = stages.length === 1 ? stages[0]?.apply.leaf : undefined;
+      return only === undefined ? run : Object.assign(run, { leaf: only });
     },
   });
 }

@@ -63,7 +63,7 @@ export function learningRateScale(fn: string, lr: unknown): Optimizer {
     learningRate: schedule,
     rule: (stepFn, count) => {
       const rate = evalSchedule(stepFn, "learning-rate", schedule, count);
-      return (updates) => [updates.map((u) => nx.mul(u, -rate)), {}];
+      return perLeaf([], (u) => [nx.mul(u, -rate), []]);
     },
   });
 }
@@ -98,7 +98,7 @@ export function decayedWeights(fn: string, rate: unknown, mask: unknown, rateNam
     rule: (stepFn, count, params) => {
       const r = evalSchedule(stepFn, "weight-decay rate", schedule, count);
       const decays = resolveMask(stepFn, checked, params);
-      return (updates) => [updates.map((u, i) => (r !== 0 && decays[i] === true ? nx.add(u, nx.mul((params[i] as { value: nx.Tensor }).value, r)) : u)), {}];
+      return perLeaf([], (u, _state, i) => [r !== 0 && decays[i] === true ? nx.add(u, nx.mul((params[i] as { value: nx.Tensor }).value, r)) : u, []]);
     },
   });
 }
