@@ -21,9 +21,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 #   `playwright install`).
 # tooling/consumer-tests installs packed tarballs with npm from the registry.
 # And for @raven-ts/kaun-core: python3 (standard library only) runs the
-# independent safetensors reader of test/fixtures/make_safetensors.py; that
-# test fails in CI (CI set) when python3 is missing rather than skipping.
-APT_PACKAGES=(python3 python3-torch libxi-dev libxext-dev libx11-dev pkg-config libgl1-mesa-dev xvfb xauth chromium)
+# independent safetensors reader of test/fixtures/make_safetensors.py, and
+# python3-numpy the metric references of test/fixtures/make_metrics.py; those
+# tests fail in CI (CI set) when python3 or numpy is missing rather than skipping.
+APT_PACKAGES=(python3 python3-numpy python3-torch libxi-dev libxext-dev libx11-dev pkg-config libgl1-mesa-dev xvfb xauth chromium)
 
 # turbo: full task logs, each task's output in one block (readable CI logs).
 TURBO_FLAGS=(--output-logs=full --log-order=grouped)

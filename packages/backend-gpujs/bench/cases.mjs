@@ -65,6 +65,29 @@ export function mhaCase(b, t, e, h) {
 }
 
 /**
+ * The `k` largest of each row of `[b, v]` logits (decoding-time top-k
+ * sampling), values read back: nx's `topk` against tfjs's.
+ * @param {number} b @param {number} v @param {number} k
+ * @returns {BenchCase}
+ */
+export function topkCase(b, v, k) {
+  return {
+    label: `topk ${k} [${b},${v}]`,
+    inputs: [{ name: "logits", shape: [b, v] }],
+    nx: (nx, [x]) => {
+      const [values, indices] = nx.topk(x, k);
+      indices.dispose();
+      return values;
+    },
+    tf: (tf, [x]) => {
+      const { values, indices } = tf.topk(x, k);
+      indices.dispose();
+      return values;
+    },
+  };
+}
+
+/**
  * `seeded(size, seed)` is `size` float32 values in [-1, 1) from a fixed seed
  * (mulberry32), the same in Node and the browser.
  * @param {number} size @param {number} seed

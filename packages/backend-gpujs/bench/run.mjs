@@ -3,10 +3,11 @@
 //   pnpm --filter @raven-ts/backend-gpujs bench [-- --quick] [-- --only node|chromium] [-- --markdown]
 //
 // Node: nx on the gpujs backend in `webasm` mode vs nx's CPU backend vs
-// tfjs-wasm, on matmul 256/512 and a multi-head-attention forward.
+// tfjs-wasm, on matmul 256/512, a multi-head-attention forward and the top-50
+// of vocabulary-sized rows.
 // Chromium (Debian's, headless, driven by playwright-core): the gpujs backend
 // in `webgl2` mode vs @tensorflow/tfjs-backend-webgl on the same page, matmul
-// 256 with resident inputs and MHA forward [1,64,128]. Both run on
+// 256 with resident inputs, MHA forward [1,64,128] and top-50 of [8,32000]. Both run on
 // SwiftShader here: CPU-emulated WebGL, so those are not GPU timings.
 // Every timed call reads its result back (dataSync) and disposes it.
 import { parseArgs } from "node:util";
@@ -15,7 +16,7 @@ import { compare, formatTable, loadTfjs, machineLine, maxAbsDiff } from "@raven-
 import * as nx from "@raven-ts/nx";
 import { gpujsBackend } from "../dist/index.js";
 import { bundle, hasChromium, openPage } from "../scripts/chromium.mjs";
-import { matmulCase, mhaCase, seeded } from "./cases.mjs";
+import { matmulCase, mhaCase, seeded, topkCase } from "./cases.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -33,7 +34,7 @@ async function nodeBench() {
   const peers = await loadTfjs({ from: import.meta.url });
   const gpujs = gpujsBackend({ mode: "webasm" });
   const rows = [];
-  for (const c of [matmulCase(256), matmulCase(512), mhaCase(1, 64, 128, 4), mhaCase(4, 128, 256, 8)]) {
+  for (const c of [matmulCase(256), matmulCase(512), mhaCase(1, 64, 128, 4), mhaCase(4, 128, 256, 8), topkCase(8, 32000, 50), topkCase(1, 50257, 50)]) {
     const data = c.inputs.map((inp, i) => seeded(inp.shape.reduce((a, b) => a * b, 1), 17 + i));
     const nxSide = (name, backend) => {
       let xs = [];
@@ -89,7 +90,7 @@ async function chromiumBench() {
   const { page, close } = await openPage(script);
   try {
     const rows = [];
-    for (const label of ["matmul 256", "mha 1x64x128"]) {
+    for (const label of ["matmul 256", "mha 1x64x128", "topk 50 8x32000"]) {
       await page.evaluate((l) => globalThis.gpujsBench.setup(l), label);
       const check = await page.evaluate(() => globalThis.gpujsBench.check());
       console.log(`${label}: max |gpujs-webgl2 - tfjs-webgl| = ${check.maxAbsDiff.toExponential(2)} over ${check.size} values`);

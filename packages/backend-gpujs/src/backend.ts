@@ -19,6 +19,7 @@ import type {
   PadWidth,
   ReduceOp,
   ScanOp,
+  SortOp,
   UnaryOp,
   View,
 } from "@raven-ts/nx";
@@ -39,6 +40,7 @@ import { matmul } from "./ops/matmul.js";
 import { randomUniform } from "./ops/random.js";
 import { argReduce, reduce } from "./ops/reduce.js";
 import { scan } from "./ops/scan.js";
+import { sort } from "./ops/sort.js";
 import { KernelRunner } from "./runner.js";
 import type { GpujsStats } from "./stats.js";
 import { StatsCounter } from "./stats.js";
@@ -175,6 +177,10 @@ export class GpujsBackend implements Backend {
 
   scan(op: ScanOp, x: View, axis: number): DataId {
     return this.#add(scan(this.#runner, this.#table, op, x, axis, stored(x.dtype)));
+  }
+
+  sort(op: SortOp, x: View, axis: number, descending: boolean, k: number): DataId {
+    return this.#add(sort(this.#runner, this.#table, op, x, axis, descending, k));
   }
 
   cast(x: View, dtype: DType): DataId {

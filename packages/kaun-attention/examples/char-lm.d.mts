@@ -1,5 +1,5 @@
 import type { Tensor } from "@raven-ts/nx";
-import type { Ptree, Trainer, Vars } from "@raven-ts/kaun-core";
+import type { Dataset, Ptree, TextWindow, Trainer, Vars } from "@raven-ts/kaun-core";
 import type { DecoderLMConfig, DecoderLMLayer, DecoderLMOptions } from "../src/index.js";
 
 /** The demo model's `decoderLM` options (all but `vocabSize`). */
@@ -40,6 +40,7 @@ export function tinyLMTrainer(
   options: { readonly steps: number } & Partial<Omit<TrainingSettings, "batch" | "seqLen">>,
 ): { model: DecoderLMLayer; trainer: Trainer<"int32", "float"> };
 export function windowBatch(ids: Int32Array, starts: readonly number[], seqLen: number): { x: Tensor; labels: Tensor };
+export function trainingData(ids: Int32Array, options: { readonly batch: number; readonly seqLen: number; readonly seed: number }): Dataset<TextWindow>;
 export function batches(ids: Int32Array, options: { readonly batch: number; readonly seqLen: number; readonly seed: number }): Generator<TextBatch, never, void>;
 
 /** What a checkpoint records besides its weights. */

@@ -4,7 +4,7 @@
 // and the checkpoint format (weights plus the model config and the vocabulary in
 // the safetensors `__metadata__`).
 import * as nx from "@raven-ts/nx";
-import { Checkpoint, Layer, Loss, Optim, Rng, Train } from "@raven-ts/kaun-core";
+import { Checkpoint, Data, Layer, Loss, Optim, Rng, Train } from "@raven-ts/kaun-core";
 import { decoderLM } from "../dist/index.js";
 
 /** The demo model's `decoderLM` options (`vocabSize` comes from the text; `model.config` resolves the rest). */
@@ -103,22 +103,28 @@ export function windowBatch(ids, starts, seqLen) {
 }
 
 /**
- * `batches(ids, { batch, seqLen, seed })` is an endless stream of batches of
- * `batch` random windows of `seqLen + 1` tokens (the same on every backend): `{ x, loss, dispose }` with
- * inputs `x` `[batch, seqLen]` and the next-token cross-entropy as `loss`.
- * Call `dispose()` once a batch is used.
+ * `trainingData(ids, { batch, seqLen, seed })` is the demo's training
+ * pipeline (kaun-core `Data`), endless: every window of `seqLen + 1` tokens
+ * of `ids` (`Data.textWindows` with stride 1: inputs and next-token
+ * targets), in a new random order each epoch from `seed` (`shuffle`, the
+ * same on every backend), in batches of `batch` (`{ inputs, targets }`,
+ * int32 `[batch, seqLen]`; the last, smaller batch of an epoch dropped),
+ * epoch after epoch. Bound it with `.take(steps)`; each batch is the
+ * consumer's to dispose (`Train.fit` does).
+ */
+export function trainingData(ids, { batch, seqLen, seed }) {
+  return Data.textWindows(ids, { seqLen, stride: 1 }).shuffle(nx.random.key(seed)).batch(batch, { dropLast: true }).repeat();
+}
+
+/**
+ * `batches(ids, { batch, seqLen, seed })` is {@link trainingData} as an
+ * endless stream of steps `{ x, loss, dispose }`: inputs `x` `[batch, seqLen]`,
+ * the next-token cross-entropy as `loss`, and `dispose()` to call once the
+ * step is taken (for loops that call `Train.step` themselves).
  */
 export function* batches(ids, { batch, seqLen, seed }) {
-  let key = nx.random.key(seed);
-  for (;;) {
-    const [next, sub] = nx.random.split(key);
-    key = next;
-    // Window starts from uniform draws: the threefry stream is bit-exact on every backend (gpu.js included),
-    // so every backend trains on the same batches.
-    const range = ids.length - seqLen - 1;
-    const starts = nx.tidy(() => Array.from(nx.random.uniform(sub, [batch], "float32").dataSync(), (u) => Math.floor(u * range)));
-    const { x, labels } = windowBatch(ids, starts, seqLen);
-    yield { x, loss: (logits) => Loss.crossEntropySparse(logits, labels), dispose: () => nx.dispose([x, labels]) };
+  for (const b of trainingData(ids, { batch, seqLen, seed })) {
+    yield { x: b.inputs, loss: (logits) => Loss.crossEntropySparse(logits, b.targets), dispose: () => nx.dispose(b) };
   }
 }
 

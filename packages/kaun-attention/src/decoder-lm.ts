@@ -2,9 +2,10 @@
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
 import { Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
-import { checkBool, checkNonNegative, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, checkVars, describe, fail, field, optionalOptions, param } from "@raven-ts/kaun-core/internal";
+import { checkBool, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, checkVars, describe, fail, field, optionalOptions, param } from "@raven-ts/kaun-core/internal";
 import { checkCacheOf, consume, emptyCaches, type KvCache } from "./mha.js";
 import { pick } from "./config.js";
+import { nextTokens, samplingOptions, stopOptions } from "./sampling.js";
 import { blockConfig, decodeBlock, normLayer, transformerBlock, type ActivationKind, type MlpKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
 
 /** Options of {@link decoderLM}. */
@@ -48,10 +49,20 @@ export type DecoderLMConfig = Required<DecoderLMOptions>;
 
 /** Options of {@link DecoderLMLayer.generate}. */
 export interface GenerateOptions {
-  /** How many tokens to append. */
+  /** How many tokens to append (at most: generation ends early once every row has stopped). */
   readonly maxNewTokens: number;
-  /** Softmax temperature; 0 picks the most likely token; defaults to 1. */
+  /** Softmax temperature (logits are divided by it); 0 picks the most likely token (greedy); defaults to 1. */
   readonly temperature?: number;
+  /** Sample among the `topK` most likely tokens only (and any tied with the k-th); defaults to every token. */
+  readonly topK?: number;
+  /** Nucleus sampling: among the smallest set of most likely tokens whose probability reaches `topP`, renormalised; in (0, 1]; defaults to 1 (every token). */
+  readonly topP?: number;
+  /** Sample among the tokens whose probability is at least `minP` times the most likely one's; in [0, 1]; defaults to 0 (every token). */
+  readonly minP?: number;
+  /** Token ids that end a row: once a row produced one, the rest of it is `padId`; a number or a list; defaults to none. */
+  readonly stop?: number | readonly number[];
+  /** The id that fills a row after its stop token; defaults to the first `stop` id. */
+  readonly padId?: number;
   /** The sampling key (`nx.random.key(seed)`); required unless `temperature` is 0. */
   readonly key?: nx.random.Key;
 }
@@ -109,16 +120,37 @@ export interface DecoderLMLayer extends Layer<"int32", "float"> {
    */
   decode(vars: Vars, tokens: Tensor, caches: readonly KvCache[], options?: DecodeOptions): [Tensor, KvCache[]];
   /**
-   * `generate(vars, prompt, { maxNewTokens, temperature?, key? })` extends the
-   * int32 prompt `[batch, t]` by `maxNewTokens` sampled tokens (KV-cached),
-   * returning a new tensor `[batch, t + maxNewTokens]`. Sampling uses the
-   * Gumbel-max trick on device with keys folded from `key` per step. Only
-   * the result stays live.
+   * `generate(vars, prompt, { maxNewTokens, temperature?, topK?, topP?, minP?, stop?, padId?, key? })`
+   * extends the int32 prompt `[batch, t]` by up to `maxNewTokens` tokens,
+   * decoding one position at a time with the KV cache, and returns a new
+   * tensor `[batch, t + n]`. Each new token is, at `temperature` 0, the most
+   * likely one (the first on ties; the filters do not apply); otherwise a
+   * draw (`nx.random.categorical`, keys `nx.random.foldIn(key, step)`) from
+   * the logits after these steps, in Hugging Face's order, each on the
+   * distribution the previous left (renormalised):
+   *
+   * 1. temperature: logits / `temperature`;
+   * 2. top-k: keep the `topK` highest (and any tied with the k-th);
+   * 3. top-p: keep the nucleus, the shortest list of most likely tokens whose
+   *    probabilities sum to at least `topP` (and any tied with its last);
+   * 4. min-p: keep the tokens with probability ≥ `minP` × the largest.
+   *
+   * The most likely token always survives, so a row never runs out of
+   * tokens. With `stop`, a row ends at the first stop token it produces
+   * (which is kept); its later positions hold `padId`, and generation ends
+   * once every row has ended, so `n` is the number of steps run (at most
+   * `maxNewTokens`). Without `stop`, `n = maxNewTokens`.
+   * `temperature` defaults to 1, `topK` to every token, `topP` to 1, `minP`
+   * to 0, `stop` to none, `padId` to the first stop id. Only the result
+   * stays live.
    * @throws InvalidArgumentError when `vars` is not `{ params, state, dtype }`,
    * the options are missing, the prompt is not a live int32 `[batch, t >= 1]`
    * tensor of ids below `vocabSize`, `maxNewTokens` is not a non-negative
-   * integer, `temperature` is negative or not finite, or `key` is missing for
-   * `temperature > 0` or is not an `nx.random.Key`.
+   * integer, `temperature` is negative or not finite, `topK` is not a
+   * positive integer, `topP` is not in (0, 1], `minP` is not in [0, 1], a
+   * `stop` id or `padId` is not an integer in `[0, vocabSize)`, `padId` is
+   * given without `stop`, or `key` is missing for `temperature > 0` or is not
+   * an `nx.random.Key`.
    */
   generate(vars: Vars, prompt: Tensor, options: GenerateOptions): Tensor;
 }
@@ -253,31 +285,44 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
       const where = "decoderLM.generate";
       const v = checkVarsOf(where, vars);
       const p = checkTokens(where, "prompt", prompt);
-      const o = checkOptions(where, generateOptions, "{ maxNewTokens, temperature?, key? }", ["maxNewTokens", "temperature", "key"]);
+      const o = checkOptions(where, generateOptions, "{ maxNewTokens, temperature?, key? }", ["maxNewTokens", "temperature", "topK", "topP", "minP", "stop", "padId", "key"]);
       const maxNewTokens = checkNonNegInt(where, "maxNewTokens", o.maxNewTokens);
-      const temperature = checkNonNegative(where, "temperature", o.temperature ?? 1);
+      const sampling = samplingOptions(where, o);
       const key = o.key;
-      if (key === undefined && temperature > 0) throw fail(where, "a key is required to sample with temperature > 0 (or pass temperature 0 for greedy decoding)");
+      if (key === undefined && sampling.temperature > 0) throw fail(where, "a key is required to sample with temperature > 0 (or pass temperature 0 for greedy decoding)");
       if (key !== undefined && !nx.random.isKey(key)) throw fail(where, `key must be an nx.random.Key (nx.random.key(seed)), got ${describe(key)}`);
+      const { stop, padId } = stopOptions(where, o, vocabSize);
       const [batch, t] = p.shape as [number, number];
+      const stopped = new Uint8Array(batch);
       return nx.tidy(() => {
         let caches = emptyCaches(where, blocks.map((b) => b.attention), { batch, maxLength: t + maxNewTokens, dtype: v.dtype });
         let tokens = nx.reshape(p, [batch, t]);
         let input = p;
         for (let i = 0; i < maxNewTokens; i++) {
-          const [next, nextCaches] = nx.tidy(() => {
+          const [chosen, nextCaches] = nx.tidy(() => {
             const [logits, cs] = step(where, v, input, caches);
             const last = nx.squeeze(nx.slice(logits, [null, { start: -1 }]), 1); // [batch, vocab]
-            const scores = temperature === 0 ? last : nx.sub(nx.div(last, temperature), nx.log(nx.neg(nx.log(nx.random.uniform(nx.random.foldIn(key as nx.random.Key, i), last.shape, last.dtype as "float32", { minval: 1e-12 })))));
-            return [nx.reshape(nx.argmax(scores, { axis: -1 }), [batch, 1]), cs] as const;
+            return [nx.reshape(nextTokens(last, key === undefined ? undefined : nx.random.foldIn(key, i), sampling), [batch, 1]), cs] as const;
           });
           caches.forEach(consume);
           caches = nextCaches;
+          let next = chosen;
+          if (stop.size > 0) {
+            // Rows that stopped before take padId; a row stops at its first stop token.
+            const ids = Int32Array.from(chosen.dataSync());
+            ids.forEach((id, row) => {
+              if (stopped[row] === 1) ids[row] = padId;
+              else if (stop.has(id)) stopped[row] = 1;
+            });
+            chosen.dispose();
+            next = nx.tensor(ids, { dtype: "int32", shape: [batch, 1], backend: p.backend });
+          }
           const grown = nx.concatenate([tokens, next], { axis: 1 });
           tokens.dispose();
           if (input !== p) input.dispose();
           tokens = grown;
           input = next;
+          if (stop.size > 0 && stopped.every((s) => s === 1)) break;
         }
         caches.forEach(consume);
         return tokens;

@@ -6,7 +6,7 @@ import * as nx from "@raven-ts/nx";
 import { expectInvalidArgument } from "@raven-ts/nx/testing";
 import { Context, Layer, Rng } from "@raven-ts/kaun-core";
 import { describe, expect, it } from "vitest";
-import * as attention from "../src/index.js";
+import * as KaunAttention from "../src/index.js";
 import { attentionMaskKey, decoderLM, multiHeadAttention, rope, ropeTables, transformerBlock } from "../src/index.js";
 
 /** Casts a bad argument past the type checker. */
@@ -120,6 +120,18 @@ const cases: Case[] = [
   ["decoderLM.generate({ temperature: -1 })", () => lm.generate(lvars, tokens, { maxNewTokens: 2, temperature: -1 }), "kaun.decoderLM.generate", "temperature must be a finite non-negative number, got -1"],
   ["decoderLM.generate({ maxNewTokens: 1.5 })", () => lm.generate(lvars, tokens, { maxNewTokens: 1.5, temperature: 0 }), "kaun.decoderLM.generate", "maxNewTokens must be a non-negative integer, got 1.5"],
   ["decoderLM.generate: no key with temperature 1", () => lm.generate(lvars, tokens, { maxNewTokens: 1 }), "kaun.decoderLM.generate", "a key is required to sample with temperature > 0"],
+  ["decoderLM.generate({ topK: 0 })", () => lm.generate(lvars, tokens, { maxNewTokens: 1, topK: 0, key: nx.random.key(0) }), "kaun.decoderLM.generate", "topK must be a positive integer, got 0"],
+  ["decoderLM.generate({ topP: 0 })", () => lm.generate(lvars, tokens, { maxNewTokens: 1, topP: 0, key: nx.random.key(0) }), "kaun.decoderLM.generate", "topP must be a number in (0, 1], got 0"],
+  ["decoderLM.generate({ topP: 1.5 })", () => lm.generate(lvars, tokens, { maxNewTokens: 1, topP: 1.5, key: nx.random.key(0) }), "kaun.decoderLM.generate", "topP must be a number in (0, 1], got 1.5"],
+  ["decoderLM.generate({ topP: '0.9' })", () => lm.generate(lvars, tokens, { maxNewTokens: 1, topP: bad("0.9"), key: nx.random.key(0) }), "kaun.decoderLM.generate", 'topP must be a finite number, got "0.9"'],
+  ["decoderLM.generate({ minP: -0.1 })", () => lm.generate(lvars, tokens, { maxNewTokens: 1, minP: -0.1, key: nx.random.key(0) }), "kaun.decoderLM.generate", "minP must be a number in [0, 1], got -0.1"],
+  ["decoderLM.generate({ minP: NaN })", () => lm.generate(lvars, tokens, { maxNewTokens: 1, minP: Number.NaN, key: nx.random.key(0) }), "kaun.decoderLM.generate", "minP must be a finite number, got NaN"],
+  ["decoderLM.generate({ stop: 5 }): outside the vocabulary", () => lm.generate(lvars, tokens, { maxNewTokens: 1, temperature: 0, stop: 5 }), "kaun.decoderLM.generate", "stop must be a token id below vocabSize 5, got 5"],
+  ["decoderLM.generate({ stop: [1, -1] })", () => lm.generate(lvars, tokens, { maxNewTokens: 1, temperature: 0, stop: [1, -1] }), "kaun.decoderLM.generate", "stop[1] must be a non-negative integer, got -1"],
+  ["decoderLM.generate({ stop: '1' })", () => lm.generate(lvars, tokens, { maxNewTokens: 1, temperature: 0, stop: bad("1") }), "kaun.decoderLM.generate", 'stop must be a token id or an array of token ids, got "1"'],
+  ["decoderLM.generate({ padId: 9 })", () => lm.generate(lvars, tokens, { maxNewTokens: 1, temperature: 0, stop: 1, padId: 9 }), "kaun.decoderLM.generate", "padId must be a token id below vocabSize 5, got 9"],
+  ["decoderLM.generate({ padId }) without stop", () => lm.generate(lvars, tokens, { maxNewTokens: 1, temperature: 0, padId: 0 }), "kaun.decoderLM.generate", "padId fills the rows that produced a stop token; pass stop too"],
+  ["decoderLM.generate({ top_k }): an unknown option", () => lm.generate(lvars, tokens, bad({ maxNewTokens: 1, temperature: 0, top_k: 3 })), "kaun.decoderLM.generate", 'unknown option "top_k"'],
   ["decoderLM.generate: bad vars", () => lm.generate(bad({ params: {}, state: {}, dtype: "float32" }), tokens, { maxNewTokens: 1, temperature: 0 }), "kaun.decoderLM.generate", 'params has no entry "embed"'],
 ];
 
@@ -135,14 +147,19 @@ describe("every kaun-attention export rejects bad arguments with an InvalidArgum
   }
 });
 
-describe("every export is in the sweep", () => {
-  it("each exported function is called by a case (its label starts with its name)", () => {
-    const missing = Object.entries(attention)
-      .filter(([, v]) => typeof v === "function")
-      .map(([name]) => name)
-      .filter((name) => !cases.some(([label]) => label.startsWith(name) && /^[(.\s]/.test(label.slice(name.length))));
-    expect(missing, "exports without a bad-call case").toEqual([]);
-  });
+describe("the sweep covers every export and every method of the layers it makes", () => {
+  const named = new Set(cases.map(([, , fn]) => fn));
+  const exported = Object.entries(KaunAttention).filter(([, v]) => typeof v === "function").map(([k]) => k);
+  const methods = [
+    ...Object.entries(attn).filter(([k, v]) => typeof v === "function" && k !== "init" && k !== "apply").map(([k]) => `multiHeadAttention.${k}`),
+    ...Object.entries(block).filter(([k, v]) => typeof v === "function" && k !== "init" && k !== "apply" && k !== "applyWith").map(([k]) => `transformerBlock.${k}`),
+    ...Object.entries(lm).filter(([k, v]) => typeof v === "function" && k !== "init" && k !== "apply").map(([k]) => `decoderLM.${k}`),
+  ];
+  for (const name of [...exported, ...methods]) {
+    it(name, () => {
+      expect(named.has(`kaun.${name}`), `no case names kaun.${name}: add one to the table above`).toBe(true);
+    });
+  }
 });
 
 describe("causal attention on an empty sequence", () => {

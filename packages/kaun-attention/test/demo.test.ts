@@ -2,28 +2,68 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as nx from "@raven-ts/nx";
-import { Checkpoint, Layer } from "@raven-ts/kaun-core";
+import { Checkpoint, Layer, Loss } from "@raven-ts/kaun-core";
 import { expectInvalidArgument } from "@raven-ts/nx/testing";
 import { afterAll, describe, expect, it } from "vitest";
 // The main job's training code (examples/tiny-lm.mjs imports the built package).
-import { METADATA_KEYS, checkpointBytes, encode, readCheckpoint } from "../examples/char-lm.mjs";
-import { sample, saveCharLM, trainCharLM } from "../examples/tiny-lm.mjs";
+import { METADATA_KEYS, batches, checkpointBytes, encode, readCheckpoint, trainingData } from "../examples/char-lm.mjs";
+import { sample, saveCharLM, splitCorpus, trainCharLM } from "../examples/tiny-lm.mjs";
+
+const vocabOf = (ids: Int32Array): number => Math.max(...ids) + 1;
 
 describe("the tiny-LM demo", () => {
   const result = trainCharLM({ steps: 12, batch: 8, seqLen: 32 });
   const dir = mkdtempSync(join(tmpdir(), "tiny-lm-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("trains a few steps with falling loss and samples text", () => {
+  it("trains a few steps with falling loss, reports validation perplexity, samples text; the numbers repeat run to run", () => {
     expect(result.losses).toHaveLength(12);
     expect(result.losses.every(Number.isFinite)).toBe(true);
     // Initial loss ≈ log(vocab) for near-uniform logits; a dozen Adam steps lower it clearly.
+    const vocab = result.corpus.chars.length;
     const first = result.losses[0] as number;
-    expect(first).toBeGreaterThan(Math.log(result.corpus.chars.length) - 0.5);
+    expect(first).toBeGreaterThan(Math.log(vocab) - 0.5);
     expect(result.losses.slice(-3).reduce((a, b) => a + b, 0) / 3).toBeLessThan(first - 0.5);
-    const text = sample(result, "Shall", { length: 20, seed: 3 });
+    // The held-back tenth: non-overlapping windows of seqLen, perplexity below the uniform model's (vocab).
+    const { valid } = splitCorpus(result.corpus.ids, 0.1);
+    expect(result.validation.tokens).toBe((Math.floor((valid.length - 32 - 1) / 32) + 1) * 32);
+    expect(result.validation.perplexity).toBeGreaterThan(1);
+    expect(result.validation.perplexity).toBeLessThan(vocab);
+    const again = trainCharLM({ steps: 12, batch: 8, seqLen: 32 });
+    expect(again.losses).toEqual(result.losses);
+    expect(again.validation.perplexity).toBe(result.validation.perplexity);
+    nx.dispose(again.state);
+    const text = sample(result, "Shall", { length: 20, topK: 10, topP: 0.9, seed: 3 });
     expect(text.startsWith("Shall")).toBe(true);
     expect(text).toHaveLength(25);
+    expect(sample(result, "Shall", { length: 20, topK: 10, topP: 0.9, seed: 3 })).toBe(text);
+  });
+
+  it("holds back the end of the text", () => {
+    const ids = Int32Array.from({ length: 100 }, (_, i) => i);
+    const { train, valid } = splitCorpus(ids, 0.1);
+    expect(Array.from(train)).toEqual(Array.from({ length: 90 }, (_, i) => i));
+    expect(Array.from(valid)).toEqual(Array.from({ length: 10 }, (_, i) => 90 + i));
+  });
+
+  it("batches() steps through trainingData(): the same windows, as { x, loss, dispose }", () => {
+    const ids = result.corpus.ids.subarray(0, 200);
+    const options = { batch: 4, seqLen: 8, seed: 5 };
+    const stream = batches(ids, options);
+    const data = trainingData(ids, options);
+    const before = nx.memory().numTensors;
+    let n = 0;
+    for (const b of data) {
+      const step = stream.next().value;
+      expect(Array.from(step.x.dataSync())).toEqual(Array.from(b.inputs.dataSync()));
+      const logits = nx.oneHot(b.targets, vocabOf(ids), { dtype: "float32" });
+      const [viaStep, viaData] = [step.loss(logits), Loss.crossEntropySparse(logits, b.targets)];
+      expect(viaStep.item()).toBeCloseTo(viaData.item() as number, 6);
+      step.dispose();
+      nx.dispose([b, logits, viaStep, viaData]);
+      if (++n === 60) break; // past the first epoch of floor(192 / 4) = 48 batches
+    }
+    expect(nx.memory().numTensors).toBe(before);
   });
 
   it("saves a .safetensors file with the config and vocabulary, which rebuilds the same model", async () => {
@@ -42,7 +82,7 @@ describe("the tiny-LM demo", () => {
     });
     expect(metadata["raven.model"]).toBe("decoderLM");
     expect(JSON.parse(metadata["raven.vocab"] as string)).toEqual(result.corpus.chars);
-    expect(JSON.parse(metadata[METADATA_KEYS.training] as string)).toMatchObject({ steps: 12, batch: 8, seqLen: 32, optimizer: "adamw" });
+    expect(JSON.parse(metadata[METADATA_KEYS.training] as string)).toMatchObject({ steps: 12, batch: 8, seqLen: 32, validFraction: 0.1, optimizer: "adamw" });
 
     const loaded = readCheckpoint(bytes);
     const tokens = nx.tensor(encode(result.corpus.chars, "Shall I compare thee"), { shape: [1, 20] });

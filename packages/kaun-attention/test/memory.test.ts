@@ -126,6 +126,7 @@ describe("every public function leaves only its results live", () => {
     ["transformerBlock apply, swiglu MLP (training)", () => Rng.run(0, () => gated.apply({ ...gvars, training: true }, x)), 1],
     ["decoderLM.generate, geglu MLP", () => gatedLm.generate(glvars, tokens, { maxNewTokens: 3, temperature: 0 }), 1],
     ["decoderLM.generate", () => lm.generate(lvars, tokens, { maxNewTokens: 4, key: nx.random.key(0) }), 1],
+    ["decoderLM.generate (topK, topP, minP, stop)", () => lm.generate(lvars, tokens, { maxNewTokens: 4, key: nx.random.key(0), topK: 3, topP: 0.9, minP: 0.05, stop: [1, 2], padId: 0 }), 1],
     ["decoderLM.generate, no new tokens", () => lm.generate(lvars, tokens, { maxNewTokens: 0, temperature: 0 }), 1],
   ];
   for (const [name, f, outputs] of cases) {
@@ -134,6 +135,15 @@ describe("every public function leaves only its results live", () => {
       expect(n).toBe(outputs);
     });
   }
+
+  it("a loop of sampled generations with stops holds its live tensors flat", () => {
+    const counts: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      lm.generate(lvars, tokens, { maxNewTokens: 3, key: nx.random.key(i), topK: 4, topP: 0.8, stop: 3 }).dispose();
+      counts.push(nx.memory().numTensors);
+    }
+    expect(new Set(counts).size).toBe(1);
+  });
 
   it("decode at every level: output and new cache in, old cache out", () => {
     const c = attn.initCache({ batch: 2, maxLength: 8 });

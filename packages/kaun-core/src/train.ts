@@ -15,13 +15,14 @@
 import type { FloatDType, Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
 import { valueAndGrad } from "@raven-ts/rune";
-import { Context } from "./context.js";
+import type { Context } from "./context.js";
 import type { ElementKind, Layer, Vars } from "./layer.js";
 import { checkResult, init as layerInit } from "./layer.js";
 import type { OptState } from "./optim/state.js";
 import type { Optimizer } from "./optim/transform.js";
 import { init as optimInit, step as optimStep } from "./optim/state.js";
 import type { Ptree } from "./ptree.js";
+import { batchReader, checkCtx, checkIterable, eachBatch, type BatchReading } from "./train-batch.js";
 import { checkBool, checkFloatDType, checkFunction, checkOptions, checkTensor, describe, fail, optionalOptions } from "./util.js";
 
 /** A model paired with an optimizer, as {@link make} returns it. */
@@ -43,7 +44,8 @@ export interface TrainState {
 /** A loss: a scalar float tensor computed from the model's output (closing over the batch's targets). */
 export type LossFn = (output: Tensor) => Tensor;
 
-function checkTrainer(fn: string, t: unknown): Trainer<ElementKind, ElementKind> {
+/** `checkTrainer(fn, t)` returns `t` when it is a trainer made by {@link make}. Internal. */
+export function checkTrainer(fn: string, t: unknown): Trainer<ElementKind, ElementKind> {
   const tr = t as Trainer<ElementKind, ElementKind> | null;
   if (typeof tr !== "object" || tr === null || typeof tr.model?.apply !== "function" || typeof tr.optimizer?.rule !== "function") {
     throw fail(fn, `expected a trainer made by Train.make, got ${describe(t)}`);
@@ -51,7 +53,8 @@ function checkTrainer(fn: string, t: unknown): Trainer<ElementKind, ElementKind>
   return tr;
 }
 
-function checkState(fn: string, s: unknown): TrainState {
+/** `checkState(fn, s)` returns `s` when it is a training state with live tensors. Internal. */
+export function checkState(fn: string, s: unknown): TrainState {
   const st = s as TrainState | null;
   if (typeof st !== "object" || st === null || typeof st.vars !== "object" || st.vars === null || typeof st.opt !== "object" || st.opt === null) {
     throw fail(fn, `expected a training state { vars, opt } made by Train.init or Train.makeState, got ${describe(s)}`);
@@ -62,11 +65,6 @@ function checkState(fn: string, s: unknown): TrainState {
     if (nx.isTensor(t)) checkTensor(fn, "a tensor of the training state", t);
   });
   return st;
-}
-
-function checkCtx(fn: string, ctx: unknown): Context | undefined {
-  if (ctx !== undefined && !(ctx instanceof Context)) throw fail(fn, `ctx must be a Context, got ${describe(ctx)}`);
-  return ctx;
 }
 
 /**
@@ -175,7 +173,7 @@ export function disposeStale(old: TrainState, current: TrainState): void {
   }
 }
 
-/** A batch for {@link fit}: the model's input and the loss of its output (closing over the batch's targets). */
+/** A batch for {@link fit} given as a plain iterable: the model's input and the loss of its output (closing over the batch's targets). */
 export interface Batch {
   /** The model's input. */
   readonly x: Tensor;
@@ -195,7 +193,7 @@ export interface StepReport {
   readonly state: TrainState;
 }
 
-/** Options of {@link fit}. */
+/** Options of {@link fit} over batches `{ x, loss, ctx? }`. */
 export interface FitOptions {
   /** Called after every step; returning `false` stops training after that step. Defaults to none. */
   readonly onStep?: (report: StepReport) => boolean | void;
@@ -206,44 +204,90 @@ export interface FitOptions {
 }
 
 /**
- * `fit(t, state, batches, { onStep?, ctx?, training? })` runs {@link step}
- * on every batch of `batches` (any iterable, consumed lazily) in order and
- * returns the final training state. After each step the loss is read back
- * and `onStep({ step, loss, state })` is called; returning `false` stops early.
- * The states `fit` creates and then supersedes are disposed as it goes, as
- * are the loss tensors, so memory stays flat however long it runs; `state`
- * (the caller's) is left intact. `onStep`, `ctx` default to none; `training`
- * defaults to true.
- * @throws InvalidArgumentError when `batches` is not iterable, a batch is not
- * `{ x, loss }`, or as {@link step}; whatever `onStep` throws propagates
- * (the state of the last completed step is then lost, since fit has not returned it).
+ * Options of {@link fit} over a dataset of trees of tensors (such as
+ * `Data.textWindows`' `{ inputs, targets }`): the loss is given here, as a
+ * function of the model's output and the batch's targets.
  */
-export function fit<I extends ElementKind, O extends ElementKind>(t: Trainer<I, O>, state: TrainState, batches: Iterable<Batch>, options: FitOptions = {}): TrainState {
+export interface FitDataOptions<B> extends BatchReading<B> {
+  /** The loss of a batch: a one-element float tensor from the model's output, the targets (`target(batch)`) and the batch itself; `Loss.crossEntropySparse` fits as it is. */
+  readonly loss: (output: Tensor, targets: Tensor, batch: B) => Tensor;
+  /** Called after every step; returning `false` stops training after that step. Defaults to none. */
+  readonly onStep?: (report: StepReport) => boolean | void;
+  /** Whether forward passes are training passes (dropout active); defaults to true. */
+  readonly training?: boolean;
+}
+
+/**
+ * `fit(t, state, batches, options?)` runs {@link step} on every batch, in
+ * order, and returns the final training state. `batches` is any iterable,
+ * consumed lazily: a `Data` dataset (one epoch of it: its next pass), an
+ * array, a generator. A batch is read one of two ways:
+ *
+ * - With `options.loss` (a dataset of trees): the model's input is
+ *   `input(batch)` (default `batch.inputs`), the loss is
+ *   `loss(output, target(batch), batch)` (default targets `batch.targets`),
+ *   the context `ctx` (a `Context`, or a function of the batch). So
+ *   `fit(t, s, Data.textWindows(ids, { seqLen }).batch(8), { loss: Loss.crossEntropySparse })`
+ *   trains a language model.
+ * - Without it, every batch is `{ x, loss, ctx? }` (`loss` a function of
+ *   the output closing over the targets; `ctx` defaults to `options.ctx`).
+ *
+ * After each step the loss is read back and `onStep({ step, loss, state })`
+ * is called; returning `false` stops early.
+ *
+ * **Memory.** The states `fit` creates and then supersedes are disposed as
+ * it goes, as are the loss tensors; `state` (the caller's) is left intact.
+ * The batches of a `Data` dataset are fit's: each is disposed after its
+ * step (also when stopping early or on an error). The batches of any other
+ * iterable stay the caller's (an array may repeat one batch). So memory stays
+ * flat however long training runs. `onStep` and `ctx` default to none;
+ * `training` defaults to true.
+ * @throws InvalidArgumentError when `batches` is not iterable, an option is
+ * malformed, a batch is not `{ x, loss }` (without `options.loss`) or lacks
+ * its input or targets tensor (with it), or as {@link step}; whatever
+ * `onStep`, `input`, `target` or `loss` throws propagates (the state of the
+ * last completed step is then lost, since fit has not returned it).
+ */
+export function fit<I extends ElementKind, O extends ElementKind>(t: Trainer<I, O>, state: TrainState, batches: Iterable<Batch>, options?: FitOptions): TrainState;
+export function fit<I extends ElementKind, O extends ElementKind, B>(t: Trainer<I, O>, state: TrainState, batches: Iterable<B>, options: FitDataOptions<B>): TrainState;
+export function fit<I extends ElementKind, O extends ElementKind, B>(t: Trainer<I, O>, state: TrainState, batches: Iterable<B | Batch>, options: FitOptions | FitDataOptions<B> = {}): TrainState {
   const fn = "Train.fit";
   checkTrainer(fn, t);
   checkState(fn, state);
-  if (batches === null || typeof batches !== "object" || typeof (batches as Iterable<Batch>)[Symbol.iterator] !== "function") {
-    throw fail(fn, `batches must be an iterable of { x, loss }, got ${describe(batches)}`);
-  }
-  const o = optionalOptions(fn, options, ["onStep", "ctx", "training"]);
+  const data = checkIterable<B | Batch>(fn, batches, "batches");
+  const o = optionalOptions(fn, options as FitDataOptions<B> & FitOptions, ["onStep", "ctx", "training", "loss", "input", "target"]);
   const onStep = o.onStep === undefined ? undefined : checkFunction(fn, "onStep", o.onStep);
-  const ctx = checkCtx(fn, o.ctx);
   const training = checkBool(fn, "training", o.training, true);
+  const dataLoss = o.loss === undefined ? undefined : checkFunction(fn, "loss", o.loss);
+  if (dataLoss === undefined && (o.input !== undefined || o.target !== undefined)) throw fail(fn, "input and target read the batches of a dataset; pass loss: (output, targets) => tensor with them");
+  const read = dataLoss === undefined ? undefined : batchReader<B>(fn, o);
+  const ctx = read === undefined ? checkCtx(fn, o.ctx) : undefined;
   let current = state;
-  let n = 0;
-  for (const batch of batches) {
-    if (typeof batch !== "object" || batch === null || !nx.isTensor(batch.x) || typeof batch.loss !== "function") {
-      throw fail(fn, `batch ${n} must be { x: Tensor, loss: (output) => Tensor }, got ${describe(batch)}`);
+  eachBatch(data, (batch, n) => {
+    let x: Tensor;
+    let loss: LossFn;
+    let batchCtx: Context | undefined;
+    if (read === undefined || dataLoss === undefined) {
+      const b = batch as Batch;
+      if (typeof b !== "object" || b === null || !nx.isTensor(b.x) || typeof b.loss !== "function") {
+        throw fail(fn, `batch ${n} must be { x: Tensor, loss: (output) => Tensor }, got ${describe(batch)}; for batches of tensors such as { inputs, targets }, pass options.loss`);
+      }
+      x = b.x;
+      loss = b.loss;
+      batchCtx = b.ctx ?? ctx;
+    } else {
+      const r = read(n, batch as B);
+      x = r.x;
+      loss = (output) => dataLoss(output, r.targets, batch as B);
+      batchCtx = r.ctx;
     }
-    const batchCtx = batch.ctx ?? ctx;
-    const [lossValue, next] = step(t, current, batch.x, { loss: batch.loss, training, ...(batchCtx === undefined ? {} : { ctx: batchCtx }) });
+    const [lossValue, next] = step(t, current, x, { loss, training, ...(batchCtx === undefined ? {} : { ctx: batchCtx }) });
     if (current !== state) disposeStale(current, next);
     current = next;
-    n++;
     const lossNumber = Number(lossValue.item());
     lossValue.dispose();
-    if (onStep !== undefined && onStep({ step: n, loss: lossNumber, state: current }) === false) break;
-  }
+    return onStep === undefined || onStep({ step: n + 1, loss: lossNumber, state: current }) !== false;
+  });
   return current;
 }
 

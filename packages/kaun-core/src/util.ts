@@ -68,6 +68,11 @@ export function checkPositiveInt(fn: string, name: string, v: unknown): number {
   return checkInteger(`kaun.${fn}`, name, v, 1);
 }
 
+/** `checkInt(fn, name, v)` returns `v` when it is a safe integer of any sign (nx's `checkInteger`). */
+export function checkInt(fn: string, name: string, v: unknown): number {
+  return checkInteger(`kaun.${fn}`, name, v);
+}
+
 /** `checkNonNegInt(fn, name, v)` returns `v` when it is an integer ≥ 0 (nx's `checkInteger`). */
 export function checkNonNegInt(fn: string, name: string, v: unknown): number {
   return checkInteger(`kaun.${fn}`, name, v, 0);

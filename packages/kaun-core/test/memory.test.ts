@@ -3,7 +3,7 @@
 // during a synchronous test), so loops stay flat without nx.tidy.
 import * as nx from "@raven-ts/nx";
 import { describe, expect, it } from "vitest";
-import { Checkpoint, Fn, Init, Layer, Loss, Optim, Ptree, Rng, Train } from "../src/index.js";
+import { Checkpoint, Data, Fn, Init, Layer, Loss, Metric, Optim, Ptree, Rng, Train } from "../src/index.js";
 
 const live = (): number => nx.memory().numTensors;
 
@@ -174,5 +174,34 @@ describe("optimizer and training steps", () => {
     const final = Train.fit(t, next, Array.from({ length: 20 }, () => ({ x, loss })));
     expect(live() - fitBefore).toBe(tensorsIn(final.vars.params) + tensorsIn(final.opt));
     l.dispose();
+  });
+});
+
+describe("Data, Metric and Train.evaluate", () => {
+  const model = Layer.linear({ inFeatures: 4, outFeatures: 4 });
+  const t = Train.make({ model, optimizer: Optim.sgd({ lr: 0.1 }) });
+  const s = Rng.run(0, () => Train.init(t));
+
+  it("each element of a dataset is the only new thing; Train.fit and Train.evaluate over a dataset leave nothing", () => {
+    const data = Data.ofTensors({ inputs: x, targets: labels }).shuffle(nx.random.key(0)).batch(2);
+    const before = live();
+    for (const batch of data) {
+      expect(live() - before).toBe(tensorsIn(batch));
+      nx.dispose(batch);
+    }
+    expect(live()).toBe(before);
+    const final = Train.fit(t, s, data, { loss: Loss.crossEntropySparse });
+    expect(live() - before).toBe(tensorsIn(final));
+    nx.dispose(final);
+    const result = Train.evaluate(t, s, data, { acc: Metric.accuracy({ topK: 2 }), ppl: Metric.perplexity(), f1: Metric.f1({ average: "macro" }) });
+    expect(live()).toBe(before);
+    expect(Number.isFinite(result.ppl)).toBe(true);
+  });
+
+  it("metric updates keep nothing live", () => {
+    const before = live();
+    for (const m of [Metric.accuracy({ topK: 2 }), Metric.perplexity(), Metric.precision({ average: "macro" }), Metric.recall({ average: "macro" })]) m.update(x, labels);
+    Metric.mean().update(x);
+    expect(live()).toBe(before);
   });
 });

@@ -163,7 +163,7 @@ describe("Train", () => {
     expect(() => Train.step(t, s, nx.ones([3, 2]), { loss: (y) => y })).toThrow("kaun.Train.step: loss must return a one-element float tensor, got float32 [3,1]");
     expect(() => Train.step(t, s, nx.ones([1, 2], "float64"), { loss: (y) => nx.sum(y) })).toThrow(/kaun\.Layer\.linear: input dtype float64 \[1,2\] differs from the model dtype float32/);
     expect(() => Train.make({ model: m, optimizer: {} as Optim.Optimizer })).toThrow(/kaun\.Train\.make: optimizer must be made by Optim\.sgd/);
-    expect(() => Train.fit(t, s, 5 as unknown as Batch[])).toThrow("kaun.Train.fit: batches must be an iterable of { x, loss }, got 5");
+    expect(() => Train.fit(t, s, 5 as unknown as Batch[])).toThrow("kaun.Train.fit: batches must be an iterable of batches (a Data dataset, an array, a generator), got 5");
     expect(() => Train.fit(t, s, [{ x: nx.ones([1, 2]) } as Batch])).toThrow("kaun.Train.fit: batch 0 must be { x: Tensor, loss: (output) => Tensor }, got an object");
     expect(() => Train.predict(t, {} as TrainState, nx.ones([1, 2]))).toThrow(/kaun\.Train\.predict: expected a training state \{ vars, opt \}/);
   });

@@ -92,6 +92,7 @@ const useTf = peers.use;
  * @property {(xs: tf.Tensor[]) => tf.Tensor} tf    returns a tensor (intermediates disposed)
  * @property {number} warmup
  * @property {number} runs
+ * @property {boolean} [random] the results are random draws (from different generators), so they are not compared
  */
 
 /**
@@ -149,6 +150,43 @@ const attentionCase = {
   runs: 15,
 };
 
+/**
+ * Decoding-time sampling over a vocabulary: the `k` largest logits of each row
+ * of `[batch, vocab]` (values read back; `k = vocab` is a full descending
+ * sort, as top-p needs), against tfjs's `topk`.
+ *
+ * @param {number} batch @param {number} vocab @param {number} k @returns {Case}
+ */
+function topkCase(batch, vocab, k) {
+  return {
+    label: `topk ${k === vocab ? "all" : k} [${batch},${vocab}]`,
+    inputs: [{ name: "logits", shape: [batch, vocab] }],
+    nx: (nx, [x]) => {
+      const [values, indices] = nx.topk(x, k);
+      indices.dispose();
+      return values;
+    },
+    tf: ([x]) => {
+      const { values, indices } = tf.topk(x, k);
+      indices.dispose();
+      return values;
+    },
+    warmup: 3,
+    runs: 15,
+  };
+}
+
+/** @type {Case} */
+const categoricalCase = {
+  label: "categorical [8,32000]",
+  inputs: [{ name: "logits", shape: [8, 32000] }],
+  nx: (nx, [x]) => nx.random.categorical(nx.random.key(7), x),
+  tf: ([x]) => tf.multinomial(/** @type {tf.Tensor2D} */ (x), 1, 7),
+  warmup: 3,
+  runs: 15,
+  random: true,
+};
+
 /** @type {Case[]} */
 let cases = [
   matmulCase(128, "A·B", 10, 40),
@@ -156,6 +194,10 @@ let cases = [
   ...LAYOUTS.map((layout) => matmulCase(512, layout, 3, 15)),
   ...LAYOUTS.map((layout) => matmulCase(1024, layout, 2, 7)),
   attentionCase,
+  topkCase(8, 32000, 50),
+  topkCase(1, 50257, 50),
+  topkCase(8, 32000, 32000),
+  categoricalCase,
 ];
 cases = selectCases(cases, args.only);
 if (args.quick) cases = cases.map((c) => ({ ...c, warmup: 1, runs: Math.min(c.runs, 3) }));
@@ -270,7 +312,7 @@ for (const c of cases) {
   const referenceName = args["tfjs-cpu"] ? "tfjs-cpu" : "tfjs-wasm";
   const checkOrder = [...competitors.filter((x) => x.name === referenceName), ...competitors.filter((x) => x.name !== referenceName)];
   const [reference, ...others] = await resultsOnce(checkOrder, (comp) => comp.result());
-  for (const [k, values] of others.entries()) {
+  for (const [k, values] of c.random ? [] : others.entries()) {
     const comp = /** @type {(typeof checkOrder)[number]} */ (checkOrder[k + 1]);
     const err = relMaxDiff(values, /** @type {Float32Array} */ (reference));
     if (!(err <= 1e-3)) {

@@ -349,10 +349,16 @@ FLOAT_UNARY = {
     "sqrt": np.sqrt, "exp": np.exp, "log": np.log, "log1p": np.log1p, "expm1": np.expm1, "sin": np.sin, "cos": np.cos,
     "tan": np.tan, "tanh": np.tanh, "sigmoid": lambda x: 1.0 / (1.0 + np.exp(-x)),
     "erf": np.vectorize(lambda v: math.erf(v) if not math.isnan(v) else math.nan, otypes=[np.float64]),
+    "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan, "sinh": np.sinh, "cosh": np.cosh, "asinh": np.arcsinh,
+    "acosh": np.arccosh, "atanh": np.arctanh, "log2": np.log2, "exp2": np.exp2,
 }
 NUMERIC_UNARY = ["neg", "abs", "sign"]
-ROUNDING_UNARY = {"floor": np.floor, "ceil": np.ceil, "round": np.round}
-PREDICATE_UNARY = ["logicalNot", "isNaN", "isFinite"]
+ROUNDING_UNARY = {"floor": np.floor, "ceil": np.ceil, "round": np.round, "trunc": np.trunc}
+PREDICATE_UNARY = ["logicalNot", "isNaN", "isFinite", "isInf"]
+
+# The domain random inputs of each float op are drawn from (default [-4, 4]).
+UNARY_DOMAIN = {"log": (0.01, 10.0), "sqrt": (0.01, 10.0), "rsqrt": (0.01, 10.0), "log2": (0.01, 10.0), "tan": (-1.4, 1.4),
+                "asin": (-0.99, 0.99), "acos": (-0.99, 0.99), "atanh": (-0.99, 0.99), "acosh": (1.0, 10.0)}
 
 
 def ref_unary(op, x: np.ndarray) -> np.ndarray:
@@ -362,6 +368,8 @@ def ref_unary(op, x: np.ndarray) -> np.ndarray:
             return cast(x, "bool") == False  # noqa: E712
         if op == "isNaN":
             return np.isnan(x.astype(np.float64)) if is_float(d) else np.zeros(x.shape, bool)
+        if op == "isInf":
+            return np.isinf(x.astype(np.float64)) if is_float(d) else np.zeros(x.shape, bool)
         return np.isfinite(x.astype(np.float64)) if is_float(d) else np.ones(x.shape, bool)
     if op in ROUNDING_UNARY:
         return ROUNDING_UNARY[op](x) if is_float(d) else x.copy()
@@ -392,12 +400,7 @@ def unary_inputs(op, d):
     """(variant name, array) inputs for a unary op and dtype."""
     out = []
     if is_float(d):
-        if op in ("log", "sqrt", "rsqrt"):
-            base = rnd(d, (3, 4), 0.01, 10.0)
-        elif op == "tan":
-            base = rnd(d, (3, 4), -1.4, 1.4)
-        else:
-            base = rnd(d, (3, 4), -4.0, 4.0)
+        base = rnd(d, (3, 4), *UNARY_DOMAIN.get(op, (-4.0, 4.0)))
         out.append(("random", base))
         out.append(("special", arr(SPECIAL, d)))
         if op in ("log1p", "expm1"):
@@ -417,15 +420,21 @@ def unary_inputs(op, d):
     return out
 
 
-ALL_UNARY = NUMERIC_UNARY + list(ROUNDING_UNARY) + list(FLOAT_UNARY) + PREDICATE_UNARY + ["square", "rsqrt"]
-for op in ALL_UNARY:
+# Ops added after the first release of the vectors draw their inputs after
+# every older case (see the end of the cases), so adding them left the older
+# cases' random inputs unchanged.
+NEW_UNARY = ["trunc", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log2", "exp2", "isInf"]
+ALL_UNARY = [op for op in NUMERIC_UNARY + list(ROUNDING_UNARY) + list(FLOAT_UNARY) + PREDICATE_UNARY + ["square", "rsqrt"] if op not in NEW_UNARY]
+
+
+def unary_cases(op):
     for d in DTYPES:
         for variant, x in unary_inputs(op, d):
             case(f"unary.{op}.{d}.{variant}", op, [T(x)], ref_unary(op, x),
                  scale=1e-6 if variant == "tiny" else None)
     # strided inputs and edge shapes, float32 (and int32 for the integer ops)
     d = "float32"
-    lo, hi = (0.1, 5.0) if op in ("log", "sqrt", "rsqrt") else ((-1.4, 1.4) if op == "tan" else (-4.0, 4.0))
+    lo, hi = (0.1, 5.0) if op in ("log", "sqrt", "rsqrt") else UNARY_DOMAIN.get(op, (-4.0, 4.0))
     base = rnd(d, (3, 4), lo, hi)
     case(f"unary.{op}.float32.transposed", op, [T(base, tr(1, 0))], ref_unary(op, base.T))
     base2 = rnd(d, (4, 6), lo, hi)
@@ -439,10 +448,16 @@ for op in ALL_UNARY:
         bi = rnd("int32", (3, 4))
         case(f"unary.{op}.int32.flipped", op, [T(bi, fl(0, 1))], ref_unary(op, np.flip(bi)))
 
+
+for op in ALL_UNARY:
+    unary_cases(op)
+
 # --- binary -------------------------------------------------------------------
 
-ARITH = ["add", "sub", "mul", "div", "pow", "mod", "maximum", "minimum"]
-LOGICAL = ["logicalAnd", "logicalOr"]
+ARITH = ["add", "sub", "mul", "div", "pow", "mod", "maximum", "minimum", "atan2", "hypot"]
+# Ops computed in a float dtype whatever their operands (integers as float32).
+FLOAT_BINARY = ["div", "atan2", "hypot"]
+LOGICAL = ["logicalAnd", "logicalOr", "logicalXor"]
 COMPARE = ["equal", "notEqual", "less", "lessEqual", "greater", "greaterEqual"]
 
 
@@ -466,7 +481,7 @@ def binary_dtype(op, a, b) -> str:
         return "bool"
     if op in COMPARE:
         return d
-    if op == "div":
+    if op in FLOAT_BINARY:
         return d if is_float(d) else "float32"
     if op in ("maximum", "minimum"):
         return d
@@ -477,7 +492,7 @@ def ref_binary(op, a, b) -> np.ndarray:
     d = binary_dtype(op, a, b)
     if op in LOGICAL:
         x, y = np.broadcast_arrays(to(a, "bool"), to(b, "bool"))
-        return (x & y) if op == "logicalAnd" else (x | y)
+        return {"logicalAnd": x & y, "logicalOr": x | y, "logicalXor": x ^ y}[op]
     x, y = np.broadcast_arrays(to(a, d), to(b, d))
     if op in COMPARE:
         if d == "bool":
@@ -488,7 +503,7 @@ def ref_binary(op, a, b) -> np.ndarray:
     if is_float(d):
         xf, yf = x.astype(np.float64), y.astype(np.float64)
         f = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide, "pow": np.power, "mod": np.mod,
-             "maximum": np.maximum, "minimum": np.minimum}[op]
+             "maximum": np.maximum, "minimum": np.minimum, "atan2": np.arctan2, "hypot": np.hypot}[op]
         return f(xf, yf).astype(NP[d])
     if d == "bool":  # maximum / minimum of bools
         f = np.maximum if op == "maximum" else np.minimum
@@ -532,8 +547,11 @@ def bin_inputs(op, d, shape_a, shape_b):
 
 
 BIN_SPECIAL_F = [0.0, -0.0, 1.0, -1.0, 2.5, -2.5, math.inf, -math.inf, math.nan, 3.0, -7.5, 1e30]
-ALL_BINARY = ARITH + LOGICAL + COMPARE
-for op in ALL_BINARY:
+NEW_BINARY = ["atan2", "hypot", "logicalXor"]
+ALL_BINARY = [op for op in ARITH + LOGICAL + COMPARE if op not in NEW_BINARY]
+
+
+def binary_cases(op):
     for d in DTYPES:
         a, b = bin_inputs(op, d, (2, 3), (2, 3))
         case(f"binary.{op}.{d}.same", op, [T(a), T(b)], ref_binary(op, a, b))
@@ -553,7 +571,7 @@ for op in ALL_BINARY:
         if op == "pow":
             ea = arr([-3, -2, -1, 0, 1, 2, 3, 7], "int32").reshape(-1, 1)
             eb = arr([-3, -1, 0, 1, 2, 12, 31], "int32").reshape(1, -1)
-        if op != "div":
+        if op not in FLOAT_BINARY:
             case(f"binary.{op}.int32.edges", op, [T(ea), T(eb)], ref_binary(op, ea, eb))
         ua = arr([0, 1, 2, 7, 128, 200, 255], "uint8").reshape(-1, 1)
         ub = arr([0, 1, 3, 16, 255], "uint8").reshape(1, -1)
@@ -591,6 +609,10 @@ for op in ALL_BINARY:
     a, b = bin_inputs(op, "int32", (4,), (4, 1))
     case(f"binary.{op}.view.broadcastTo.int32", op, [T(a, bc(3, 4)), T(b, bc(4, 3), tr(1, 0))],
          ref_binary(op, np.broadcast_to(a, (3, 4)), np.broadcast_to(b, (4, 3)).T))
+
+
+for op in ALL_BINARY:
+    binary_cases(op)
 
 # larger operands: contiguous, transposed and broadcast (exercises blocked / vectorized paths)
 big_a = dict(dtype="float32", shape=[64, 50], mul=37, add=5, mod=101, scale=1 / 32, offset=-1.5)
@@ -1427,6 +1449,342 @@ for seed, shape, prob in [(11, [20], 0.3), (12, [4, 4], 0.5)]:
                              expected=(u < np.float32(prob)).reshape(shape)))
 
 # ---------------------------------------------------------------------------
+# Cases of ops added later: their inputs are drawn after every case above.
+
+# --- new elementwise ops ----------------------------------------------------------------
+
+# Accuracy at the ends of each range: huge and tiny inputs (no early overflow,
+# no loss of precision near 0), near the poles, exact powers of two. The scale
+# is tiny so that the tolerance is relative (a result of 1e-30 must be 1e-30).
+EXTREME_UNARY = {
+    "asin": [1e-30, -1e-20, 1e-7, 0.5, -0.5, 0.70710677, 0.9999999, -0.9999999, 1.0, -1.0],
+    "acos": [1e-30, -1e-20, 1e-7, 0.5, -0.5, 0.70710677, 0.9999999, -0.9999999, 1.0, -1.0],
+    "atan": [1e-30, -1e-20, 1e-7, 1.0, -1.0, 1e10, -1e30, 3e38],
+    "sinh": [1e-30, -1e-20, 1e-7, -0.01, 0.3, 20.0, 80.0, 88.0, 89.0, -89.0, 90.0],
+    "cosh": [0.0, 1e-7, -0.3, 20.0, 80.0, 88.0, 89.0, -89.0, 90.0],
+    "asinh": [1e-30, -1e-20, 1e-7, -0.3, 5000.0, -5000.0, 1e5, 1e30, -1e30, 3e38],
+    "acosh": [1.0, 1.0000001, 1.0001, 1.5, 1e5, 1e30, 3e38],
+    "atanh": [1e-30, -1e-20, 1e-7, 0.5, 0.999999, -0.999999, 0.9999999, 1.0, -1.0],
+    "log2": [1.0, 2.0, 8.0, 2.0**-10, 2.0**100, 2.0**-126, 3.0, 0.1, 1e38],
+    "exp2": [-149.0, -140.0, -126.0, -1.0, 0.0, 1.0, 10.0, 127.0, 128.0, 0.5, -0.5, 100.5],
+}
+EXTREME_UNARY_F64 = {
+    "asinh": [1e300, -1e-300], "acosh": [1.0 + 2.0**-52, 1e300], "sinh": [700.0, 709.0, 710.0, -711.0, 1e-300], "cosh": [700.0, 710.0, 711.0],
+    "log2": [2.0**-1022, 2.0**1000, 2.0**-1074], "exp2": [-1074.0, -1022.0, 1023.0, 1024.0], "atanh": [1e-300, 1.0 - 2.0**-53],
+}
+
+
+def extreme_unary_cases(op):
+    values = EXTREME_UNARY[op]
+    x = arr(values, "float32")
+    case(f"unary.{op}.float32.extreme", op, [T(x)], ref_unary(op, x), scale=1e-30)
+    x = arr(values + EXTREME_UNARY_F64.get(op, []), "float64")
+    case(f"unary.{op}.float64.extreme", op, [T(x)], ref_unary(op, x), scale=1e-300)
+
+
+for op in NEW_UNARY:
+    unary_cases(op)
+    if op in EXTREME_UNARY:
+        extreme_unary_cases(op)
+for op in NEW_BINARY:
+    binary_cases(op)
+# hypot without overflow or underflow in between; atan2 of tiny and huge ratios
+for d in ("float32", "float64"):
+    ha = arr([3e30, 1e-20, 3e38, 1e-30, 5.0, 0.0, -3e30, 1e20], d)
+    hb = arr([4e30, 1e-25, 3e38, 1e-30, 12.0, -0.0, 4e-30, 1e-20], d)
+    case(f"binary.hypot.{d}.extreme", "hypot", [T(ha), T(hb)], ref_binary("hypot", ha, hb), scale=1e-30)
+    case(f"binary.atan2.{d}.extreme", "atan2", [T(ha), T(hb)], ref_binary("atan2", ha, hb), scale=1e-30)
+
+# --- sort / argsort / topk -------------------------------------------------------
+
+
+def lane_order(values, descending):
+    """The stable sort order of one lane (Python's sorted is stable): NaN above every number, -0 equal to 0."""
+    def key(i):
+        v = float(values[i])
+        nan = math.isnan(v)
+        if descending:
+            return (0 if nan else 1, 0.0 if nan else -v)
+        return (1 if nan else 0, 0.0 if nan else v)
+    return sorted(range(len(values)), key=key)
+
+
+def ref_argsort(x: np.ndarray, axis, descending=False):
+    xm = np.moveaxis(x, axis, -1)
+    flat = xm.reshape(-1, xm.shape[-1]) if xm.size else np.zeros((0, xm.shape[-1]), x.dtype)
+    out = np.array([lane_order(row, descending) for row in flat], dtype=np.int32).reshape(xm.shape)
+    if not descending:  # numpy's stable argsort agrees (it also puts NaN last and keeps -0/0 ties in order)
+        assert np.array_equal(out, np.argsort(xm, axis=-1, kind="stable").astype(np.int32))
+    return np.moveaxis(out, -1, axis)
+
+
+def ref_sort(x: np.ndarray, axis, descending=False):
+    return np.take_along_axis(x, ref_argsort(x, axis, descending).astype(np.int64), axis)
+
+
+def given(**options):
+    """The options of a case that differ from the op's defaults (None and False omitted), or None when none do."""
+    p = {k: v for k, v in options.items() if v is not None and v is not False}
+    return p or None
+
+
+def sort_params(axis, descending):
+    return given(axis=None if axis == -1 else axis, descending=descending)
+
+
+SORT_SPECIAL = [3.0, 1.0, math.nan, 2.0, 1.0, -0.0, 0.0, math.nan, 5.0, -math.inf, math.inf, 1.0, -2.5, 0.0, -0.0, math.inf]
+for desc in (False, True):
+    dn = "desc" if desc else "asc"
+    for d in DTYPES:
+        x = rnd(d, (3, 4, 5), -3, 4) if d in ("int32", "uint8") else rnd(d, (3, 4, 5))
+        if is_float(d):
+            x = np.round(x * 2).astype(NP[d]) / NP[d](2)  # ties
+        for axis in (-1, 0, 1):
+            case(f"sort.{d}.{dn}.axis={axis}", "sort", [T(x)], ref_sort(x, axis, desc), sort_params(axis, desc))
+            case(f"argsort.{d}.{dn}.axis={axis}", "argsort", [T(x)], ref_argsort(x, axis, desc), sort_params(axis, desc))
+    for d in ("float32", "float64"):
+        xs_ = arr(SORT_SPECIAL, d)
+        case(f"sort.special.{d}.{dn}", "sort", [T(xs_)], ref_sort(xs_, -1, desc), sort_params(-1, desc))
+        case(f"argsort.special.{d}.{dn}", "argsort", [T(xs_)], ref_argsort(xs_, -1, desc), sort_params(-1, desc))
+    xe = arr([[2**31 - 1, -(2**31), 0, -1, 2**31 - 1, 7], [5, 5, 5, 5, 5, 5]], "int32")
+    case(f"argsort.int32.extremes.{dn}", "argsort", [T(xe)], ref_argsort(xe, -1, desc), sort_params(-1, desc))
+    xb = rnd("bool", (2, 9))
+    case(f"argsort.bool.{dn}", "argsort", [T(xb)], ref_argsort(xb, -1, desc), sort_params(-1, desc))
+    # strided inputs: transposed, flipped and stepped, broadcast
+    xt_ = np.round(rnd("float32", (5, 6)) * 2).astype(np.float32) / np.float32(2)
+    case(f"sort.view.transposed.{dn}", "sort", [T(xt_, tr(1, 0))], ref_sort(xt_.T, -1, desc), sort_params(-1, desc))
+    case(f"argsort.view.transposed.axis=0.{dn}", "argsort", [T(xt_, tr(1, 0))], ref_argsort(xt_.T, 0, desc), sort_params(0, desc))
+    vs = [fl(0), sl(None, rg(None, None, 2))]
+    case(f"argsort.view.stepped.{dn}", "argsort", [T(xt_, *vs)], ref_argsort(apply_view(xt_, vs), -1, desc), sort_params(-1, desc))
+    xr = arr([2.0, 1.0, 2.0], "float32")
+    case(f"argsort.view.broadcast.{dn}", "argsort", [T(xr, bc(2, 3))], ref_argsort(np.broadcast_to(xr, (2, 3)), -1, desc), sort_params(-1, desc))
+    case(f"argsort.view.broadcast-axis.{dn}", "argsort", [T(xr, rs(1, 3), bc(4, 3))], ref_argsort(np.broadcast_to(xr, (4, 3)), 0, desc),
+         sort_params(0, desc))
+    # edge shapes
+    case(f"sort.empty-lanes.{dn}", "sort", [T(np.zeros((0, 3), np.float32))], np.zeros((0, 3), np.float32), sort_params(-1, desc))
+    case(f"argsort.empty-axis.{dn}", "argsort", [T(np.zeros((3, 0), np.float32))], np.zeros((3, 0), np.int32), sort_params(-1, desc))
+    case(f"argsort.size1.{dn}", "argsort", [T(arr([[4.0], [2.0]], "float32"))], np.zeros((2, 1), np.int32), sort_params(-1, desc))
+    # long lanes (many merge passes), with ties and NaNs; lengths not powers of two
+    for n in (33, 300, 1000):
+        lr = dict(dtype="float32", shape=[2, n], mul=7919, add=5, mod=61, scale=0.5, offset=-15.0)
+        xl = ramp_values(lr)
+        case(f"argsort.long{n}.{dn}", "argsort", [Arg("ramp", ramp=lr)], ref_argsort(xl, -1, desc), sort_params(-1, desc))
+        case(f"sort.long{n}.{dn}", "sort", [Arg("ramp", ramp=lr)], ref_sort(xl, -1, desc), sort_params(-1, desc))
+    xnl = ramp_values(dict(dtype="float32", shape=[77], mul=13, add=0, mod=11, scale=1.0, offset=-5.0))
+    xnl[::7] = np.nan
+    case(f"argsort.long-nan.{dn}", "argsort", [T(xnl)], ref_argsort(xnl, -1, desc), sort_params(-1, desc))
+
+
+def ref_topk(x: np.ndarray, k, axis=-1):
+    idx = ref_argsort(x, axis, True)
+    idx = np.take(idx, np.arange(k), axis=axis)
+    return [np.take_along_axis(x, idx.astype(np.int64), axis), idx]
+
+
+xk = np.round(rnd("float32", (3, 7)) * 2).astype(np.float32) / np.float32(2)
+for k in (0, 1, 3, 7):
+    case(f"topk.float32.k={k}", "topk", [T(xk)], ref_topk(xk, k), {"k": k})
+case("topk.float32.axis=0", "topk", [T(xk)], ref_topk(xk, 2, 0), {"k": 2, "axis": 0})
+case("topk.float32.transposed", "topk", [T(xk, tr(1, 0))], ref_topk(xk.T, 2, 0), {"k": 2, "axis": 0})
+xki = rnd("int32", (2, 3, 6), -4, 5)
+case("topk.int32.axis=1", "topk", [T(xki)], ref_topk(xki, 2, 1), {"k": 2, "axis": 1})
+xkb = arr([[1, 0, 1, 1, 0], [0, 0, 0, 1, 0]], "bool")
+case("topk.bool", "topk", [T(xkb)], ref_topk(xkb, 3), {"k": 3})
+xks = arr([[1.0, math.nan, 5.0, math.inf, 5.0, -math.inf, math.nan]], "float64")
+case("topk.special.float64", "topk", [T(xks)], ref_topk(xks, 4), {"k": 4})
+lk = dict(dtype="float32", shape=[4, 500], mul=7919, add=3, mod=97, scale=0.25, offset=-12.0)
+case("topk.long500.k=5", "topk", [Arg("ramp", ramp=lk)], ref_topk(ramp_values(lk), 5), {"k": 5})
+# k neither a power of two nor a divisor of the lane (top-k passes truncate uneven runs), ties and NaNs
+lk2 = dict(dtype="float32", shape=[777, 3], mul=7919, add=1, mod=53, scale=0.5, offset=-13.0)
+xk2 = ramp_values(lk2)
+xk2n = xk2.copy()
+xk2n[::50, 1] = np.nan
+for k in (37, 300, 776):
+    case(f"topk.long777.k={k}.axis=0", "topk", [Arg("ramp", ramp=lk2)], ref_topk(xk2, k, 0), {"k": k, "axis": 0})
+case("topk.long777.nan.transposed", "topk", [T(xk2n, tr(1, 0))], ref_topk(xk2n.T, 21), {"k": 21})
+
+# --- all / any --------------------------------------------------------------------
+
+
+def ref_logical(op, x: np.ndarray, axes, keepdims=False):
+    f = np.all if op == "all" else np.any
+    return f(cast(x, "bool"), axis=axes_tuple(axes, x.ndim), keepdims=keepdims)
+
+
+for op in ("all", "any"):
+    for d in DTYPES:
+        x = rnd(d, (2, 3, 4), 0, 2) if d in ("int32", "uint8") else (rnd(d, (2, 3, 4)) if d == "bool" else np.round(rnd(d, (2, 3, 4), -0.6, 0.6)).astype(NP[d]))
+        x.reshape(-1)[0] = 1 if d != "bool" else True  # not all zero: every axis mixes zeros and nonzeros
+        for axes in (None, 0, 1, -1, [0, 2], []):
+            for keepdims in ([False, True] if axes in (None, 1) else [False]):
+                case(f"reduce.{op}.{d}.axes={axes_id(axes)}{'.keepdims' if keepdims else ''}", op, [T(x)], ref_logical(op, x, axes, keepdims),
+                     given(axes=axes, keepdims=keepdims))
+    xn = arr([[math.nan, 0.0], [-0.0, 0.0], [1e-30, math.inf]], "float32")
+    case(f"reduce.{op}.special.axes=1", op, [T(xn)], ref_logical(op, xn, 1), {"axes": 1})
+    case(f"reduce.{op}.empty", op, [T(np.zeros((0, 3), np.float32))], ref_logical(op, np.zeros((0, 3), np.float32), None))
+    case(f"reduce.{op}.empty.axes=0", op, [T(np.zeros((0, 3), np.int32))], ref_logical(op, np.zeros((0, 3), np.int32), 0), {"axes": 0})
+    xv = rnd("bool", (4, 3))
+    case(f"reduce.{op}.view.transposed", op, [T(xv, tr(1, 0))], ref_logical(op, xv.T, 1), {"axes": 1})
+    case(f"reduce.{op}.rank0", op, [T(np.array(0.0, np.float32))], ref_logical(op, np.array(0.0, np.float32), None))
+
+# --- roll / swapaxes / moveaxis ---------------------------------------------------
+
+xr3 = rnd("int32", (3, 4, 5))
+for name, shift, axis in [("1.axis0", 1, 0), ("-2.axis-1", -2, -1), ("7.axis1", 7, 1), ("flat", 5, None), ("flat.negative", -13, None),
+                          ("tuple", [1, -1], [0, 2]), ("repeated-axis", [1, 2], [1, 1]), ("one-shift-two-axes", 2, [0, 1]),
+                          ("two-shifts-one-axis", [3, 4], 2), ("zero", 0, 1), ("full-turn", 4, 1), ("flat.tuple", [1, 2], None)]:
+    params = {"shift": shift}
+    if axis is not None:
+        params["axes"] = axis
+    case(f"view.roll.{name}", "roll", [T(xr3)], np.roll(xr3, shift if isinstance(shift, int) else tuple(shift),
+                                                        axis=None if axis is None else (axis if isinstance(axis, int) else tuple(axis))), params)
+xrf = rnd("float32", (4, 6))
+case("view.roll.of-transposed", "roll", [T(xrf, tr(1, 0))], np.roll(xrf.T, 2, axis=0), {"shift": 2, "axes": 0})
+case("view.roll.of-stepped", "roll", [T(xrf, fl(0), sl(None, rg(None, None, 2)))], np.roll(np.flip(xrf, 0)[:, ::2], -1, axis=1), {"shift": -1, "axes": 1})
+case("view.roll.empty-axis", "roll", [T(np.zeros((2, 0), np.float32))], np.zeros((2, 0), np.float32), {"shift": 3, "axes": 1})
+xrb = rnd("bool", (5,))
+case("view.roll.bool", "roll", [T(xrb)], np.roll(xrb, 2), {"shift": 2})
+for a, b in [(0, 2), (-1, 0), (1, 1)]:
+    case(f"view.swapaxes.{a},{b}", "swapaxes", [T(xr3)], np.swapaxes(xr3, a, b), {"axes": [a, b]})
+for src, dst in [(0, -1), ([0, 1], [-1, -2]), ([2, 0], [0, 1]), (1, 1), ([], [])]:
+    case(f"view.moveaxis.{src}->{dst}", "moveaxis", [T(xr3, fl(1))], np.moveaxis(np.flip(xr3, 1), src, dst), {"source": src, "destination": dst})
+
+# --- einsum --------------------------------------------------------------------
+
+
+def ref_einsum(spec, *xs):
+    d = xs[0].dtype
+    name = dname(xs[0])
+    for x in xs[1:]:
+        name = promote(name, dname(x))
+    if name in ("bool", "uint8"):
+        name = "int32"
+    out = np.einsum(spec, *[x.astype(np.float64) for x in xs])
+    if name == "int32":
+        note_int(np.abs(np.einsum(spec, *[np.abs(x.astype(np.float64)) for x in xs])).max(initial=0))
+        return np.asarray(out).astype(np.int64).astype(np.int32)
+    return np.asarray(out).astype(NP[name])
+
+
+def es_scale(spec, *xs):
+    return max(1.0, float(np.max(np.abs(np.einsum(spec, *[np.abs(x.astype(np.float64)) for x in xs])), initial=0)))
+
+
+EINSUM_CASES = [
+    ("matmul", "ij,jk->ik", [(3, 4), (4, 5)]),
+    ("matmul.implicit", "ij,jk", [(3, 4), (4, 5)]),
+    ("implicit.transpose", "ba", [(2, 3)]),
+    ("implicit.case-order", "bA", [(2, 3)]),
+    ("transpose", "ij->ji", [(2, 3)]),
+    ("sum", "ij->", [(2, 3)]),
+    ("sum-axis", "ij->j", [(2, 3)]),
+    ("trace", "ii", [(4, 4)]),
+    ("diagonal", "ii->i", [(4, 4)]),
+    ("diagonal3", "iii->i", [(3, 3, 3)]),
+    ("diagonal-batch", "iij->ji", [(3, 3, 2)]),
+    ("two-diagonals", "iijj->ij", [(2, 2, 3, 3)]),
+    ("outer", "i,j->ij", [(3,), (4,)]),
+    ("inner", "i,i", [(5,), (5,)]),
+    ("elementwise", "ij,ij->ij", [(2, 3), (2, 3)]),
+    ("batched-attention", "bhqd,bhkd->bhqk", [(2, 3, 4, 5), (2, 3, 6, 5)]),
+    ("batched-values", "bhqk,bhkd->bqhd", [(2, 3, 4, 6), (2, 3, 6, 5)]),
+    ("three-operands", "ij,jk,kl->il", [(2, 3), (3, 4), (4, 5)]),
+    ("three-shared", "i,i,i->", [(4,), (4,), (4,)]),
+    ("three-outer-then-contract", "i,j,ij->", [(3,), (4,), (3, 4)]),
+    ("bilinear", "bi,ij,bj->b", [(4, 3), (3, 5), (4, 5)]),
+    ("ellipsis.matmul", "...ij,...jk->...ik", [(2, 1, 3, 4), (5, 4, 2)]),
+    ("ellipsis.implicit", "...ij,...jk", [(2, 3, 4), (4, 5)]),
+    ("ellipsis.middle", "i...j->j...i", [(2, 3, 4, 5)]),
+    ("ellipsis.sum", "...i->...", [(2, 3, 4)]),
+    ("ellipsis.empty", "i...,i...->i", [(3,), (3,)]),
+    ("ellipsis.broadcast", "...,...", [(3,), (2, 1)]),
+    ("broadcast-label", "i,i", [(1,), (3,)]),
+    ("broadcast-contracted", "ij,jk->ik", [(2, 1), (3, 4)]),
+    ("broadcast-batch", "bij,bjk->bik", [(1, 2, 3), (4, 3, 2)]),
+    ("scalar-operand", ",i->i", [(), (3,)]),
+    ("rank0", "", [()]),
+    ("spaces", " ij , jk -> ik ", [(2, 3), (3, 2)]),
+    ("empty-contraction", "ij,jk->ik", [(2, 0), (0, 3)]),
+    ("empty-output", "ij,jk->ik", [(0, 3), (3, 2)]),
+]
+for name, spec, shapes in EINSUM_CASES:
+    xs = [rnd("float32", sh) for sh in shapes]
+    case(f"einsum.{name}", "einsum", [T(x) for x in xs], ref_einsum(spec, *xs), {"subscripts": spec}, scale=es_scale(spec, *xs))
+xe64 = [rnd("float64", (3, 4)), rnd("float64", (4,))]
+case("einsum.float64.matvec", "einsum", [T(x) for x in xe64], ref_einsum("ij,j->i", *xe64), {"subscripts": "ij,j->i"}, scale=es_scale("ij,j->i", *xe64))
+xei = [rnd("int32", (3, 4), -5, 6), rnd("uint8", (4, 2), 0, 5)]
+case("einsum.int32+uint8", "einsum", [T(x) for x in xei], ref_einsum("ij,jk->ik", *xei), {"subscripts": "ij,jk->ik"})
+xeb = [rnd("bool", (3, 4)), rnd("bool", (4,))]
+case("einsum.bool-to-int32", "einsum", [T(x) for x in xeb], ref_einsum("ij,j->i", *xeb), {"subscripts": "ij,j->i"})
+case("einsum.bool-transpose", "einsum", [T(xeb[0])], ref_einsum("ij->ji", xeb[0]), {"subscripts": "ij->ji"})
+xem = [rnd("int32", (2, 3)), rnd("float32", (3,))]
+case("einsum.promote.int32+float32", "einsum", [T(x) for x in xem], ref_einsum("ij,j->i", *xem), {"subscripts": "ij,j->i"}, scale=es_scale("ij,j->i", *xem))
+xv = rnd("float32", (4, 3))
+xw = rnd("float32", (5, 4))
+case("einsum.views", "einsum", [T(xv, tr(1, 0)), T(xw, fl(0), tr(1, 0))], ref_einsum("ij,jk->ik", xv.T, np.flip(xw, 0).T),
+     {"subscripts": "ij,jk->ik"}, scale=es_scale("ij,jk->ik", xv.T, np.flip(xw, 0).T))
+xd = rnd("float32", (4, 4))
+case("einsum.trace.of-transposed", "einsum", [T(xd, tr(1, 0))], ref_einsum("ii", xd.T), {"subscripts": "ii"}, scale=es_scale("ii", xd))
+
+
+
+
+def host_permutation(key, n):
+    """Fisher-Yates from the last position down, on the 32-bit words of threefry2x32(key, [b, 0]) in order, by rejection."""
+    perm = list(range(n))
+    words = []
+    block = 0
+    for i in range(n - 1, 0, -1):
+        m = i + 1
+        limit = 2**32 - (2**32 % m)
+        while True:
+            if not words:
+                words.extend(threefry2x32(key, (block, 0)))
+                block += 1
+            w = words.pop(0)
+            if w < limit:
+                break
+        j = w % m
+        perm[i], perm[j] = perm[j], perm[i]
+    return np.array(perm, np.int32)
+
+
+for seed, n in [(7, 10), (123, 1), (5, 0), (2**32 + 9, 33)]:
+    RANDOM_CASES.append(dict(id=f"random.permutation.seed={seed}.n={n}", kind="permutation", seed=seed, dtype="int32", shape=[n], n=n,
+                             expected=host_permutation(seed_key(seed), n)))
+for seed, shape, d, axis in [(3, (5, 3), "float32", 0), (4, (2, 6), "int32", 1), (8, (4,), "bool", -1)]:
+    x = rnd(d, shape)
+    perm = host_permutation(seed_key(seed), shape[axis])
+    RANDOM_CASES.append(dict(id=f"random.shuffle.seed={seed}.{d}.axis={axis}", kind="shuffle", seed=seed, dtype=d, shape=list(shape), input=x,
+                             axis=axis, expected=np.take(x, perm, axis=axis)))
+
+
+def ref_categorical(key, logits, axis, shape):
+    """argmax(logits + g) with g = -log(-log(u + half a bin)) for u the uniform stream of `key` in the logits' float dtype, g rounded to it."""
+    d = dname(logits) if is_float(dname(logits)) else "float32"
+    batch = [n for i, n in enumerate(logits.shape) if i != axis % logits.ndim]
+    lead = len(shape) - len(batch)
+    ax = axis % logits.ndim
+    noise_shape = list(shape[:lead + ax]) + [logits.shape[ax]] + list(shape[lead + ax:])
+    size = int(np.prod(noise_shape, dtype=np.int64))
+    u = uniform_stream(key, size, d).astype(np.float64)
+    half = 2.0**-25 if d == "float32" else 2.0**-54
+    g = np.array([-math.log(-math.log(v + half)) for v in u], np.float64).astype(NP[d]).reshape(noise_shape)
+    total = g + cast(logits, d).reshape([1] * lead + list(logits.shape))
+    return np.argmax(total, axis=lead + ax).astype(np.int32)
+
+
+for seed, logits, axis, shape in [
+    (1, rnd("float32", (4, 5)), -1, [4]),
+    (2, rnd("float64", (3, 5)), 0, [2, 5]),
+    (3, arr([[0.0, -math.inf, 1.0, -math.inf, 0.5, 2.0], [-math.inf, -math.inf, -math.inf, 3.0, -math.inf, -math.inf]], "float32"), 1, [6, 2]),
+    (4, rnd("int32", (2, 3), -2, 3), -1, [2]),
+    (5, rnd("float32", (1, 4)), 1, [2, 3]),
+]:
+    RANDOM_CASES.append(dict(id=f"random.categorical.seed={seed}.{dname(logits)}.axis={axis}", kind="categorical", seed=seed, dtype="int32", shape=shape,
+                             input=logits, axis=axis, expected=ref_categorical(seed_key(seed), logits, axis, shape)))
+
+# ---------------------------------------------------------------------------
 # Emit
 
 def fmt(v, d: str) -> str:
@@ -1521,13 +1879,18 @@ def main():
         lines.append("  c(" + ",".join(parts) + "),")
     lines.append("];")
     lines.append("")
-    lines.append("/** `nx.random` draws: the threefry2x32 stream of `backend.ts` (and JAX's `split`), computed by an independent implementation. */")
+    lines.append("/** `nx.random` draws: the threefry2x32 stream of `backend.ts` (and JAX's `split`), and the samplers built on it, computed by an independent implementation. */")
     lines.append("export const RANDOM_VECTORS: readonly RandomCase[] = [")
     for r in RANDOM_CASES:
         parts = [f'id:"{r["id"]}"', f'kind:"{r["kind"]}"', f'seed:{r["seed"]}', f'dtype:"{r["dtype"]}"', f'shape:{js(r["shape"])}']
         for k in ("minval", "maxval", "p", "scale"):
             if k in r:
                 parts.append(f"{k}:{js(float(r[k]))}")
+        for k in ("axis", "n"):
+            if k in r:
+                parts.append(f"{k}:{js(int(r[k]))}")
+        if "input" in r:
+            parts.append(f"input:{emit_array(r['input'])}")
         parts.append(f"expected:{emit_array(r['expected'])}")
         lines.append("  {" + ",".join(parts) + "},")
     lines.append("];")

@@ -45,32 +45,43 @@ export interface View {
 /**
  * Elementwise unary ops.
  * Frontend guarantees: `x` is float for the transcendental ops (`sqrt` ..
- * `erf`); any dtype for `neg abs sign floor ceil round`; the output dtype is
- * `x.dtype`, except `logicalNot isNaN isFinite`, whose output is `bool`.
- * Backend must: write `op(x[i])` for every element in C order, with IEEE
- * semantics for floats (`sqrt(-1)` is NaN, `log(0)` is -Infinity), numpy's
- * rounding for `round` (half to even), wrap-around for `neg` of int32/uint8,
- * and `sign(NaN) = NaN`.
+ * `exp2`); any dtype for `neg abs sign floor ceil round trunc`; the output
+ * dtype is `x.dtype`, except `logicalNot isNaN isFinite isInf`, whose output
+ * is `bool`.
+ * Backend must: write `op(x[i])` for every element in C order, with IEEE and
+ * C99 semantics for floats (`sqrt(-1)`, `asin(2)`, `acosh(0.5)` and
+ * `atanh(2)` are NaN; `log(0)`, `log2(0)` are -Infinity; `atanh(±1)` is
+ * ±Infinity), accurate over the whole range (`asinh`, `acosh` of huge inputs
+ * and `sinh`, `cosh` near overflow do not overflow early; `asinh`, `atanh`,
+ * `sinh` of tiny inputs keep their precision; `log2` and `exp2` are exact on
+ * powers of two and integers), numpy's rounding for `round` (half to even),
+ * `trunc` toward zero, wrap-around for `neg` of int32/uint8, and
+ * `sign(NaN) = NaN`.
  */
 export type UnaryOp =
-  | "neg" | "abs" | "sign" | "floor" | "ceil" | "round"
+  | "neg" | "abs" | "sign" | "floor" | "ceil" | "round" | "trunc"
   | "sqrt" | "exp" | "log" | "log1p" | "expm1" | "sin" | "cos" | "tan" | "tanh" | "sigmoid" | "erf"
-  | "logicalNot" | "isNaN" | "isFinite";
+  | "asin" | "acos" | "atan" | "sinh" | "cosh" | "asinh" | "acosh" | "atanh" | "log2" | "exp2"
+  | "logicalNot" | "isNaN" | "isFinite" | "isInf";
 
 /**
  * Elementwise binary arithmetic.
  * Frontend guarantees: `a` and `b` have the same shape (broadcast axes have
- * stride 0) and the same dtype, which is also the output dtype; `div` only
- * sees floats; arithmetic never sees `bool` (promoted to int32), while
- * `logicalAnd logicalOr` see any dtype and output `bool`.
+ * stride 0) and the same dtype, which is also the output dtype; `div`,
+ * `atan2` and `hypot` only see floats; arithmetic never sees `bool` (promoted
+ * to int32), while `logicalAnd logicalOr logicalXor` see any dtype and output
+ * `bool`.
  * Backend must: compute per element; integer results wrap to the dtype;
  * `mod` follows the sign of the divisor (numpy/Python), integer `mod` by 0 is 0,
  * integer `pow` with a negative exponent is 0 unless the base is ±1;
- * `maximum`/`minimum` propagate NaN.
+ * `maximum`/`minimum` propagate NaN; `atan2(a, b)` is the angle of the point
+ * `(b, a)` with C99's special cases (signed zeros, infinities); `hypot(a, b)`
+ * is `sqrt(a² + b²)` without overflow or underflow in between, and Infinity
+ * when either is infinite (even if the other is NaN).
  */
 export type BinaryOp =
-  | "add" | "sub" | "mul" | "div" | "pow" | "mod" | "maximum" | "minimum"
-  | "logicalAnd" | "logicalOr";
+  | "add" | "sub" | "mul" | "div" | "pow" | "mod" | "maximum" | "minimum" | "atan2" | "hypot"
+  | "logicalAnd" | "logicalOr" | "logicalXor";
 
 /**
  * Elementwise comparisons.
@@ -105,6 +116,22 @@ export type ArgReduceOp = "argmax" | "argmin";
  * Backend must: output the same shape, `out[..., i, ...] = x[..., 0] ∘ ... ∘ x[..., i]`.
  */
 export type ScanOp = "cumsum" | "cumprod";
+
+/**
+ * Sorting along one axis, or its first `k` elements (top-k).
+ * Frontend guarantees: `axis` in range (the axis may be empty); `x` of any
+ * dtype; `0 <= k <= n` with `n` the size of `axis` (`k = n` for a full sort).
+ * Backend must: order each lane along `axis` by value, ascending, or
+ * descending when asked; **stable** in both directions (equal values keep
+ * their original relative order, `-0` equals `0`); NaN compares above every
+ * number (last ascending, first descending; NaNs keep their original order);
+ * and output the first `k` elements of each ordered lane: the shape of `x`
+ * with `axis` of size `k`. `sort` outputs the values (`x.dtype`); `argsort`
+ * the int32 indices along `axis` of those values
+ * (`x[..., argsort[..., j], ...]` is `sort[..., j, ...]`). A backend may use
+ * `k` to do less than a full sort.
+ */
+export type SortOp = "sort" | "argsort";
 
 /** Per-axis padding: `lo` elements before, `hi` after, `interior` between neighbours (all ≥ 0). */
 export interface PadWidth {
@@ -207,6 +234,7 @@ export interface Backend {
   reduce(op: ReduceOp, x: View, axes: readonly number[]): DataId;
   argReduce(op: ArgReduceOp, x: View, axis: number): DataId;
   scan(op: ScanOp, x: View, axis: number): DataId;
+  sort(op: SortOp, x: View, axis: number, descending: boolean, k: number): DataId;
 
   /**
    * `cast(x, dtype)` converts each element as `castScalar` does: integers
@@ -264,4 +292,4 @@ export interface Backend {
 }
 
 /** The union of every op name a backend implements, for exhaustive tables and conformance reports. */
-export type BackendOp = UnaryOp | BinaryOp | CompareOp | ReduceOp | ArgReduceOp | ScanOp;
+export type BackendOp = UnaryOp | BinaryOp | CompareOp | ReduceOp | ArgReduceOp | ScanOp | SortOp;

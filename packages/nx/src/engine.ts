@@ -26,7 +26,7 @@ const DEFAULT_BACKEND = "cpu";
 /** The methods of a backend, listed exhaustively (a new method of `Backend` fails the type check until it is listed). */
 const BACKEND_METHODS: { readonly [K in Exclude<keyof Backend, "name" | "capabilities">]: true } = {
   upload: true, read: true, readAsync: true, free: true, memory: true, fill: true, iota: true, unary: true, binary: true, compare: true,
-  where: true, reduce: true, argReduce: true, scan: true, cast: true, copy: true, matmul: true, gather: true, scatterAdd: true, pad: true,
+  where: true, reduce: true, argReduce: true, scan: true, sort: true, cast: true, copy: true, matmul: true, gather: true, scatterAdd: true, pad: true,
   concat: true, randomUniform: true,
 };
 

@@ -4,7 +4,7 @@
  * numbers and `nx.tree` pytree helpers. The pure-TS CPU backend is registered
  * as `"cpu"` by the engine itself and selected by default.
  */
-export type { ArgReduceOp, Backend, BackendCapabilities, BackendMemory, BackendOp, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, UnaryOp, View } from "./backend.js";
+export type { ArgReduceOp, Backend, BackendCapabilities, BackendMemory, BackendOp, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, SortOp, UnaryOp, View } from "./backend.js";
 export type { DType, FloatDType, HostArray, HostArrayFor } from "./dtype.js";
 export { DTYPES, isFloat, promoteTypes } from "./dtype.js";
 export type { BackendFactory, BackendMemoryReport, MemoryReport } from "./engine.js";
@@ -25,20 +25,23 @@ export type { ArangeOptions, CreationOptions, EyeOptions, LinspaceOptions, Tenso
 export { arange, eye, full, fullLike, linspace, ones, onesLike, scalar, tensor, zeros, zerosLike } from "./ops/creation.js";
 export type { TensorLike } from "./ops/operands.js";
 export {
-  abs, add, ceil, clip, cos, div, equal, erf, exp, expm1, floor, greater, greaterEqual, isFinite, isNaN, less, lessEqual, log, log1p,
-  logicalAnd, logicalNot, logicalOr, maximum, minimum, mod, mul, neg, notEqual, pow, round, rsqrt, sigmoid, sign, sin, sqrt, square, sub,
-  tan, tanh, where,
+  abs, acos, acosh, add, asin, asinh, atan, atan2, atanh, ceil, clip, cos, cosh, div, equal, erf, exp, exp2, expm1, floor, greater,
+  greaterEqual, hypot, isFinite, isInf, isNaN, less, lessEqual, log, log1p, log2, logicalAnd, logicalNot, logicalOr, logicalXor, maximum,
+  minimum, mod, mul, neg, notEqual, pow, round, rsqrt, sigmoid, sign, sin, sinh, sqrt, square, sub, tan, tanh, trunc, where,
 } from "./ops/elementwise.js";
 export type { ArgReduceOptions, MomentOptions, ReduceOptions, ScanOptions, SoftmaxOptions } from "./ops/reduction.js";
-export { argmax, argmin, cumprod, cumsum, logSoftmax, logsumexp, max, mean, min, prod, softmax, std, sum, variance as var, variance } from "./ops/reduction.js";
+export { all, any, argmax, argmin, cumprod, cumsum, logSoftmax, logsumexp, max, mean, min, prod, softmax, std, sum, variance as var, variance } from "./ops/reduction.js";
 export type { SliceIndex, SliceRange } from "./ops/movement.js";
-export { broadcastTo, contiguous, expandDims, flip, reshape, slice, squeeze, transpose } from "./ops/movement.js";
-export type { AxisOptions } from "./ops/join.js";
-export { concatenate, split, stack } from "./ops/join.js";
+export { broadcastTo, contiguous, expandDims, flip, moveaxis, reshape, slice, squeeze, swapaxes, transpose } from "./ops/movement.js";
+export type { AxisOptions, RollOptions } from "./ops/join.js";
+export { concatenate, roll, split, stack } from "./ops/join.js";
 export type { PadOptions, PadWidths, RepeatOptions } from "./ops/replicate.js";
 export { pad, repeat, tile } from "./ops/replicate.js";
 export { tril, triu } from "./ops/triangle.js";
 export { matmul } from "./ops/linalg.js";
+export { einsum } from "./ops/einsum.js";
+export type { SortOptions, TopkOptions } from "./ops/sorting.js";
+export { argsort, sort, topk } from "./ops/sorting.js";
 export type { OneHotOptions, TakeAlongAxisOptions, TakeOptions } from "./ops/indexing.js";
 export { oneHot, take, takeAlongAxis } from "./ops/indexing.js";
 export { cast, dispose, toBackend } from "./ops/memory.js";

@@ -8,7 +8,7 @@
  * promoted as each backend primitive documents in `backend.ts`; all inputs
  * live on one backend and are not disposed.
  */
-import type { ArgReduceOp, Backend, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, UnaryOp } from "./backend.js";
+import type { ArgReduceOp, Backend, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, SortOp, UnaryOp } from "./backend.js";
 import { checkFits } from "./capacity.js";
 import type { DType } from "./dtype.js";
 import { itemSize } from "./dtype.js";
@@ -22,6 +22,9 @@ type NoParams = Readonly<Record<never, never>>;
 export type PrimitiveParams = { readonly [K in UnaryOp | BinaryOp | CompareOp]: NoParams } & {
   readonly [K in ReduceOp]: { readonly axes: readonly number[] };
 } & { readonly [K in ArgReduceOp | ScanOp]: { readonly axis: number } } & {
+  /** `sort` (the ordered values) and `argsort` (their int32 indices): the first `k` of each lane along `axis`, stable, NaN above every number. */
+  readonly [K in SortOp]: { readonly axis: number; readonly descending: boolean; readonly k: number };
+} & {
   /** `where(cond, a, b)`: all three already broadcast to one shape; `a`, `b` one dtype. */
   readonly where: NoParams;
   readonly cast: { readonly dtype: DType };
@@ -170,6 +173,14 @@ function scanImpl(op: ScanOp): Impl<ScanOp> {
   };
 }
 
+function sortImpl(op: SortOp): Impl<SortOp> {
+  return ([a], { axis, descending, k }, fn) => {
+    const x = a as Tensor;
+    const shape = x.shape.map((d, i) => (i === axis ? k : d));
+    return fresh(fn, x, op === "argsort" ? "int32" : x.dtype, shape, (b) => b.sort(op, x.view(), axis, descending, k));
+  };
+}
+
 const IMPLS: { readonly [P in Primitive]: Impl<P> } = {
   neg: unaryImpl("neg"),
   abs: unaryImpl("abs"),
@@ -177,6 +188,7 @@ const IMPLS: { readonly [P in Primitive]: Impl<P> } = {
   floor: unaryImpl("floor"),
   ceil: unaryImpl("ceil"),
   round: unaryImpl("round"),
+  trunc: unaryImpl("trunc"),
   sqrt: unaryImpl("sqrt"),
   exp: unaryImpl("exp"),
   log: unaryImpl("log"),
@@ -188,9 +200,20 @@ const IMPLS: { readonly [P in Primitive]: Impl<P> } = {
   tanh: unaryImpl("tanh"),
   sigmoid: unaryImpl("sigmoid"),
   erf: unaryImpl("erf"),
+  asin: unaryImpl("asin"),
+  acos: unaryImpl("acos"),
+  atan: unaryImpl("atan"),
+  sinh: unaryImpl("sinh"),
+  cosh: unaryImpl("cosh"),
+  asinh: unaryImpl("asinh"),
+  acosh: unaryImpl("acosh"),
+  atanh: unaryImpl("atanh"),
+  log2: unaryImpl("log2"),
+  exp2: unaryImpl("exp2"),
   logicalNot: unaryImpl("logicalNot", "bool"),
   isNaN: unaryImpl("isNaN", "bool"),
   isFinite: unaryImpl("isFinite", "bool"),
+  isInf: unaryImpl("isInf", "bool"),
   add: binaryImpl("add"),
   sub: binaryImpl("sub"),
   mul: binaryImpl("mul"),
@@ -199,8 +222,11 @@ const IMPLS: { readonly [P in Primitive]: Impl<P> } = {
   mod: binaryImpl("mod"),
   maximum: binaryImpl("maximum"),
   minimum: binaryImpl("minimum"),
+  atan2: binaryImpl("atan2"),
+  hypot: binaryImpl("hypot"),
   logicalAnd: binaryImpl("logicalAnd", "bool"),
   logicalOr: binaryImpl("logicalOr", "bool"),
+  logicalXor: binaryImpl("logicalXor", "bool"),
   equal: compareImpl("equal"),
   notEqual: compareImpl("notEqual"),
   less: compareImpl("less"),
@@ -215,6 +241,8 @@ const IMPLS: { readonly [P in Primitive]: Impl<P> } = {
   argmin: argReduceImpl("argmin"),
   cumsum: scanImpl("cumsum"),
   cumprod: scanImpl("cumprod"),
+  sort: sortImpl("sort"),
+  argsort: sortImpl("argsort"),
   where: ([c, a, b], _, fn) => {
     const x = a as Tensor;
     return fresh(fn, x, x.dtype, x.shape, (be) => be.where((c as Tensor).view(), x.view(), (b as Tensor).view()));

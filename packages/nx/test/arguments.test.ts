@@ -15,6 +15,8 @@ const x = nx.ones([2, 3]);
 const v = nx.ones([3]);
 const idx = nx.tensor([0, 1], { dtype: "int32" });
 const k = nx.random.key(0);
+const s0 = nx.scalar(1);
+const empty = nx.zeros([2, 0]);
 const cycle: unknown[] = [];
 cycle.push(cycle);
 const deep = (depth: number): unknown => {
@@ -71,19 +73,25 @@ const BAD_CALLS: Readonly<Record<string, Calls>> = {
   ],
   // elementwise
   ...Object.fromEntries(
-    (["abs", "ceil", "cos", "erf", "exp", "expm1", "floor", "isFinite", "isNaN", "log", "log1p", "logicalNot", "neg", "round", "rsqrt", "sigmoid", "sign", "sin", "sqrt", "square", "tan", "tanh"] as const).map(
+    ([
+      "abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "ceil", "cos", "cosh", "erf", "exp", "exp2", "expm1", "floor", "isFinite", "isInf", "isNaN",
+      "log", "log1p", "log2", "logicalNot", "neg", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "sqrt", "square", "tan", "tanh", "trunc",
+    ] as const).map(
       (n) => [n, unaryCalls(nx[n])],
     ),
   ),
   ...Object.fromEntries(
-    (["add", "div", "equal", "greater", "greaterEqual", "less", "lessEqual", "logicalAnd", "logicalOr", "maximum", "minimum", "mod", "mul", "notEqual", "pow", "sub"] as const).map(
+    ([
+      "add", "atan2", "div", "equal", "greater", "greaterEqual", "hypot", "less", "lessEqual", "logicalAnd", "logicalOr", "logicalXor", "maximum", "minimum",
+      "mod", "mul", "notEqual", "pow", "sub",
+    ] as const).map(
       (n) => [n, binaryCalls(nx[n])],
     ),
   ),
   where: [() => nx.where(bad("yes"), x, 0), () => nx.where(x, bad(null), 0), () => nx.where(x, 1, bad({}))],
   clip: [() => nx.clip(bad(undefined), 0, 1), () => nx.clip(x, bad("0"), 1), () => nx.clip(x, 0, bad(null))],
   // reductions
-  ...Object.fromEntries((["sum", "prod", "max", "min", "mean", "logsumexp"] as const).map((n) => [n, reduceCalls(nx[n])])),
+  ...Object.fromEntries((["sum", "prod", "max", "min", "mean", "logsumexp", "all", "any"] as const).map((n) => [n, reduceCalls(nx[n])])),
   ...Object.fromEntries(
     (["var", "variance", "std"] as const).map((n) => [n, [...reduceCalls(nx[n]), () => nx[n](x, bad({ ddof: "1" })), () => nx[n](x, { ddof: -1 })]]),
   ),
@@ -95,7 +103,54 @@ const BAD_CALLS: Readonly<Record<string, Calls>> = {
   ...Object.fromEntries(
     (["softmax", "logSoftmax"] as const).map((n) => [n, [() => nx[n](bad(null)), () => nx[n](x, bad(null)), () => nx[n](x, bad({ axes: "1" })), () => nx[n](x, bad({ axis: 1 }))]]),
   ),
+  // sorting
+  ...Object.fromEntries(
+    (["sort", "argsort"] as const).map((n) => [
+      n,
+      [
+        () => nx[n](bad(null)),
+        () => nx[n](s0),
+        () => nx[n](x, bad(null)),
+        () => nx[n](x, bad({ axis: "0" })),
+        () => nx[n](x, { axis: 2 }),
+        () => nx[n](x, bad({ descending: "yes" })),
+        () => nx[n](x, bad({ axes: 0 })),
+      ],
+    ]),
+  ),
+  topk: [
+    () => nx.topk(bad(null), 1),
+    () => nx.topk(s0, 1),
+    () => nx.topk(x, bad("2")),
+    () => nx.topk(x, 4),
+    () => nx.topk(x, -1),
+    () => nx.topk(x, 1.5),
+    () => nx.topk(x, 1, bad({ axis: "0" })),
+    () => nx.topk(x, 1, bad({ k: 1 })),
+    () => nx.topk(x, 1, bad(null)),
+  ],
   // movement
+  swapaxes: [() => nx.swapaxes(bad(null), 0, 1), () => nx.swapaxes(x, bad("0"), 1), () => nx.swapaxes(x, 0, 2), () => nx.swapaxes(x, 0.5, 1)],
+  moveaxis: [
+    () => nx.moveaxis(bad(null), 0, 1),
+    () => nx.moveaxis(x, bad("0"), 1),
+    () => nx.moveaxis(x, bad(null), 0),
+    () => nx.moveaxis(x, [0, 1], [0]),
+    () => nx.moveaxis(x, [0, 0], [0, 1]),
+    () => nx.moveaxis(x, 0, 2),
+    () => nx.moveaxis(x, [0, bad<number>("1")], [1, 0]),
+  ],
+  roll: [
+    () => nx.roll(bad(null), 1),
+    () => nx.roll(x, bad("1")),
+    () => nx.roll(x, 1.5),
+    () => nx.roll(x, bad([1, "2"])),
+    () => nx.roll(x, 1, bad({ axis: "0" })),
+    () => nx.roll(x, 1, { axis: 2 }),
+    () => nx.roll(x, [1, 2, 3], { axis: [0, 1] }),
+    () => nx.roll(x, 1, bad({ axes: 0 })),
+    () => nx.roll(x, 1, bad(null)),
+  ],
   reshape: [() => nx.reshape(x, bad("3,2")), () => nx.reshape(x, bad(null)), () => nx.reshape(x, bad([3, "2"])), () => nx.reshape(x, [1.5, 4]), () => nx.reshape(bad([1]), [1])],
   transpose: [() => nx.transpose(x, bad("10")), () => nx.transpose(x, bad(null)), () => nx.transpose(x, bad([0, "1"])), () => nx.transpose(x, bad({ 0: 1, 1: 0, length: 2 }))],
   expandDims: [() => nx.expandDims(x, bad(null)), () => nx.expandDims(x, bad("0")), () => nx.expandDims(x, [0.5]), () => nx.expandDims(x, bad(undefined))],
@@ -122,6 +177,23 @@ const BAD_CALLS: Readonly<Record<string, Calls>> = {
   triu: [() => nx.triu(x, bad(null)), () => nx.triu(bad("x"))],
   // linear algebra and indexing
   matmul: [() => nx.matmul(x, bad(null)), () => nx.matmul(bad("a"), x), () => nx.matmul(x, bad([[1]]))],
+  einsum: [
+    () => nx.einsum(bad(1), x),
+    () => nx.einsum("ij"),
+    () => nx.einsum("ij", bad(null)),
+    () => nx.einsum("ij,jk", x),
+    () => nx.einsum("i", x),
+    () => nx.einsum("ijk", x),
+    () => nx.einsum("ij->k", x),
+    () => nx.einsum("ij->ii", x),
+    () => nx.einsum("i.j", x),
+    () => nx.einsum("i...j...", x),
+    () => nx.einsum("1j", x),
+    () => nx.einsum("ij->i->j", x),
+    () => nx.einsum("ij,jk->ik", x, x),
+    () => nx.einsum("ii", x),
+    () => nx.einsum("i...->i", x),
+  ],
   take: [() => nx.take(x, bad([0])), () => nx.take(x, idx, bad({ axis: "0" })), () => nx.take(x, idx, bad(null)), () => nx.take(bad(null), idx)],
   takeAlongAxis: [() => nx.takeAlongAxis(x, idx, bad(null)), () => nx.takeAlongAxis(x, idx, bad({})), () => nx.takeAlongAxis(x, idx, bad({ axis: "0" }))],
   oneHot: [() => nx.oneHot(idx, bad("3")), () => nx.oneHot(idx, 3, bad({ dtype: 1 })), () => nx.oneHot(idx, 3, bad(null)), () => nx.oneHot(bad([0]), 3), () => nx.oneHot(idx, 3, bad({ depth: 3 }))],
@@ -159,7 +231,35 @@ const BAD_CALLS: Readonly<Record<string, Calls>> = {
   "random.truncatedNormal": [() => nx.random.truncatedNormal(k, [2], "float32", bad({ lower: "x" })), () => nx.random.truncatedNormal(k, [2], "float32", bad(null))],
   "random.bernoulli": [() => nx.random.bernoulli(k, bad("0.5")), () => nx.random.bernoulli(k, 0.5, bad("2")), () => nx.random.bernoulli(k, bad(null))],
   "random.randint": [() => nx.random.randint(k, [2], bad("0"), 5), () => nx.random.randint(k, bad(null), 0, 5), () => nx.random.randint(k, [2], 0, 5, bad("int8"))],
-  "random.permutation": [() => nx.random.permutation(k, bad("3")), () => nx.random.permutation(k, bad(null)), () => nx.random.permutation(bad(1), 3)],
+  "random.permutation": [
+    () => nx.random.permutation(k, bad("3")),
+    () => nx.random.permutation(k, bad(null)),
+    () => nx.random.permutation(bad(1), 3),
+    () => nx.random.permutation(k, 3, { axis: 0 }),
+    () => nx.random.permutation(k, x, bad({ axis: "1" })),
+    () => nx.random.permutation(k, x, { axis: 2 }),
+  ],
+  "random.shuffle": [
+    () => nx.random.shuffle(bad(1), x),
+    () => nx.random.shuffle(k, bad(null)),
+    () => nx.random.shuffle(k, bad(3)),
+    () => nx.random.shuffle(k, s0),
+    () => nx.random.shuffle(k, x, bad({ axis: "0" })),
+    () => nx.random.shuffle(k, x, { axis: -3 }),
+    () => nx.random.shuffle(k, x, bad({ axes: 0 })),
+  ],
+  "random.categorical": [
+    () => nx.random.categorical(bad(0), x),
+    () => nx.random.categorical(k, bad(null)),
+    () => nx.random.categorical(k, s0),
+    () => nx.random.categorical(k, empty),
+    () => nx.random.categorical(k, x, bad({ axis: "0" })),
+    () => nx.random.categorical(k, x, { axis: 2 }),
+    () => nx.random.categorical(k, x, bad({ shape: "2" })),
+    () => nx.random.categorical(k, x, { shape: [3] }),
+    () => nx.random.categorical(k, x, { shape: [] }),
+    () => nx.random.categorical(k, x, bad({ axes: 0 })),
+  ],
   // pytrees
   "tree.leaves": [() => nx.tree.leaves(bad(cycle)), () => nx.tree.leaves(bad(deep(1001)))],
   "tree.flatten": [() => nx.tree.flatten(bad(cycle)), () => nx.tree.flatten(bad(deep(1001)))],

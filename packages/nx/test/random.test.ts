@@ -678,6 +678,10 @@ describe("memory", () => {
       () => random.randint(k0, [10], 0, 5),
       () => random.permutation(k0, 10),
       () => random.permutation(k0, x),
+      () => random.permutation(k0, x, { axis: 1 }),
+      () => random.shuffle(k0, x),
+      () => random.categorical(k0, x),
+      () => random.categorical(k0, x, { axis: 0, shape: [4, 2] }),
     ];
     for (const sample of samplers) {
       const before = memory().numTensors;

@@ -51,6 +51,8 @@ describe("public ops release their intermediates", () => {
     const xi = nx.cast(x, "int32");
     const v = nx.ones([4]);
     const idx = nx.zeros([3, 1], "int32");
+    const xt = nx.transpose(x);
+    const w3 = nx.ones([3]);
     const cases: [string, () => nx.Tensor | nx.Tensor[]][] = [
       ["add with a weak scalar", () => nx.add(x, 1)],
       ["div of int32 (cast to float32)", () => nx.div(xi, 2)],
@@ -62,6 +64,20 @@ describe("public ops release their intermediates", () => {
       ["tril", () => nx.tril(x)],
       ["stack", () => nx.stack([x, x], { axis: 1 })],
       ["split", () => nx.split(x, 2, { axis: 1 })],
+      ["asinh of int32 (cast to float32)", () => nx.asinh(xi)],
+      ["hypot with a weak scalar", () => nx.hypot(xi, 1)],
+      ["logicalXor", () => nx.logicalXor(x, xi)],
+      ["all over an axis", () => nx.all(x, { axes: 1, keepdims: true })],
+      ["sort", () => nx.sort(x, { descending: true })],
+      ["argsort", () => nx.argsort(xi, { axis: 0 })],
+      ["topk", () => nx.topk(x, 2)],
+      ["roll over two axes", () => nx.roll(x, [1, 2], { axis: [0, 1] })],
+      ["roll flattened", () => nx.roll(x, 5)],
+      ["moveaxis", () => nx.moveaxis(x, 0, 1)],
+      ["einsum chain", () => nx.einsum("ij,jk,k->i", x, xt, w3)],
+      ["einsum diagonal of a product", () => nx.einsum("ij,ji->i", x, xt)],
+      ["random.categorical", () => nx.random.categorical(nx.random.key(0), x, { shape: [2, 3] })],
+      ["random.shuffle", () => nx.random.shuffle(nx.random.key(0), x, { axis: 1 })],
     ];
     for (const [name, f] of cases) {
       const before = nx.memory().numTensors;

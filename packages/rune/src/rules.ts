@@ -236,14 +236,57 @@ const powRule = binary<"pow">(
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
+/** `oneMinusSquare(x)` is `1 - x²` as `(1 - x)(1 + x)`, exact near ±1. */
+function oneMinusSquare(x: Tensor): Tensor {
+  return nx.mul(nx.sub(1, x), nx.add(1, x));
+}
+
+/** `safeDiv(a, b)` is `a / b`, and 0 where `b` is 0 (the subgradient at a non-differentiable point). */
+function safeDiv(a: Tensor, b: Tensor): Tensor {
+  const zero = nx.equal(b, 0);
+  return nx.where(zero, 0, nx.div(a, nx.where(zero, 1, b)));
+}
+
+/**
+ * `atan2(a, b)`: `d/da = b / r²`, `d/db = -a / r²` with `r = hypot(a, b)`
+ * (as `(b / r) / r`, so no square overflows); 0 at the origin.
+ */
+const atan2Rule = binary<"atan2">(
+  (g, a, b) => {
+    const r = nx.hypot(a, b);
+    return nx.mul(g, safeDiv(safeDiv(b, r), r));
+  },
+  (g, a, b) => {
+    const r = nx.hypot(a, b);
+    return nx.neg(nx.mul(g, safeDiv(safeDiv(a, r), r)));
+  },
+);
+
+/**
+ * `sort` (the first `k` of each lane along `axis`): output position `p` of a
+ * lane holds input position `perm[p]` (`perm = argsort(x)`), so the
+ * cotangent, padded with zeros to the whole lane, flows back by the inverse
+ * permutation: `dx = takeAlongAxis(pad(g), argsort(perm))`, gathers only.
+ */
+const sortRule: VjpRule<"sort"> = (g, node) => {
+  if (!node.needs[0]) return [undefined];
+  const x = input(node, 0);
+  const { axis, descending, k } = node.params;
+  const n = x.shape[axis] as number;
+  const perm = nx.argsort(x, { axis, descending });
+  const full = k === n ? g : nx.pad(g, g.shape.map((_, i) => (i === axis ? ([0, n - k] as const) : ([0, 0] as const))));
+  return [nx.takeAlongAxis(full, nx.argsort(perm, { axis }), { axis })];
+};
+
 // ---------------------------------------------------------------------------
 // The table
 
 /**
  * `VJP` is the reverse-mode rule of every nx primitive, or `"nondiff"` for the
  * primitives whose derivative is zero almost everywhere or whose output is
- * not a float (comparisons, logical ops, `isNaN`/`isFinite`, `argmax`/`argmin`,
- * `floor`/`ceil`/`round`/`sign`): their outputs carry no gradient. A `cast`
+ * not a float (comparisons, logical ops, `isNaN`/`isFinite`/`isInf`,
+ * `argmax`/`argmin`/`argsort`, `floor`/`ceil`/`round`/`trunc`/`sign`): their
+ * outputs carry no gradient. A `cast`
  * to a non-float dtype likewise carries none; a float→float `cast` casts the
  * cotangent back.
  */
@@ -254,6 +297,7 @@ export const VJP: VjpTable = {
   floor: "nondiff",
   ceil: "nondiff",
   round: "nondiff",
+  trunc: "nondiff",
   sqrt: unary((g, _x, y) => nx.div(g, nx.mul(y, 2))),
   exp: unary((g, _x, y) => nx.mul(g, y)),
   log: unary((g, x) => nx.div(g, x)),
@@ -266,9 +310,20 @@ export const VJP: VjpTable = {
   tanh: unary((g, _x, y) => nx.mul(g, nx.sub(1, nx.mul(y, y)))),
   sigmoid: unary((g, _x, y) => nx.mul(g, nx.mul(y, nx.sub(1, y)))),
   erf: unary((g, x) => nx.mul(g, nx.mul(nx.exp(nx.neg(nx.mul(x, x))), TWO_OVER_SQRT_PI))),
+  asin: unary((g, x) => nx.div(g, nx.sqrt(oneMinusSquare(x)))),
+  acos: unary((g, x) => nx.neg(nx.div(g, nx.sqrt(oneMinusSquare(x))))),
+  atan: unary((g, x) => nx.div(g, nx.add(nx.mul(x, x), 1))),
+  sinh: unary((g, x) => nx.mul(g, nx.cosh(x))),
+  cosh: unary((g, x) => nx.mul(g, nx.sinh(x))),
+  asinh: unary((g, x) => nx.div(g, nx.hypot(x, 1))),
+  acosh: unary((g, x) => nx.div(g, nx.sqrt(nx.mul(nx.sub(x, 1), nx.add(x, 1))))),
+  atanh: unary((g, x) => nx.div(g, oneMinusSquare(x))),
+  log2: unary((g, x) => nx.div(g, nx.mul(x, Math.LN2))),
+  exp2: unary((g, _x, y) => nx.mul(g, nx.mul(y, Math.LN2))),
   logicalNot: "nondiff",
   isNaN: "nondiff",
   isFinite: "nondiff",
+  isInf: "nondiff",
 
   add: binary(
     (g) => g,
@@ -293,8 +348,14 @@ export const VJP: VjpTable = {
   ),
   maximum: pickRule((a, b) => nx.greater(a, b)),
   minimum: pickRule((a, b) => nx.less(a, b)),
+  atan2: atan2Rule,
+  hypot: binary(
+    (g, a, _b, y) => nx.mul(g, safeDiv(a, y)),
+    (g, _a, b, y) => nx.mul(g, safeDiv(b, y)),
+  ),
   logicalAnd: "nondiff",
   logicalOr: "nondiff",
+  logicalXor: "nondiff",
 
   equal: "nondiff",
   notEqual: "nondiff",
@@ -311,6 +372,8 @@ export const VJP: VjpTable = {
   argmin: "nondiff",
   cumsum: (g, node) => [node.needs[0] ? reverseCumsum(g, node.params.axis) : undefined],
   cumprod: cumprodRule,
+  sort: sortRule,
+  argsort: "nondiff",
 
   where: (g, node) => {
     const cond = input(node, 0);

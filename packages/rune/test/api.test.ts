@@ -206,8 +206,8 @@ describe("rule details", () => {
     const nondiff = PRIMITIVES.filter((p) => !isDifferentiable(p)).sort();
     expect(nondiff).toEqual(
       [
-        "sign", "floor", "ceil", "round", "logicalNot", "isNaN", "isFinite", "logicalAnd", "logicalOr",
-        "equal", "notEqual", "less", "lessEqual", "greater", "greaterEqual", "argmax", "argmin",
+        "sign", "floor", "ceil", "round", "trunc", "logicalNot", "isNaN", "isFinite", "isInf", "logicalAnd", "logicalOr", "logicalXor",
+        "equal", "notEqual", "less", "lessEqual", "greater", "greaterEqual", "argmax", "argmin", "argsort",
       ].sort(),
     );
     expect(Object.keys(VJP).sort()).toEqual([...PRIMITIVES].sort());

@@ -36,11 +36,12 @@ export const ENTRIES: readonly EntryCase[] = [
   { name: "rune", label: "nx + rune (`grad`)", packages: ["nx", "rune"], thirdParty: [], expected: { first: 12, second: 12 } },
   {
     name: "kaun-core",
-    label: "kaun-core (layers, losses, checkpoints)",
+    label: "kaun-core (layers, losses, checkpoints, data, metrics)",
     packages: ["nx", "rune", "kaun-core"],
     thirdParty: [],
-    // mean((1-3)^2, (2-5)^2) = 6.5; linear weights are [in, out].
-    expected: { mse: 6.5, relu: [0, 2], weightShape: [3, 2], roundTrip: [1.5, -2] },
+    // mean((1-3)^2, (2-5)^2) = 6.5; linear weights are [in, out]; windows of 2 at starts 0 and 2 with targets one later;
+    // argmax [1, 0] against labels [1, 1]: one of two right.
+    expected: { mse: 6.5, relu: [0, 2], weightShape: [3, 2], roundTrip: [1.5, -2], windows: [[0, 1, 2, 3], [1, 2, 3, 4]], accuracy: 0.5 },
   },
   {
     name: "kaun-attention",

@@ -6,9 +6,9 @@ import * as nx from "@raven-ts/nx";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-webgl";
 import { gpujsBackend } from "../../src/index.ts";
-import { matmulCase, mhaCase, seeded } from "../cases.mjs";
+import { matmulCase, mhaCase, seeded, topkCase } from "../cases.mjs";
 
-const CASES = { "matmul 256": matmulCase(256), "mha 1x64x128": mhaCase(1, 64, 128, 4) };
+const CASES = { "matmul 256": matmulCase(256), "mha 1x64x128": mhaCase(1, 64, 128, 4), "topk 50 8x32000": topkCase(8, 32000, 50) };
 
 let current = null;
 let backend = null;

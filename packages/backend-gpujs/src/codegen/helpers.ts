@@ -140,6 +140,219 @@ const DEFS = {
       if (x < 0) { return -r; }
       return r;`,
   },
+  /**
+   * `asin(a)` for `0 <= a <= 1` by a float32 minimax polynomial (Cephes'
+   * coefficients; relative error about 2.5e-7): on `a²` below 1/2, on
+   * `(1 - a)/2` above (GL's `asin` is only accurate to about 1e-4 on some drivers).
+   */
+  nxAsinCore: {
+    params: ["a"],
+    body: `
+      let z = a * a;
+      let s = a;
+      let big = false;
+      if (a > 0.5) {
+        z = 0.5 * (1.0 - a);
+        s = Math.sqrt(z);
+        big = true;
+      }
+      const r = ((((0.042163199048 * z + 0.024181311049) * z + 0.045470025998) * z + 0.074953002686) * z + 0.16666752422) * z * s + s;
+      if (big) { return 1.5707963267948966 - 2.0 * r; }
+      return r;`,
+  },
+  /** `asin`, NaN outside [-1, 1]. */
+  nxAsin: {
+    params: ["x", "kNaN"],
+    deps: ["nxAsinCore"],
+    body: `
+      const a = Math.abs(x);
+      if (a > 1) { return kNaN; }
+      const r = nxAsinCore(a);
+      if (x < 0) { return -r; }
+      return r;`,
+  },
+  /** `acos` from the same polynomial: `2 asin(sqrt((1 - |x|)/2))` beyond 1/2 (precise near ±1), `π/2 - asin(x)` within; NaN outside [-1, 1]. */
+  nxAcos: {
+    params: ["x", "kNaN"],
+    deps: ["nxAsinCore"],
+    body: `
+      if (Math.abs(x) > 1) { return kNaN; }
+      if (x > 0.5) { return 2.0 * nxAsinCore(Math.sqrt(0.5 * (1.0 - x))); }
+      if (x < -0.5) { return 3.141592653589793 - 2.0 * nxAsinCore(Math.sqrt(0.5 * (1.0 + x))); }
+      if (x < 0) { return 1.5707963267948966 + nxAsinCore(-x); }
+      return 1.5707963267948966 - nxAsinCore(x);`,
+  },
+  /**
+   * `atan` by a float32 minimax polynomial (Cephes' coefficients; relative
+   * error about 2e-7) after reducing `|x|` below tan(π/8) with the
+   * identities at π/4 and π/2; ±π/2 at ±Infinity.
+   */
+  nxAtan: {
+    params: ["x"],
+    body: `
+      const a = Math.abs(x);
+      let y0 = 0.0;
+      let z = a;
+      if (a > 2.414213562373095) {
+        y0 = 1.5707963267948966;
+        z = -1.0 / a;
+      } else if (a > 0.41421356237309503) {
+        y0 = 0.7853981633974483;
+        z = (a - 1.0) / (a + 1.0);
+      }
+      const zz = z * z;
+      const r = y0 + ((((0.0805374449538 * zz - 0.138776856032) * zz + 0.199777106478) * zz - 0.333329491539) * zz * z + z);
+      if (x < 0) { return -r; }
+      return r;`,
+  },
+  /** `sinh`: through expm1 below 1 (precise near 0), as `(e/2)·e - 1/(2e²)` with `e = exp(|x|/2)` above (finite up to overflow). */
+  nxSinh: {
+    params: ["x"],
+    deps: ["nxExpm1"],
+    body: `
+      const a = Math.abs(x);
+      let r = 0.0;
+      if (a < 1) {
+        const m = nxExpm1(a);
+        r = 0.5 * (m + m / (m + 1.0));
+      } else {
+        const e = Math.exp(0.5 * a);
+        r = (0.5 * e) * e - 0.5 / (e * e);
+      }
+      if (x < 0) { return -r; }
+      return r;`,
+  },
+  /** `cosh` as `(e/2)·e + 1/(2e²)` with `e = exp(|x|/2)`: finite up to overflow. */
+  nxCosh: {
+    params: ["x"],
+    body: `
+      const e = Math.exp(0.5 * Math.abs(x));
+      return (0.5 * e) * e + 0.5 / (e * e);`,
+  },
+  /** `asinh`: `log1p(a + a²/(1 + sqrt(1 + a²)))` (precise near 0), `log(a) + ln 2` above 2^12 (no overflow of a²). */
+  nxAsinh: {
+    params: ["x", "kNaN", "kInf"],
+    deps: ["nxLog1p"],
+    body: `
+      const a = Math.abs(x);
+      let r = 0.0;
+      if (a > ${FLT_MAX}) {
+        r = a;
+      } else if (a > 4096) {
+        r = Math.log(a) + 0.6931471805599453;
+      } else {
+        r = nxLog1p(a + a * a / (1.0 + Math.sqrt(1.0 + a * a)), kNaN, kInf);
+      }
+      if (x < 0) { return -r; }
+      return r;`,
+  },
+  /** `acosh`: NaN below 1, `log1p(t + sqrt(t (t + 2)))` with `t = x - 1` (precise near 1), `log(x) + ln 2` above 2^12. */
+  nxAcosh: {
+    params: ["x", "kNaN", "kInf"],
+    deps: ["nxLog1p"],
+    body: `
+      if (x < 1) { return kNaN; }
+      if (x > ${FLT_MAX}) { return x; }
+      if (x > 4096) { return Math.log(x) + 0.6931471805599453; }
+      const t = x - 1.0;
+      return nxLog1p(t + Math.sqrt(t * (t + 2.0)), kNaN, kInf);`,
+  },
+  /** `atanh` as `log1p(2a / (1 - a)) / 2` (precise near 0); ±Infinity at ±1, NaN beyond. */
+  nxAtanh: {
+    params: ["x", "kNaN", "kInf"],
+    deps: ["nxLog1p"],
+    body: `
+      const a = Math.abs(x);
+      if (a > 1) { return kNaN; }
+      let r = kInf;
+      if (a < 1) { r = 0.5 * nxLog1p(2.0 * a / (1.0 - a), kNaN, kInf); }
+      if (x < 0) { return -r; }
+      return r;`,
+  },
+  /** `2^e` for a whole `e`, exactly: products of exact powers of two (GPU `exp2` may be off by an ulp). */
+  nxPow2: {
+    params: ["e"],
+    body: `
+      let r = 1.0;
+      let a = Math.abs(e);
+      let up = 1.0;
+      if (e < 0) { up = 0.0; }
+      for (let k = 0; k < 4; k++) {
+        if (a >= 64) { if (up > 0) { r = r * 18446744073709551616.0; } else { r = r * 5.421010862427522e-20; } a = a - 64.0; }
+      }
+      if (a >= 32) { if (up > 0) { r = r * 4294967296.0; } else { r = r * 2.3283064365386963e-10; } a = a - 32.0; }
+      if (a >= 16) { if (up > 0) { r = r * 65536.0; } else { r = r * 0.0000152587890625; } a = a - 16.0; }
+      if (a >= 8) { if (up > 0) { r = r * 256.0; } else { r = r * 0.00390625; } a = a - 8.0; }
+      if (a >= 4) { if (up > 0) { r = r * 16.0; } else { r = r * 0.0625; } a = a - 4.0; }
+      if (a >= 2) { if (up > 0) { r = r * 4.0; } else { r = r * 0.25; } a = a - 2.0; }
+      if (a >= 1) { if (up > 0) { r = r * 2.0; } else { r = r * 0.5; } }
+      return r;`,
+  },
+  /** `exp2` as `2^k · exp(f ln 2)` for `x = k + f`, `0 <= f < 1`: exact for whole `x`. */
+  nxExp2: {
+    params: ["x", "kInf"],
+    deps: ["nxPow2"],
+    body: `
+      if (x > 128) { return kInf; }
+      if (x < -150) { return 0.0; }
+      const k = Math.floor(x);
+      return nxPow2(k) * Math.exp((x - k) * 0.6931471805599453);`,
+  },
+  /** `log2`: NaN below 0, -Infinity at 0, and exact on powers of two (corrected to the whole exponent). */
+  nxLog2: {
+    params: ["x", "kNaN", "kInf"],
+    deps: ["nxPow2"],
+    body: `
+      if (x < 0) { return kNaN; }
+      if (x == 0) { return -kInf; }
+      if (x > ${FLT_MAX}) { return x; }
+      const r = Math.log2(x);
+      const k = Math.floor(r + 0.5);
+      if (nxPow2(k) == x) { return k; }
+      return r;`,
+  },
+  /** C99 `atan2(y, x)`: the angle of `(x, y)` with signed zeros and infinities (GLSL leaves (0, 0) undefined). */
+  nxAtan2: {
+    params: ["y", "x", "kNaN"],
+    deps: ["nxAtan"],
+    body: `
+      if (y != y || x != x) { return kNaN; }
+      let negX = false;
+      if (x < 0 || (x == 0 && 1.0 / x < 0)) { negX = true; }
+      let negY = false;
+      if (y < 0 || (y == 0 && 1.0 / y < 0)) { negY = true; }
+      const ay = Math.abs(y);
+      const ax = Math.abs(x);
+      let r = 0.0;
+      if (ay > ${FLT_MAX} && ax > ${FLT_MAX}) {
+        r = 0.7853981633974483;
+      } else if (ay > ${FLT_MAX} || ax == 0) {
+        r = 1.5707963267948966;
+      } else if (ax > ${FLT_MAX} || ay == 0) {
+        r = 0.0;
+      } else if (ay <= ax) {
+        r = nxAtan(ay / ax);
+      } else {
+        r = 1.5707963267948966 - nxAtan(ax / ay);
+      }
+      if (ay == 0 && ax == 0) { r = 0.0; }
+      if (negX) { r = 3.141592653589793 - r; }
+      if (negY) { return -r; }
+      return r;`,
+  },
+  /** `hypot`: the larger magnitude times `sqrt(1 + r²)`, `r <= 1` the ratio (no overflow or underflow); Infinity beats NaN. */
+  nxHypot: {
+    params: ["a", "b", "kNaN", "kInf"],
+    body: `
+      const x = Math.abs(a);
+      const y = Math.abs(b);
+      if (x > ${FLT_MAX} || y > ${FLT_MAX}) { return kInf; }
+      if (x != x || y != y) { return kNaN; }
+      const m = Math.max(x, y);
+      if (m == 0) { return 0.0; }
+      const r = Math.min(x, y) / m;
+      return m * Math.sqrt(1.0 + r * r);`,
+  },
   /** IEEE/numpy `pow` for floats: exact repeated multiplication for small whole exponents. */
   nxPow: {
     params: ["a", "b", "kNaN", "kInf"],

@@ -33,6 +33,7 @@ export const UNARY: Record<UnaryOp, Expr> = {
   floor: float((v) => `Math.floor(${v})`),
   ceil: float((v) => `Math.ceil(${v})`),
   round: float((v) => `nxRound(${v})`),
+  trunc: float((v) => `nxTrunc(${v})`),
   sqrt: transcendental((v) => `nxSqrt(${v}, kNaN)`),
   exp: transcendental((v) => `Math.exp(${v})`),
   log: transcendental((v) => `nxLog(${v}, kNaN, kInf)`),
@@ -44,9 +45,20 @@ export const UNARY: Record<UnaryOp, Expr> = {
   tanh: transcendental((v) => `nxTanh(${v})`),
   sigmoid: transcendental((v) => `nxSigmoid(${v})`),
   erf: transcendental((v) => `nxErf(${v})`),
+  asin: transcendental((v) => `nxAsin(${v}, kNaN)`),
+  acos: transcendental((v) => `nxAcos(${v}, kNaN)`),
+  atan: transcendental((v) => `nxAtan(${v})`),
+  sinh: transcendental((v) => `nxSinh(${v})`),
+  cosh: transcendental((v) => `nxCosh(${v})`),
+  asinh: transcendental((v) => `nxAsinh(${v}, kNaN, kInf)`),
+  acosh: transcendental((v) => `nxAcosh(${v}, kNaN, kInf)`),
+  atanh: transcendental((v) => `nxAtanh(${v}, kNaN, kInf)`),
+  log2: transcendental((v) => `nxLog2(${v}, kNaN, kInf)`),
+  exp2: transcendental((v) => `nxExp2(${v}, kInf)`),
   logicalNot: () => bool("v0 == 0"),
   isNaN: () => bool("v0 != v0"),
   isFinite: () => bool("Math.abs(v0) <= 3.4028234663852886e38"),
+  isInf: () => bool("Math.abs(v0) > 3.4028234663852886e38"),
 };
 
 /** Binary arithmetic. */
@@ -59,8 +71,11 @@ export const BINARY: Record<BinaryOp, Expr> = {
   mod: (d) => (d === "float32" ? "nxFmod(v0, v1, kNaN)" : "nxImod(v0, v1)"),
   maximum: () => "nxMax(v0, v1)",
   minimum: () => "nxMin(v0, v1)",
+  atan2: () => "nxAtan2(v0, v1, kNaN)",
+  hypot: () => "nxHypot(v0, v1, kNaN, kInf)",
   logicalAnd: () => bool("v0 != 0 && v1 != 0"),
   logicalOr: () => bool("v0 != 0 || v1 != 0"),
+  logicalXor: () => bool("(v0 != 0 && v1 == 0) || (v0 == 0 && v1 != 0)"),
 };
 
 /** Comparisons (IEEE: false with NaN except `notEqual`). */

@@ -10,7 +10,7 @@
 import * as nx from "@raven-ts/nx";
 import type { Backend, FloatDType, Tensor } from "@raven-ts/nx";
 import type { RandomCase, Tolerance, VectorCase } from "@raven-ts/nx/testing";
-import { DEFAULT_TOLERANCES, RANDOM_VECTORS, VECTORS, compareHost, seededUniform } from "@raven-ts/nx/testing";
+import { DEFAULT_TOLERANCES, RANDOM_VECTORS, VECTORS, seededUniform } from "@raven-ts/nx/testing";
 import * as rune from "@raven-ts/rune";
 import type { GoldenCase, GoldenTolerances } from "@raven-ts/kaun-attention/testing/golden";
 import { checkMhaForward, checkMhaGradients, checkRopeCase } from "@raven-ts/kaun-attention/testing/golden";
@@ -18,7 +18,7 @@ import type { GradientCase } from "@raven-ts/rune/testing";
 import { GRADIENT_CASES, caseDTypes as gradientDTypes } from "@raven-ts/rune/testing";
 // `runCase` turns a vector case into public-API calls and compares; its
 // subpath needs no test runner, so it bundles for the page as it is.
-import { caseNeeds, runCase, unmetNeeds } from "@raven-ts/nx/testing/runner";
+import { caseNeeds, randomCaseNeeds, runCase, runRandomCase, unmetNeeds } from "@raven-ts/nx/testing/runner";
 import type { EngineMode } from "../../src/index.js";
 import { gpujsBackend } from "../../src/index.js";
 
@@ -68,18 +68,8 @@ function check(id: string, fn: () => void): CheckResult {
 }
 
 function randomCheck(c: RandomCase, options: SuiteOptions): void {
-  const key = nx.random.key(c.seed);
-  const opts = c.minval !== undefined ? { minval: c.minval, maxval: c.maxval } : undefined;
-  const t =
-    c.kind === "uniform"
-      ? nx.random.uniform(key, c.shape, c.dtype as FloatDType, opts)
-      : c.kind === "normal"
-        ? nx.random.normal(key, c.shape, c.dtype as FloatDType)
-        : nx.random.bernoulli(key, c.p ?? 0.5, c.shape);
   const kind = c.kind === "uniform" && c.minval !== undefined ? "uniform-bounded" : c.kind;
-  const tol = options.randomTolerance[kind] ?? { atol: 0, rtol: 0 };
-  const m = compareHost(t.dtype, t.shape, t.dataSync(), c.expected, tol);
-  if (m) throw new Error(`${c.id}: ${m}`);
+  runRandomCase(c, options.randomTolerance[kind] ?? { atol: 0, rtol: 0 });
 }
 
 
@@ -138,7 +128,7 @@ export function runSuite(mode: EngineMode, options: SuiteOptions): SuiteReport {
       results.push(check(c.id, () => runCase(c, tolerances)));
     }
     for (const c of RANDOM_VECTORS) {
-      if (backend.capabilities.dtypes.includes(c.dtype)) results.push(check(c.id, () => randomCheck(c, options)));
+      if (unmetNeeds(randomCaseNeeds(c), backend.capabilities) === undefined) results.push(check(c.id, () => randomCheck(c, options)));
     }
     for (const c of GRADIENT_CASES) {
       if (unmetNeeds({ dtypes: gradientDTypes(c, "float32") }, backend.capabilities) === undefined) results.push(check(`grad.${c.name}`, () => gradientCheck(c, backend)));

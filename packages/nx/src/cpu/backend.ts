@@ -3,7 +3,7 @@
  * arrays. The class only does bookkeeping (wrapping results as buffers and
  * counting them); each primitive's kernel lives in its own module.
  */
-import type { ArgReduceOp, Backend, BackendCapabilities, BackendMemory, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, UnaryOp, View } from "../backend.js";
+import type { ArgReduceOp, Backend, BackendCapabilities, BackendMemory, BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, ScanOp, SortOp, UnaryOp, View } from "../backend.js";
 import type { DType, FloatDType, HostArray } from "../dtype.js";
 import { DTYPES, castScalar } from "../dtype.js";
 import { allocZeroed, recycle } from "./pool.js";
@@ -17,6 +17,7 @@ import { matmul } from "./matmul.js";
 import { concat, pad, toHost } from "./movement.js";
 import { reduce } from "./reduce.js";
 import { scan } from "./scan.js";
+import { sort } from "./sort.js";
 import type { Released } from "./storage.js";
 import { byteSizeOf, release, toDataId } from "./storage.js";
 import { unary } from "./unary.js";
@@ -137,6 +138,10 @@ export class CpuBackend implements Backend {
 
   scan(op: ScanOp, x: View, axis: number): DataId {
     return this.#own(scan(op, x, axis));
+  }
+
+  sort(op: SortOp, x: View, axis: number, descending: boolean, k: number): DataId {
+    return this.#own(sort(op, x, axis, descending, k));
   }
 
   cast(x: View, dtype: DType): DataId {

@@ -23,8 +23,11 @@ const LOGICAL: Record<BinaryOp, boolean> = {
   mod: false,
   maximum: false,
   minimum: false,
+  atan2: false,
+  hypot: false,
   logicalAnd: true,
   logicalOr: true,
+  logicalXor: true,
 };
 
 /**
@@ -63,11 +66,20 @@ function zipRow(op: BinaryOp, float: boolean, a: HostArray, i: number, sa: numbe
     case "minimum":
       for (; o < end; o++, i += sa, k += sb) out[o] = minNaN(a[i] as number, b[k] as number);
       return;
+    case "atan2":
+      for (; o < end; o++, i += sa, k += sb) out[o] = Math.atan2(a[i] as number, b[k] as number);
+      return;
+    case "hypot":
+      for (; o < end; o++, i += sa, k += sb) out[o] = Math.hypot(a[i] as number, b[k] as number);
+      return;
     case "logicalAnd":
       for (; o < end; o++, i += sa, k += sb) out[o] = Number(a[i] !== 0 && b[k] !== 0);
       return;
     case "logicalOr":
       for (; o < end; o++, i += sa, k += sb) out[o] = Number(a[i] !== 0 || b[k] !== 0);
+      return;
+    case "logicalXor":
+      for (; o < end; o++, i += sa, k += sb) out[o] = Number((a[i] !== 0) !== (b[k] !== 0));
       return;
     default: {
       const unknown: never = op;

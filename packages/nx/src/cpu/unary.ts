@@ -20,6 +20,7 @@ const PREDICATE: Record<UnaryOp, boolean> = {
   floor: false,
   ceil: false,
   round: false,
+  trunc: false,
   sqrt: false,
   exp: false,
   log: false,
@@ -31,9 +32,20 @@ const PREDICATE: Record<UnaryOp, boolean> = {
   tanh: false,
   sigmoid: false,
   erf: false,
+  asin: false,
+  acos: false,
+  atan: false,
+  sinh: false,
+  cosh: false,
+  asinh: false,
+  acosh: false,
+  atanh: false,
+  log2: false,
+  exp2: false,
   logicalNot: true,
   isNaN: true,
   isFinite: true,
+  isInf: true,
 };
 
 /**
@@ -62,6 +74,9 @@ function mapRow(op: UnaryOp, src: HostArray, s: number, step: number, out: HostA
       return;
     case "round":
       for (; o < end; o++, s += step) out[o] = roundHalfEven(src[s] as number);
+      return;
+    case "trunc":
+      for (; o < end; o++, s += step) out[o] = Math.trunc(src[s] as number);
       return;
     case "sqrt":
       for (; o < end; o++, s += step) out[o] = Math.sqrt(src[s] as number);
@@ -96,6 +111,36 @@ function mapRow(op: UnaryOp, src: HostArray, s: number, step: number, out: HostA
     case "erf":
       for (; o < end; o++, s += step) out[o] = erf(src[s] as number);
       return;
+    case "asin":
+      for (; o < end; o++, s += step) out[o] = Math.asin(src[s] as number);
+      return;
+    case "acos":
+      for (; o < end; o++, s += step) out[o] = Math.acos(src[s] as number);
+      return;
+    case "atan":
+      for (; o < end; o++, s += step) out[o] = Math.atan(src[s] as number);
+      return;
+    case "sinh":
+      for (; o < end; o++, s += step) out[o] = Math.sinh(src[s] as number);
+      return;
+    case "cosh":
+      for (; o < end; o++, s += step) out[o] = Math.cosh(src[s] as number);
+      return;
+    case "asinh":
+      for (; o < end; o++, s += step) out[o] = Math.asinh(src[s] as number);
+      return;
+    case "acosh":
+      for (; o < end; o++, s += step) out[o] = Math.acosh(src[s] as number);
+      return;
+    case "atanh":
+      for (; o < end; o++, s += step) out[o] = Math.atanh(src[s] as number);
+      return;
+    case "log2":
+      for (; o < end; o++, s += step) out[o] = Math.log2(src[s] as number);
+      return;
+    case "exp2":
+      for (; o < end; o++, s += step) out[o] = 2 ** (src[s] as number);
+      return;
     case "logicalNot":
       for (; o < end; o++, s += step) out[o] = Number(src[s] === 0);
       return;
@@ -109,6 +154,12 @@ function mapRow(op: UnaryOp, src: HostArray, s: number, step: number, out: HostA
       for (; o < end; o++, s += step) {
         const x = src[s] as number;
         out[o] = Number(x - x === 0);
+      }
+      return;
+    case "isInf":
+      for (; o < end; o++, s += step) {
+        const x = src[s] as number;
+        out[o] = Number(x === Infinity || x === -Infinity);
       }
       return;
     default: {

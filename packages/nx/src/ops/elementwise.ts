@@ -44,6 +44,8 @@ export const floor = (x: Tensor): Tensor => unary("nx.floor", "floor", "rounding
 export const ceil = (x: Tensor): Tensor => unary("nx.ceil", "ceil", "rounding", x);
 /** `round(x)` rounds each element to the nearest integer, halves to even (numpy); integer tensors are returned as they are. @throws InvalidArgumentError when `x` is not a live tensor. */
 export const round = (x: Tensor): Tensor => unary("nx.round", "round", "rounding", x);
+/** `trunc(x)` rounds each element toward zero; integer tensors are returned as they are. @throws InvalidArgumentError when `x` is not a live tensor. */
+export const trunc = (x: Tensor): Tensor => unary("nx.trunc", "trunc", "rounding", x);
 /** `sqrt(x)` is the square root (NaN below 0); integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
 export const sqrt = (x: Tensor): Tensor => unary("nx.sqrt", "sqrt", "float", x);
 /** `exp(x)` is `e^x`; integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
@@ -66,12 +68,34 @@ export const tanh = (x: Tensor): Tensor => unary("nx.tanh", "tanh", "float", x);
 export const sigmoid = (x: Tensor): Tensor => unary("nx.sigmoid", "sigmoid", "float", x);
 /** `erf(x)` is the Gauss error function; integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
 export const erf = (x: Tensor): Tensor => unary("nx.erf", "erf", "float", x);
+/** `asin(x)` is the inverse sine in `[-π/2, π/2]` (NaN outside `[-1, 1]`); integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
+export const asin = (x: Tensor): Tensor => unary("nx.asin", "asin", "float", x);
+/** `acos(x)` is the inverse cosine in `[0, π]` (NaN outside `[-1, 1]`); integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
+export const acos = (x: Tensor): Tensor => unary("nx.acos", "acos", "float", x);
+/** `atan(x)` is the inverse tangent in `(-π/2, π/2)`; integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
+export const atan = (x: Tensor): Tensor => unary("nx.atan", "atan", "float", x);
+/** `sinh(x)` is the hyperbolic sine, precise near 0 and finite up to the dtype's overflow threshold; integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
+export const sinh = (x: Tensor): Tensor => unary("nx.sinh", "sinh", "float", x);
+/** `cosh(x)` is the hyperbolic cosine, finite up to the dtype's overflow threshold; integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
+export const cosh = (x: Tensor): Tensor => unary("nx.cosh", "cosh", "float", x);
+/** `asinh(x)` is the inverse hyperbolic sine, precise near 0 and for huge `|x|` (no overflow of `x²`); integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
+export const asinh = (x: Tensor): Tensor => unary("nx.asinh", "asinh", "float", x);
+/** `acosh(x)` is the inverse hyperbolic cosine (NaN below 1), precise near 1 and for huge `x`; integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
+export const acosh = (x: Tensor): Tensor => unary("nx.acosh", "acosh", "float", x);
+/** `atanh(x)` is the inverse hyperbolic tangent (±Infinity at ±1, NaN beyond), precise near 0; integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
+export const atanh = (x: Tensor): Tensor => unary("nx.atanh", "atanh", "float", x);
+/** `log2(x)` is the base-2 logarithm (exact on powers of two; -Infinity at 0, NaN below); integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
+export const log2 = (x: Tensor): Tensor => unary("nx.log2", "log2", "float", x);
+/** `exp2(x)` is `2^x` (exact for integer `x` in range); integer input gives float32. @throws InvalidArgumentError when `x` is not a live tensor. */
+export const exp2 = (x: Tensor): Tensor => unary("nx.exp2", "exp2", "float", x);
 /** `logicalNot(x)` is the bool tensor `x == 0`. @throws InvalidArgumentError when `x` is not a live tensor. */
 export const logicalNot = (x: Tensor): Tensor => unary("nx.logicalNot", "logicalNot", "predicate", x);
 /** `isNaN(x)` is the bool tensor marking NaN elements (all false for integer dtypes). @throws InvalidArgumentError when `x` is not a live tensor. */
 export const isNaN = (x: Tensor): Tensor => unary("nx.isNaN", "isNaN", "predicate", x);
 /** `isFinite(x)` is the bool tensor marking elements that are neither infinite nor NaN. @throws InvalidArgumentError when `x` is not a live tensor. */
 export const isFinite = (x: Tensor): Tensor => unary("nx.isFinite", "isFinite", "predicate", x);
+/** `isInf(x)` is the bool tensor marking `+Infinity` and `-Infinity` (all false for integer dtypes). @throws InvalidArgumentError when `x` is not a live tensor. */
+export const isInf = (x: Tensor): Tensor => unary("nx.isInf", "isInf", "predicate", x);
 
 /** `square(x)` is `x * x`. @throws InvalidArgumentError when `x` is not a live tensor. */
 export function square(x: Tensor): Tensor {
@@ -129,10 +153,26 @@ export const mod = (a: TensorLike, b: TensorLike): Tensor => binary("nx.mod", "m
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary("nx.maximum", "maximum", "extremum", a, b);
 /** `minimum(a, b)` is the elementwise smaller value; NaN propagates. @throws InvalidArgumentError as {@link add}. */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary("nx.minimum", "minimum", "extremum", a, b);
+/**
+ * `atan2(a, b)` is the angle in `[-π, π]` of the point `(b, a)` (the inverse
+ * tangent of `a / b` in the right quadrant), with C99's signed zeros and
+ * infinities; integers give float32.
+ * @throws InvalidArgumentError as {@link add}.
+ */
+export const atan2 = (a: TensorLike, b: TensorLike): Tensor => binary("nx.atan2", "atan2", "float", a, b);
+/**
+ * `hypot(a, b)` is `sqrt(a² + b²)` computed without overflow or underflow in
+ * between (`hypot(3e30, 4e30)` is `5e30` in float32), Infinity when either is
+ * infinite (even with a NaN); integers give float32.
+ * @throws InvalidArgumentError as {@link add}.
+ */
+export const hypot = (a: TensorLike, b: TensorLike): Tensor => binary("nx.hypot", "hypot", "float", a, b);
 /** `logicalAnd(a, b)` is the bool tensor `a != 0 && b != 0`. @throws InvalidArgumentError as {@link add}. */
 export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => binary("nx.logicalAnd", "logicalAnd", "logical", a, b);
 /** `logicalOr(a, b)` is the bool tensor `a != 0 || b != 0`. @throws InvalidArgumentError as {@link add}. */
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary("nx.logicalOr", "logicalOr", "logical", a, b);
+/** `logicalXor(a, b)` is the bool tensor `(a != 0) != (b != 0)`. @throws InvalidArgumentError as {@link add}. */
+export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => binary("nx.logicalXor", "logicalXor", "logical", a, b);
 
 function compare(fn: string, op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
   return runOp(fn, () => {

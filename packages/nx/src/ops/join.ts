@@ -1,12 +1,12 @@
-/** Joining and cutting along an axis: `concatenate`, `stack` (copies) and `split` (views). */
+/** Joining and cutting along an axis: `concatenate`, `stack`, `roll` (copies) and `split` (views). */
 import { checkFits } from "../capacity.js";
 import type { DType } from "../dtype.js";
 import { promoteTypes } from "../dtype.js";
 import { InvalidArgumentError, fmtShape, fmtValue } from "../errors.js";
-import { checkIntegers, checkOptions } from "../options.js";
+import { checkInteger, checkIntegers, checkOptions } from "../options.js";
 import { bind } from "../primitives.js";
 import { runOp } from "../scope.js";
-import { checkRank, normalizeAxis, shapesEqual } from "../shape.js";
+import { MAX_RANK, checkRank, normalizeAxis, shapesEqual } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { expandDims, slice } from "./movement.js";
 import { castTo, checkSameBackend, checkTensor } from "./operands.js";
@@ -106,5 +106,57 @@ export function split(x: Tensor, sections: number | readonly number[], options?:
     }
     const bounds = [0, ...cuts, n];
     return bounds.slice(1).map((stop, i) => slice(x, x.shape.map((_, a) => (a === axis ? { start: bounds[i] as number, stop } : null))));
+  });
+}
+
+/** Options of `roll`. */
+export interface RollOptions {
+  /** The axis or axes rolled; defaults to the flattened tensor (rolled, then reshaped back). */
+  readonly axis?: number | readonly number[];
+}
+
+/**
+ * `roll(x, shift, { axis? })` rotates the elements of `x` by `shift`
+ * positions along `axis` (numpy's `roll`): an element at index `i` moves to
+ * `(i + shift) mod n`, so elements pushed off one end come back at the other;
+ * a negative shift rolls the other way. `shift` and `axis` may be integers or
+ * arrays; they broadcast against each other (one integer with several axes,
+ * or several shifts with one axis), and shifts of a repeated axis add up.
+ * Without `axis`, `x` is rolled as if flattened and keeps its shape. A copy.
+ * @throws InvalidArgumentError when `shift` is not an integer or an array of
+ * them, `axis` is not an integer or an array of in-range integers, their
+ * lengths do not broadcast (both arrays of different lengths, neither of
+ * length 1), for a bad option, or when the backend cannot hold the result.
+ */
+export function roll(x: Tensor, shift: number | readonly number[], options?: RollOptions): Tensor {
+  const fn = "nx.roll";
+  return runOp(fn, () => {
+    checkTensor(fn, x);
+    const o = checkOptions(fn, options, ["axis"]);
+    const shifts = typeof shift === "number" ? [checkInteger(fn, "shift", shift)] : checkIntegers(fn, "shift", shift, Number.NEGATIVE_INFINITY, MAX_RANK);
+    const flat = o.axis === undefined;
+    const src = flat ? bind("reshape", [x], { shape: [x.size] }) : x;
+    const axisList = flat ? [0] : typeof o.axis === "number" ? [o.axis] : o.axis;
+    if (!Array.isArray(axisList)) throw new InvalidArgumentError(fn, `axis must be an integer or an array of integers, got ${fmtValue(o.axis)}`);
+    const axes = (axisList as readonly number[]).map((a) => normalizeAxis(fn, a, src.ndim));
+    if (shifts.length !== axes.length && shifts.length !== 1 && axes.length !== 1) {
+      throw new InvalidArgumentError(fn, `shift ${fmtValue(shift)} and axis ${fmtValue(o.axis)} do not broadcast: ${shifts.length} shifts for ${axes.length} axes`);
+    }
+    checkFits(fn, x.backend, x.shape, x.dtype);
+    const total = new Map<number, number>();
+    for (let i = 0; i < Math.max(shifts.length, axes.length); i++) {
+      const a = axes[axes.length === 1 ? 0 : i] as number;
+      total.set(a, (total.get(a) ?? 0) + (shifts[shifts.length === 1 ? 0 : i] as number));
+    }
+    let out = src;
+    for (const [a, s] of total) {
+      const n = out.shape[a] as number;
+      const k = n === 0 ? 0 : ((s % n) + n) % n;
+      if (k === 0) continue;
+      const part = (start: number, len: number): Tensor =>
+        bind("slice", [out], { starts: out.shape.map((_, i) => (i === a ? start : 0)), steps: out.shape.map(() => 1), shape: out.shape.map((d, i) => (i === a ? len : d)) });
+      out = bind("concat", [part(n - k, k), part(0, n - k)], { axis: a });
+    }
+    return out === src ? bind("copy", [x], {}) : bind("reshape", [out], { shape: x.shape });
   });
 }

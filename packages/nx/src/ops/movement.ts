@@ -56,6 +56,57 @@ export function transpose(x: Tensor, axes?: readonly number[]): Tensor {
 }
 
 /**
+ * `swapaxes(x, axis1, axis2)` exchanges two axes (negative counts from the
+ * end; the same axis twice is the identity). A view.
+ * @throws InvalidArgumentError when an axis is not an integer or is out of range.
+ */
+export function swapaxes(x: Tensor, axis1: number, axis2: number): Tensor {
+  const fn = "nx.swapaxes";
+  return runOp(fn, () => {
+    checkTensor(fn, x);
+    const a = normalizeAxis(fn, axis1, x.ndim);
+    const b = normalizeAxis(fn, axis2, x.ndim);
+    const perm = x.shape.map((_, i) => (i === a ? b : i === b ? a : i));
+    return bind("transpose", [x], { perm });
+  });
+}
+
+/**
+ * `moveaxis(x, source, destination)` moves the axes `source` (an integer or
+ * an array of them) to the positions `destination` (as many), keeping the
+ * other axes in their order (numpy's `moveaxis`; negative counts from the
+ * end). A view.
+ * @throws InvalidArgumentError when `source` and `destination` are not both
+ * integers or arrays of the same length, or hold an axis that is not an
+ * integer, is out of range or is repeated.
+ */
+export function moveaxis(x: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
+  const fn = "nx.moveaxis";
+  return runOp(fn, () => {
+    checkTensor(fn, x);
+    const list = (v: unknown, name: string): number[] => {
+      if (typeof v === "number") return [normalizeAxis(fn, v, x.ndim)];
+      if (!Array.isArray(v)) throw new InvalidArgumentError(fn, `${name} must be an integer or an array of integers, got ${fmtValue(v)}`);
+      if (v.length > x.ndim) throw new InvalidArgumentError(fn, `${name} lists ${v.length} axes; x has ${x.ndim}`);
+      const axes = v.map((a: number) => normalizeAxis(fn, a, x.ndim));
+      if (new Set(axes).size !== axes.length) throw new InvalidArgumentError(fn, `repeated axis in ${name} ${fmtValue(v)}`);
+      return axes;
+    };
+    const src = list(source, "source");
+    const dst = list(destination, "destination");
+    if (src.length !== dst.length) {
+      throw new InvalidArgumentError(fn, `source and destination must list as many axes, got ${fmtValue(source)} and ${fmtValue(destination)}`);
+    }
+    const perm = x.shape.map((_, i) => i).filter((i) => !src.includes(i));
+    dst
+      .map((d, i) => [d, src[i] as number] as const)
+      .sort((p, q) => p[0] - q[0])
+      .forEach(([d, a]) => perm.splice(d, 0, a));
+    return bind("transpose", [x], { perm });
+  });
+}
+
+/**
  * `expandDims(x, axis)` inserts size-1 axes at the positions `axis` (an
  * integer or an array of them) of the result, negative counting from the
  * result's end. A view.

@@ -61,6 +61,28 @@ export const max = (x: Tensor, options?: ReduceOptions): Tensor => reduce("nx.ma
 /** `min(x, { axes?, keepdims? })` is the smallest element over `axes` (all by default); NaN propagates. @throws InvalidArgumentError as {@link max}. */
 export const min = (x: Tensor, options?: ReduceOptions): Tensor => reduce("nx.min", "min", x, options);
 
+function logical(fn: string, op: "min" | "max", x: Tensor, options: ReduceOptions | undefined): Tensor {
+  return runOp(fn, () => {
+    const { axes, keepdims } = reduceArgs(fn, x, options);
+    return keepDims(bind(op, [castTo(x, "bool")], { axes }), x.shape, axes, keepdims);
+  });
+}
+
+/**
+ * `all(x, { axes?, keepdims? })` is the bool tensor saying whether every
+ * element over `axes` (all by default) is nonzero (NaN counts as nonzero, as
+ * in numpy); `all` of nothing is true. `keepdims` defaults to false.
+ * @throws InvalidArgumentError for a non-tensor, an out-of-range or repeated axis, or a bad option.
+ */
+export const all = (x: Tensor, options?: ReduceOptions): Tensor => logical("nx.all", "min", x, options);
+/**
+ * `any(x, { axes?, keepdims? })` is the bool tensor saying whether some
+ * element over `axes` (all by default) is nonzero (NaN counts as nonzero);
+ * `any` of nothing is false. `keepdims` defaults to false.
+ * @throws InvalidArgumentError as {@link all}.
+ */
+export const any = (x: Tensor, options?: ReduceOptions): Tensor => logical("nx.any", "max", x, options);
+
 /** `mean(x, { axes?, keepdims? })` is the arithmetic mean over `axes` (all by default), in float32 for integer input; the mean of nothing is NaN. @throws InvalidArgumentError as {@link sum}. */
 export function mean(x: Tensor, options?: ReduceOptions): Tensor {
   const fn = "nx.mean";

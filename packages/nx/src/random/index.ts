@@ -16,4 +16,8 @@
  */
 export { Key, foldIn, isKey, key, split } from "./key.js";
 export type { TruncatedNormalOptions, UniformOptions } from "./samplers.js";
-export { bernoulli, normal, permutation, randint, truncatedNormal, uniform } from "./samplers.js";
+export { bernoulli, normal, randint, truncatedNormal, uniform } from "./samplers.js";
+export type { ShuffleOptions } from "./permutation.js";
+export { permutation, shuffle } from "./permutation.js";
+export type { CategoricalOptions } from "./categorical.js";
+export { categorical } from "./categorical.js";

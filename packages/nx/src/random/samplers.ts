@@ -1,9 +1,9 @@
 /**
  * Keyed samplers. Each draws its uniforms from the backend's `randomUniform`
  * stream of the key (or of keys split from it) and transforms them with
- * frontend ops in the output's float dtype; `randint` and `permutation`
- * compute on the host from the same threefry stream and upload their
- * integers, so they need no float64 on the backend. A given key gives the
+ * frontend ops in the output's float dtype; `randint` computes on the host
+ * from the same threefry stream and uploads its integers, so it needs no
+ * float64 on the backend. A given key gives the
  * same values on every backend and in every call order, and each sampler
  * works on every backend that stores its output dtype.
  */
@@ -15,19 +15,15 @@ import { getBackend } from "../engine.js";
 import { InvalidArgumentError, fmtShape, fmtValue } from "../errors.js";
 import { fromBuffer, fromHost, full } from "../ops/creation.js";
 import { add, clip, cos, erf, less, log, minimum, mul, sqrt, sub } from "../ops/elementwise.js";
-import { take } from "../ops/indexing.js";
 import { checkOptions } from "../options.js";
 import { runOp } from "../scope.js";
 import { castTo, checkTensor } from "../ops/operands.js";
-import { bind } from "../primitives.js";
 import { broadcastShapes, checkShape, shapesEqual, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import type { Key } from "./key.js";
 import { checkKey, split } from "./key.js";
 import { erfinv, nextDown, nextUp } from "./special.js";
-import { threefry2x32Into, uniformFromStream } from "./threefry.js";
-
-const TWO_32 = 2 ** 32;
+import { uniformFromStream } from "./threefry.js";
 
 /** The `[0, 1)` stream of `key` as a tensor of `shape` on `backend`. */
 function rawUniform(fn: string, key: Key, shape: readonly number[], dtype: FloatDType, backend: Backend = getBackend()): Tensor {
@@ -237,63 +233,4 @@ export function randint(key: Key, shape: readonly number[], minval: number, maxv
   // u * span can round up to span for u just below 1; the minimum keeps it in range (exact in float64: span < 2^33).
   for (let i = 0; i < n; i++) u[i] = minval + Math.min(Math.floor((u[i] as number) * span), span - 1);
   return fromHost(fn, hostFrom(d, u), d, s, backend);
-}
-
-/** A uniformly random permutation of `0 .. n-1`: Fisher–Yates on the word stream of `key`, by rejection (no modulo bias). */
-function hostPermutation(key: Key, n: number): Int32Array {
-  const perm = new Int32Array(n);
-  for (let i = 0; i < n; i++) perm[i] = i;
-  const [k0, k1] = key.words;
-  const words = new Uint32Array(2);
-  let block = 0;
-  let avail = 0;
-  const nextWord = (): number => {
-    if (avail === 0) {
-      threefry2x32Into(k0, k1, block++, 0, words, 0);
-      avail = 2;
-    }
-    return words[2 - avail--] as number;
-  };
-  for (let i = n - 1; i > 0; i--) {
-    const m = i + 1;
-    const limit = TWO_32 - (TWO_32 % m);
-    let w = nextWord();
-    while (w >= limit) w = nextWord();
-    const j = w % m;
-    const t = perm[i] as number;
-    perm[i] = perm[j] as number;
-    perm[j] = t;
-  }
-  return perm;
-}
-
-/**
- * `permutation(key, n)` is an int32 tensor holding a uniformly random
- * permutation of `0 .. n-1`; `permutation(key, x)` is `x` with the slices of
- * its first axis in that random order (`take(x, permutation(key, x.shape[0]),
- * { axis: 0 })`), on `x`'s backend. The permutation is a Fisher–Yates shuffle
- * driven on the host by the 32-bit words of `key`'s threefry stream
- * (`threefry2x32(key, [b, 0])`, words in order), with rejection so every
- * permutation is equally likely.
- * @throws InvalidArgumentError when `key` is not a key, `n` is not an integer
- * in `[0, 2^31)`, or `x` is not a live tensor of rank at least 1.
- */
-export function permutation(key: Key, nOrTensor: number | Tensor): Tensor {
-  const fn = "nx.random.permutation";
-  return runOp(fn, () => {
-    const k = checkKey(fn, key);
-    if (nOrTensor instanceof Tensor) {
-      const x = checkTensor(fn, nOrTensor);
-      if (x.ndim === 0) throw new InvalidArgumentError(fn, "x must have at least one axis, got a scalar");
-      const n = x.shape[0] as number;
-      if (n === 0) return bind("reshape", [x], { shape: x.shape });
-      checkFits(fn, x.backend, [n], "int32");
-      checkFits(fn, x.backend, x.shape, x.dtype);
-      return take(x, fromHost(fn, hostPermutation(k, n), "int32", [n], x.backend), { axis: 0 });
-    }
-    const n = nOrTensor;
-    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n >= 2 ** 31) throw new InvalidArgumentError(fn, `n must be an integer in [0, 2^31) or a tensor, got ${fmtValue(n)}`);
-    checkFits(fn, getBackend(), [n], "int32");
-    return fromHost(fn, hostPermutation(k, n), "int32", [n]);
-  });
 }

@@ -5,30 +5,42 @@
  * platform computes the same words.
  */
 
-const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24] as const;
 const PARITY = 0x1bd11bda;
+
+/** `rotl(x, r)` rotates the 32-bit word `x` left by `r` bits (0 < r < 32). */
+function rotl(x: number, r: number): number {
+  return (x << r) | (x >>> (32 - r));
+}
 
 /**
  * `threefry2x32Into(k0, k1, c0, c1, out, at)` encrypts the counter `(c0, c1)` under the
  * key `(k0, k1)` (all uint32) and writes the two uint32 output words to
  * `out[at]` and `out[at + 1]` (any array type that stores them: a Uint32Array keeps
- * the bit pattern, an Int32Array stores it as signed).
+ * the bit pattern, an Int32Array stores it as signed). The 20 rounds run as
+ * five groups of four (rotations 13 15 26 6, then 17 29 16 24, in turn), each
+ * followed by a key injection; the key schedule stays in locals (this runs
+ * once per block of every host-side stream).
  */
 export function threefry2x32Into(k0: number, k1: number, c0: number, c1: number, out: { [i: number]: number }, at: number): void {
-  const k2 = (PARITY ^ k0 ^ k1) >>> 0;
-  let x0 = (c0 + k0) | 0;
-  let x1 = (c1 + k1) | 0;
-  const ks = [k0 | 0, k1 | 0, k2 | 0];
+  const ks0 = k0 | 0;
+  const ks1 = k1 | 0;
+  const ks2 = (PARITY ^ k0 ^ k1) | 0;
+  let x0 = (c0 + ks0) | 0;
+  let x1 = (c1 + ks1) | 0;
   for (let group = 0; group < 5; group++) {
-    const base = (group & 1) * 4;
-    for (let r = 0; r < 4; r++) {
-      const rot = ROTATIONS[base + r] as number;
-      x0 = (x0 + x1) | 0;
-      x1 = (x1 << rot) | (x1 >>> (32 - rot));
-      x1 ^= x0;
-    }
-    x0 = (x0 + (ks[(group + 1) % 3] as number)) | 0;
-    x1 = (x1 + (ks[(group + 2) % 3] as number) + group + 1) | 0;
+    const even = (group & 1) === 0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, even ? 13 : 17) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, even ? 15 : 29) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, even ? 26 : 16) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, even ? 6 : 24) ^ x0;
+    // Inject key words (group + 1) mod 3 and (group + 2) mod 3, and the group count.
+    const phase = group % 3;
+    x0 = (x0 + (phase === 0 ? ks1 : phase === 1 ? ks2 : ks0)) | 0;
+    x1 = (x1 + (phase === 0 ? ks2 : phase === 1 ? ks0 : ks1) + group + 1) | 0;
   }
   out[at] = x0 >>> 0;
   out[at + 1] = x1 >>> 0;

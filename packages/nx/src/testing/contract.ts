@@ -13,6 +13,7 @@ import { contiguousStrides } from "../shape.js";
 import { compareHost } from "./compare.js";
 import { expectInvalidArgument } from "./invalid-argument.js";
 import type { SuiteContext } from "./harness.js";
+import { drawRandomCase, randomCaseNeeds, runRandomCase } from "./runner.js";
 import { RANDOM_VECTORS } from "./vectors.js";
 
 const HOST: Record<DType, { from(values: readonly number[]): HostArray; new (n: number): HostArray }> = {
@@ -221,26 +222,18 @@ export function registerMemoryTests(ctx: SuiteContext): void {
   });
 }
 
-/** `registerRandomTests(ctx)`: `nx.random` draws equal the independently computed threefry2x32 streams. */
+/** `registerRandomTests(ctx)`: `nx.random` draws equal the independently computed threefry2x32 streams and the samplers built on them. */
 export function registerRandomTests(ctx: SuiteContext): void {
   for (const c of RANDOM_VECTORS) {
     ctx.test(c.id, () => {
-      const key = nx.random.key(c.seed);
-      let out: nx.Tensor;
-      if (c.kind === "uniform") {
-        const opts = c.minval === undefined ? {} : { minval: c.minval, maxval: c.maxval };
-        out = nx.random.uniform(key, c.shape, c.dtype as nx.FloatDType, opts);
-      } else if (c.kind === "normal") out = nx.random.normal(key, c.shape, c.dtype as nx.FloatDType);
-      else out = nx.random.bernoulli(key, c.p, c.shape);
-      // The raw stream must be bit-identical on every backend; transformed draws within tolerance.
-      const exact = c.kind !== "normal" && c.minval === undefined;
-      const tol = exact ? { atol: 0, rtol: 0 } : out.dtype === "float64" ? ctx.tolerances.float64 : ctx.tolerances.float32;
-      const m = compareHost(out.dtype, out.shape, out.dataSync(), c.expected, tol, c.scale ?? 1);
-      if (m) throw new Error(`${c.id}: ${m}`);
+      // The raw stream and every discrete draw must be bit-identical on every backend; transformed floats within tolerance.
+      const exact = c.kind === "uniform" && c.minval === undefined;
+      runRandomCase(c, exact ? { atol: 0, rtol: 0 } : c.dtype === "float64" ? ctx.tolerances.float64 : ctx.tolerances.float32);
       // Same key, same values.
-      const again = c.kind === "uniform" ? nx.random.uniform(key, c.shape, c.dtype as nx.FloatDType, c.minval === undefined ? {} : { minval: c.minval, maxval: c.maxval }) : undefined;
-      if (again) expect([...again.dataSync()]).toEqual([...out.dataSync()]);
-    }, { dtypes: c.kind === "bernoulli" ? ["bool", "float32"] : [c.dtype] });
+      const a = drawRandomCase(c);
+      const b = drawRandomCase(c);
+      expect([...b.dataSync()]).toEqual([...a.dataSync()]);
+    }, randomCaseNeeds(c));
   }
 }
 
@@ -268,6 +261,8 @@ const OVERSIZED: readonly (readonly [string, (limit: number) => () => unknown])[
   ["nx.concatenate", (n) => { const a = nx.broadcastTo(nx.ones([1]), [n]); return () => nx.concatenate([a, a]); }],
   ["nx.contiguous", (n) => { const a = nx.broadcastTo(nx.ones([1]), [n + 1]); return () => nx.contiguous(a); }],
   ["nx.softmax", (n) => { const a = nx.broadcastTo(nx.ones([1]), [n + 1]); return () => nx.softmax(a); }],
+  ["nx.einsum", (n) => { const a = nx.broadcastTo(nx.ones([1]), [n]); const b = nx.ones([2]); return () => nx.einsum("i,j->ij", a, b); }],
+  ["nx.random.categorical", (n) => { const l = nx.ones([1, 2]); return () => nx.random.categorical(nx.random.key(0), l, { shape: [n] }); }],
 ];
 
 /** `registerCapabilityTests(ctx)`: the frontend refuses, before any backend call, what the backend's capabilities exclude. */

@@ -46,7 +46,7 @@ export type { HostVec, RandomCase, VectorArg, VectorCase, VectorOp, VectorParams
 export { RANDOM_VECTORS, VECTORS } from "./vectors.js";
 export type { Needs } from "./needs.js";
 export { unmetNeeds } from "./needs.js";
-export { caseNeeds, runCase } from "./runner.js";
+export { caseNeeds, drawRandomCase, randomCaseNeeds, runCase, runRandomCase } from "./runner.js";
 
 /** Options of {@link describeBackendConformance}. */
 export interface ConformanceOptions {
@@ -60,8 +60,8 @@ export interface ConformanceOptions {
 
 /** The top-level groups of vector ids, in the order they are registered. */
 const GROUP_ORDER = [
-  "unary", "binary", "where", "reduce", "softmax", "logSoftmax", "argmax", "argmin", "cumsum", "cumprod", "cast", "view", "pad",
-  "prim", "concatenate", "stack", "split", "matmul", "take", "takeAlongAxis", "oneHot", "creation",
+  "unary", "binary", "where", "reduce", "softmax", "logSoftmax", "argmax", "argmin", "cumsum", "cumprod", "sort", "argsort", "topk", "cast",
+  "view", "pad", "prim", "concatenate", "stack", "split", "matmul", "einsum", "take", "takeAlongAxis", "oneHot", "creation",
 ] as const;
 
 function registerVectorTests(ctx: SuiteContext): void {

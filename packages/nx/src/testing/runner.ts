@@ -13,9 +13,9 @@ import { Tensor } from "../tensor.js";
 import * as nx from "../index.js";
 import { sizeOf } from "../shape.js";
 import type { Tolerance } from "./compare.js";
-import { tensorMismatch } from "./compare.js";
+import { compareHost, tensorMismatch } from "./compare.js";
 import type { Needs } from "./needs.js";
-import type { HostVec, Ramp, VectorArg, VectorCase, VectorOp, VectorParams, ViewStep } from "./types.js";
+import type { HostVec, RandomCase, Ramp, VectorArg, VectorCase, VectorOp, VectorParams, ViewStep } from "./types.js";
 
 /** A materialized argument: a tensor, a weak JS scalar, or a list of tensors. */
 export type Operand = Tensor | number | boolean | readonly Tensor[];
@@ -148,6 +148,18 @@ const RUNNERS: { readonly [K in VectorOp]: Runner } = {
   isFinite: unary(nx.isFinite),
   square: unary(nx.square),
   rsqrt: unary(nx.rsqrt),
+  trunc: unary(nx.trunc),
+  asin: unary(nx.asin),
+  acos: unary(nx.acos),
+  atan: unary(nx.atan),
+  sinh: unary(nx.sinh),
+  cosh: unary(nx.cosh),
+  asinh: unary(nx.asinh),
+  acosh: unary(nx.acosh),
+  atanh: unary(nx.atanh),
+  log2: unary(nx.log2),
+  exp2: unary(nx.exp2),
+  isInf: unary(nx.isInf),
   add: binary(nx.add),
   sub: binary(nx.sub),
   mul: binary(nx.mul),
@@ -158,6 +170,9 @@ const RUNNERS: { readonly [K in VectorOp]: Runner } = {
   minimum: binary(nx.minimum),
   logicalAnd: binary(nx.logicalAnd),
   logicalOr: binary(nx.logicalOr),
+  atan2: binary(nx.atan2),
+  hypot: binary(nx.hypot),
+  logicalXor: binary(nx.logicalXor),
   equal: binary(nx.equal),
   notEqual: binary(nx.notEqual),
   less: binary(nx.less),
@@ -174,6 +189,11 @@ const RUNNERS: { readonly [K in VectorOp]: Runner } = {
   var: reduce(nx.var),
   std: reduce(nx.std),
   logsumexp: reduce(nx.logsumexp),
+  all: (a, p) => nx.all(tensorAt(a, 0), { axes: p.axes, keepdims: p.keepdims }),
+  any: (a, p) => nx.any(tensorAt(a, 0), { axes: p.axes, keepdims: p.keepdims }),
+  sort: (a, p) => nx.sort(tensorAt(a, 0), { axis: p.axis, descending: p.descending }),
+  argsort: (a, p) => nx.argsort(tensorAt(a, 0), { axis: p.axis, descending: p.descending }),
+  topk: (a, p) => nx.topk(tensorAt(a, 0), need(p.k, "k"), { axis: p.axis }),
   softmax: (a, p) => nx.softmax(tensorAt(a, 0), { axes: p.axes }),
   logSoftmax: (a, p) => nx.logSoftmax(tensorAt(a, 0), { axes: p.axes }),
   argmax: (a, p) => nx.argmax(tensorAt(a, 0), { axis: p.axis, keepdims: p.keepdims }),
@@ -190,6 +210,12 @@ const RUNNERS: { readonly [K in VectorOp]: Runner } = {
   broadcastTo: (a, p) => nx.broadcastTo(tensorAt(a, 0), need(p.shape, "shape")),
   slice: (a, p) => nx.slice(tensorAt(a, 0), need(p.spec, "spec") as readonly SliceIndex[]),
   flip: (a, p) => nx.flip(tensorAt(a, 0), p.axes),
+  swapaxes: (a, p) => {
+    const [a1, a2] = need(p.axes as readonly number[] | undefined, "axes");
+    return nx.swapaxes(tensorAt(a, 0), need(a1, "axes[0]"), need(a2, "axes[1]"));
+  },
+  moveaxis: (a, p) => nx.moveaxis(tensorAt(a, 0), need(p.source, "source"), need(p.destination, "destination")),
+  roll: (a, p) => nx.roll(tensorAt(a, 0), need(p.shift, "shift"), { axis: p.axes }),
   tile: (a, p) => nx.tile(tensorAt(a, 0), need(p.reps, "reps")),
   repeat: (a, p) => nx.repeat(tensorAt(a, 0), need(p.repeats, "repeats"), { axis: p.axis }),
   tril: (a, p) => nx.tril(tensorAt(a, 0), p.k),
@@ -199,6 +225,7 @@ const RUNNERS: { readonly [K in VectorOp]: Runner } = {
   stack: (a, p) => nx.stack(listAt(a, 0), { axis: p.axis }),
   split: (a, p) => nx.split(tensorAt(a, 0), need(p.sections, "sections"), { axis: p.axis }),
   matmul: (a) => nx.matmul(tensorAt(a, 0), tensorAt(a, 1)),
+  einsum: (a, p) => nx.einsum(need(p.subscripts, "subscripts"), ...a.map((_, i) => tensorAt(a, i))),
   take: (a, p) => nx.take(tensorAt(a, 0), tensorAt(a, 1), { axis: p.axis }),
   takeAlongAxis: (a, p) => nx.takeAlongAxis(tensorAt(a, 0), tensorAt(a, 1), { axis: need(p.axis, "axis") }),
   oneHot: (a, p) => nx.oneHot(tensorAt(a, 0), need(p.depth, "depth"), { dtype: p.dtype }),
@@ -260,6 +287,44 @@ export function runCase(c: VectorCase, tolerances: Readonly<Record<FloatDType, T
     if (before.some((v, j) => !Object.is(v, after[j]) && !(Number.isNaN(v) && Number.isNaN(after[j] as number)))) problems.push(`argument ${i} was modified`);
   });
   if (problems.length > 0) throw new Error(`${c.id} (${c.op}): ${problems.join("; ")}`);
+}
+
+/** `randomCaseNeeds(c)` is what drawing the random case `c` needs of a backend: the dtypes of its result, its input and the uniforms it draws. */
+export function randomCaseNeeds(c: RandomCase): Needs {
+  const dtypes = new Set<DType>([c.dtype, ...(c.input ? [c.input.dtype] : [])]);
+  if (c.kind === "bernoulli") dtypes.add("float32");
+  return { dtypes: [...dtypes] };
+}
+
+/** `drawRandomCase(c)` is the draw the random case `c` describes, made with the public API on the current backend. */
+export function drawRandomCase(c: RandomCase): Tensor {
+  const key = nx.random.key(c.seed);
+  switch (c.kind) {
+    case "uniform":
+      return nx.random.uniform(key, c.shape, c.dtype as FloatDType, c.minval === undefined ? {} : { minval: c.minval, maxval: c.maxval });
+    case "normal":
+      return nx.random.normal(key, c.shape, c.dtype as FloatDType);
+    case "bernoulli":
+      return nx.random.bernoulli(key, c.p, c.shape);
+    case "categorical":
+      return nx.random.categorical(key, upload(need(c.input, "input")), { axis: c.axis, shape: c.shape });
+    case "permutation":
+      return nx.random.permutation(key, need(c.n, "n"));
+    case "shuffle":
+      return nx.random.shuffle(key, upload(need(c.input, "input")), { axis: c.axis });
+  }
+}
+
+/**
+ * `runRandomCase(c, tolerance)` draws the random case `c` on the current
+ * backend and throws an `Error` describing any difference from its expected
+ * values: floats within `tolerance` (after transforms such as `normal`'s),
+ * everything else exactly.
+ */
+export function runRandomCase(c: RandomCase, tolerance: Tolerance): void {
+  const out = drawRandomCase(c);
+  const m = compareHost(out.dtype, out.shape, out.dataSync(), c.expected, nx.isFloat(out.dtype) ? tolerance : { atol: 0, rtol: 0 }, c.scale ?? 1);
+  if (m) throw new Error(`${c.id}: ${m}`);
 }
 
 export type { Needs } from "./needs.js";

@@ -64,19 +64,29 @@ export interface VectorParams {
   readonly endpoint?: boolean;
   /** The reduction of a `prim.reduce` case. */
   readonly reduceOp?: "sum" | "prod" | "max" | "min";
+  readonly descending?: boolean;
+  /** `roll`'s shift (its axes are `axes`). */
+  readonly shift?: number | readonly number[];
+  readonly source?: number | readonly number[];
+  readonly destination?: number | readonly number[];
+  /** `einsum`'s spec (the operands are the case's arguments). */
+  readonly subscripts?: string;
 }
 
 /** Every op a vector case can name: public ops, `identity` (the viewed argument itself), and primitives run through `bind` (`prim.*`). */
 export type VectorOp =
   | "neg" | "abs" | "sign" | "floor" | "ceil" | "round" | "sqrt" | "exp" | "log" | "log1p" | "expm1" | "sin" | "cos" | "tan"
   | "tanh" | "sigmoid" | "erf" | "logicalNot" | "isNaN" | "isFinite" | "square" | "rsqrt"
+  | "trunc" | "asin" | "acos" | "atan" | "sinh" | "cosh" | "asinh" | "acosh" | "atanh" | "log2" | "exp2" | "isInf"
   | "add" | "sub" | "mul" | "div" | "pow" | "mod" | "maximum" | "minimum" | "logicalAnd" | "logicalOr"
+  | "atan2" | "hypot" | "logicalXor"
   | "equal" | "notEqual" | "less" | "lessEqual" | "greater" | "greaterEqual" | "where" | "clip"
-  | "sum" | "prod" | "max" | "min" | "mean" | "var" | "std" | "logsumexp" | "softmax" | "logSoftmax"
-  | "argmax" | "argmin" | "cumsum" | "cumprod" | "cast"
+  | "sum" | "prod" | "max" | "min" | "mean" | "var" | "std" | "logsumexp" | "softmax" | "logSoftmax" | "all" | "any"
+  | "argmax" | "argmin" | "cumsum" | "cumprod" | "cast" | "sort" | "argsort" | "topk"
   | "identity" | "contiguous" | "reshape" | "transpose" | "expandDims" | "squeeze" | "broadcastTo" | "slice" | "flip"
+  | "swapaxes" | "moveaxis" | "roll"
   | "tile" | "repeat" | "tril" | "triu" | "pad" | "concatenate" | "stack" | "split"
-  | "matmul" | "take" | "takeAlongAxis" | "oneHot"
+  | "matmul" | "einsum" | "take" | "takeAlongAxis" | "oneHot"
   | "arange" | "linspace" | "eye" | "full" | "zeros" | "ones" | "fullLike" | "zerosLike" | "onesLike"
   | "prim.pad" | "prim.scatterAdd" | "prim.reduce";
 
@@ -87,7 +97,7 @@ export interface VectorCase {
   readonly op: VectorOp;
   readonly args: readonly VectorArg[];
   readonly params?: VectorParams;
-  /** The result, or the list of results of `split`. */
+  /** The result, or the list of results of `split` and `topk`. */
   readonly expected: HostVec | readonly HostVec[];
   /** The magnitude float errors scale with (absolute tolerance is `atol * scale`); defaults to 1. */
   readonly scale?: number;
@@ -103,13 +113,21 @@ export interface VectorCase {
 /** One `nx.random` draw from `key(seed)`. */
 export interface RandomCase {
   readonly id: string;
-  readonly kind: "uniform" | "normal" | "bernoulli";
+  readonly kind: "uniform" | "normal" | "bernoulli" | "categorical" | "permutation" | "shuffle";
   readonly seed: number;
+  /** The dtype of the result. */
   readonly dtype: DType;
+  /** The shape of the result (`categorical`'s `shape` option). */
   readonly shape: readonly number[];
   readonly minval?: number;
   readonly maxval?: number;
   readonly p?: number;
   readonly scale?: number;
+  /** `categorical`'s logits; the tensor `shuffle` reorders. */
+  readonly input?: HostVec;
+  /** `categorical`'s categories axis; the axis `shuffle` reorders. */
+  readonly axis?: number;
+  /** `permutation`'s `n`. */
+  readonly n?: number;
   readonly expected: HostVec;
 }

@@ -76,6 +76,16 @@ const unaryCases: GradientCase[] = [
   { name: "tanh", prims: ["tanh"], inputs: [{ shape: [3, 4], layout: "transposed", range: [-2, 2] }], f: (xs) => nx.tanh(x0(xs)) },
   { name: "sigmoid", prims: ["sigmoid"], inputs: [{ shape: [4, 3], layout: "sliced", range: [-3, 3] }], f: (xs) => nx.sigmoid(x0(xs)) },
   { name: "erf", prims: ["erf"], inputs: [{ shape: [2, 5], layout: "transposed", range: [-2, 2] }], f: (xs) => nx.erf(x0(xs)) },
+  { name: "asin", prims: ["asin"], inputs: [{ shape: [3, 4], layout: "transposed", range: [-0.8, 0.8] }], f: (xs) => nx.asin(x0(xs)) },
+  { name: "acos", prims: ["acos"], inputs: [{ shape: [4, 3], layout: "sliced", range: [-0.8, 0.8] }], f: (xs) => nx.acos(x0(xs)) },
+  { name: "atan", prims: ["atan"], inputs: [{ shape: [2, 5], layout: "transposed", range: [-3, 3] }], f: (xs) => nx.atan(x0(xs)) },
+  { name: "sinh", prims: ["sinh"], inputs: [{ shape: [3, 4], layout: "sliced", range: [-2, 2] }], f: (xs) => nx.sinh(x0(xs)) },
+  { name: "cosh", prims: ["cosh"], inputs: [{ shape: [3, 4], layout: "transposed", range: [-2, 2] }], f: (xs) => nx.cosh(x0(xs)) },
+  { name: "asinh", prims: ["asinh"], inputs: [{ shape: [4, 3], layout: "sliced", range: [-3, 3] }], f: (xs) => nx.asinh(x0(xs)) },
+  { name: "acosh", prims: ["acosh"], inputs: [{ shape: [3, 4], layout: "transposed", range: [1.2, 4] }], f: (xs) => nx.acosh(x0(xs)) },
+  { name: "atanh", prims: ["atanh"], inputs: [{ shape: [3, 4], layout: "sliced", range: [-0.8, 0.8] }], f: (xs) => nx.atanh(x0(xs)) },
+  { name: "log2", prims: ["log2"], inputs: [{ shape: [2, 3], layout: "transposed", range: [0.5, 2] }], f: (xs) => nx.log2(x0(xs)) },
+  { name: "exp2", prims: ["exp2"], inputs: [{ shape: [5], range: [-2, 2] }], f: (xs) => nx.exp2(x0(xs)) },
   {
     name: "rsqrt and square (derived)",
     prims: ["sqrt", "div", "mul"],
@@ -138,6 +148,18 @@ const binaryCases: GradientCase[] = [
     prims: ["minimum", "broadcastTo"],
     inputs: [{ shape: [3, 4], layout: "sliced" }, { shape: [4] }],
     f: (xs) => nx.minimum(x0(xs), x0(xs, 1)),
+  },
+  {
+    name: "atan2 with broadcasting, all four quadrants",
+    prims: ["atan2", "broadcastTo"],
+    inputs: [{ shape: [3, 4], layout: "transposed", range: [0.3, 1.5], signed: true }, { shape: [4], range: [0.3, 1.5], signed: true }],
+    f: (xs) => nx.atan2(x0(xs), x0(xs, 1)),
+  },
+  {
+    name: "hypot with broadcasting",
+    prims: ["hypot", "broadcastTo"],
+    inputs: [{ shape: [3, 1], layout: "sliced", range: [0.3, 1.5], signed: true }, { shape: [4], range: [0.3, 1.5], signed: true }],
+    f: (xs) => nx.hypot(x0(xs), x0(xs, 1)),
   },
   {
     name: "clip (derived)",
@@ -332,6 +354,49 @@ const structuralCases: GradientCase[] = [
   },
 ];
 
+const sortingCases: GradientCase[] = [
+  { name: "sort", prims: ["sort"], inputs: [{ shape: [3, 5], layout: "transposed" }], f: (xs) => nx.sort(x0(xs)) },
+  {
+    name: "sort descending along the first axis",
+    prims: ["sort"],
+    inputs: [{ shape: [4, 3], layout: "sliced" }],
+    f: (xs) => nx.sort(x0(xs), { axis: 0, descending: true }),
+  },
+  {
+    name: "topk values (sort of the first k, k < n)",
+    prims: ["sort"],
+    inputs: [{ shape: [2, 6], layout: "transposed" }],
+    f: (xs) => nx.topk(x0(xs), 3)[0],
+  },
+];
+
+const derivedCases: GradientCase[] = [
+  {
+    name: "einsum: attention scores (derived)",
+    prims: ["matmul", "transpose", "reshape"],
+    inputs: [{ shape: [2, 3, 4], layout: "transposed" }, { shape: [2, 5, 4], layout: "sliced" }],
+    f: (xs) => nx.einsum("bqd,bkd->bqk", x0(xs), x0(xs, 1)),
+  },
+  {
+    name: "einsum: diagonal, trace and a three-operand chain (derived)",
+    prims: ["matmul", "slice", "reshape", "sum", "mul"],
+    inputs: [{ shape: [3, 3], layout: "transposed" }, { shape: [3, 4], layout: "sliced" }, { shape: [4] }],
+    f: (xs) => nx.add(nx.einsum("ii->i", x0(xs)), nx.mul(nx.einsum("ii", x0(xs)), nx.einsum("ij,jk,k->i", x0(xs), x0(xs, 1), x0(xs, 2)))),
+  },
+  {
+    name: "roll, swapaxes and moveaxis (derived)",
+    prims: ["slice", "concat", "transpose"],
+    inputs: [{ shape: [2, 3, 4], layout: "sliced" }],
+    f: (xs) => nx.moveaxis(nx.swapaxes(nx.roll(x0(xs), [1, -2], { axis: [0, 2] }), 0, 1), 0, -1),
+  },
+  {
+    name: "random.shuffle (derived)",
+    prims: ["gather"],
+    inputs: [{ shape: [5, 2], layout: "transposed" }],
+    f: (xs) => nx.random.shuffle(nx.random.key(3), x0(xs), { axis: 0 }),
+  },
+];
+
 const nondiffCases: GradientCase[] = [
   {
     name: "rounding ops have zero gradient",
@@ -367,6 +432,17 @@ const nondiffCases: GradientCase[] = [
     },
   },
   {
+    name: "trunc, isInf, logicalXor, argsort, all, any have zero gradient",
+    prims: ["mul", "where", "gather"],
+    inputs: [{ shape: [3, 4], layout: "sliced", values: [0.2, 1.3, -0.8, 2.35, -1.7, 0.15, 3.2, -2.3, 0.3, -0.35, 1.1, 2.2] }],
+    f: (xs) => {
+      const x = x0(xs);
+      const flags = nx.logicalXor(nx.isInf(nx.div(1, x)), nx.logicalAnd(nx.all(nx.greater(x, -5), { axes: 1, keepdims: true }), nx.any(nx.less(x, 0))));
+      const ranked = nx.takeAlongAxis(x, nx.argsort(x, { axis: 1 }), { axis: 1 });
+      return nx.add(nx.where(flags, nx.mul(x, nx.trunc(x)), x), ranked);
+    },
+  },
+  {
     name: "cast to an integer has zero gradient",
     prims: ["mul"],
     inputs: [{ shape: [2, 3], values: [0.2, 1.3, -0.8, 2.4, -1.7, 3.6] }],
@@ -375,4 +451,4 @@ const nondiffCases: GradientCase[] = [
 ];
 
 /** Every gradient check, in the order they are registered. */
-export const GRADIENT_CASES: readonly GradientCase[] = [...unaryCases, ...binaryCases, ...reductionCases, ...structuralCases, ...nondiffCases];
+export const GRADIENT_CASES: readonly GradientCase[] = [...unaryCases, ...binaryCases, ...reductionCases, ...structuralCases, ...sortingCases, ...derivedCases, ...nondiffCases];
