@@ -76,7 +76,7 @@ export function make<I extends ElementKind, O extends ElementKind>(options: { re
   if (typeof options !== "object" || options === null) throw fail(fn, "options { model, optimizer } are required");
   const { model, optimizer } = options;
   if (typeof model !== "object" || model === null || typeof model.init !== "function" || typeof model.apply !== "function") throw fail(fn, `model must be a layer, got ${describe(model)}`);
-  if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.rule !== "function") throw fail(fn, `optimizer must be made by Optim.sgd, Optim.adam or Optim.adamw, got ${describe(optimizer)}`);
+  if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.rule !== "function") throw fail(fn, `optimizer must be made by Optim.sgd, Optim.adam, Optim.chain or another Optim transformation, got ${describe(optimizer)}`);
   return Object.freeze({ model, optimizer });
 }
 
