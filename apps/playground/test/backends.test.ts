@@ -1,6 +1,6 @@
 /**
  * Backends in headless Chromium (WebGL on SwiftShader here): gpu.js WebGL2
- * trains in the Web Worker; a backend the worker may not build moves the
+ * and gpu.js WebAssembly train in the Web Worker; a backend the worker may not build moves the
  * engine (and the weights) to the main thread, saying so in the page; a
  * backend the device lacks altogether is refused with a message, and the
  * app keeps working on the backend it had.
@@ -30,21 +30,37 @@ describe.skipIf(!available)("backends", () => {
     for (const s of sessions) await s.close();
   });
 
-  it("gpu.js WebGL2 can be selected and runs training steps in the Web Worker", async () => {
+  /**
+   * `trainsInWorker(id, shown, steps, timeout)`: on a fresh page, backend
+   * `id` is selected, builds in the Web Worker (the model line names it as
+   * `shown`), and trains `steps` steps to a plausible loss without an error.
+   */
+  async function trainsInWorker(id: string, shown: string, steps: number, timeout?: number): Promise<void> {
     const session = await openSession();
     sessions.push(session);
     const { page } = session;
     await openApp(page, server.url, "train");
-    await selectBackend(session, "gpujs-webgl2");
+    await selectBackend(session, id);
     expect(await page.isHidden("#train-error")).toBe(true);
     expect(await page.textContent("#tr-placement")).toBe("Training runs in a Web Worker, off the main thread.");
-    expect(await page.textContent("#tr-model")).toContain("gpu.js WebGL2 (webgl2)");
-    await trainSteps(page, 50, 2, 180_000);
+    expect(await page.textContent("#tr-model")).toContain(shown);
+    await trainSteps(page, 50, steps, timeout);
     const loss = Number(await page.textContent("#tr-loss"));
     expect(loss).toBeGreaterThan(2);
     expect(loss).toBeLessThan(5);
     await pauseTraining(session);
+    expect(await page.isHidden("#train-error")).toBe(true);
     expect(session.problems).toEqual([]);
+  }
+
+  it("gpu.js WebGL2 can be selected and runs training steps in the Web Worker", async () => {
+    await trainsInWorker("gpujs-webgl2", "gpu.js WebGL2 (webgl2)", 2, 180_000);
+  });
+
+  it("gpu.js WebAssembly can be selected and runs training steps in the Web Worker", async () => {
+    // A step builds about 180 kernels: more than the ~125 WebAssembly memories
+    // Chromium allows, had each kernel its own (backend-gpujs shares one).
+    await trainsInWorker("gpujs-webasm", "gpu.js WebAssembly (webasm)", 3);
   });
 
   it("falls back to the main thread when the worker cannot build a backend, and says so", async () => {

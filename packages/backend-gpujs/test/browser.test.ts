@@ -3,13 +3,18 @@
 // here (no GPU). The page runs nx's conformance vectors, the random-stream
 // vectors, rune's gradient checks and kaun-attention's golden cases
 // (test/browser/suite.ts) and reports back; each failure is listed by id.
+// In `webasm` mode the page trains a small decoderLM (test/browser/training.ts):
+// Chromium lets a renderer hold only about 125 WebAssembly memories.
 import { fileURLToPath } from "node:url";
 import { GOLDEN_TOLERANCES, loadGoldenCases } from "@raven-ts/kaun-attention/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error -- plain JS helper shared with the benchmarks
 import { bundle, hasChromium, openPage } from "../scripts/chromium.mjs";
+import * as nx from "@raven-ts/nx";
 import type { SuiteOptions, SuiteReport } from "./browser/suite.js";
+import type { TrainingReport } from "./browser/training.js";
 import type { WorkerModeReport } from "./browser/worker.js";
+import { trainSmallDecoder } from "./support/decoder.js";
 
 interface Page {
   evaluate<R, A>(fn: (arg: A) => R, arg: A): Promise<R>;
@@ -73,6 +78,31 @@ describe.skipIf(!available)("gpujs in headless Chromium (SwiftShader)", () => {
       expect(report.liveBuffers).toBe(0);
     }, 600_000);
   }
+
+  it("webasm: trains a small decoderLM (about 180 kernels) with the CPU backend's losses in one WebAssembly memory", async () => {
+    const steps = 4;
+    const previous = nx.getBackend();
+    nx.setBackend(nx.cpuBackend());
+    let want: number[];
+    try {
+      want = trainSmallDecoder(steps);
+    } finally {
+      nx.setBackend(previous);
+    }
+    const report: TrainingReport = await page.evaluate(
+      (n) => (globalThis as unknown as { gpujsSuite: { trainDecoder: (n: number) => TrainingReport } }).gpujsSuite.trainDecoder(n),
+      steps,
+    );
+    expect(report.error).toBeUndefined();
+    expect(report.mode).toBe("webasm");
+    // More kernels than Chromium has WebAssembly memories: each kernel with its own would fail.
+    expect(report.kernelsCompiled).toBeGreaterThan(125);
+    expect(report.memoriesCreated).toBe(1);
+    expect(report.fallbacks).toBe(0);
+    expect(report.liveBuffers).toBe(0);
+    expect(report.losses).toHaveLength(steps);
+    report.losses.forEach((l, i) => expect(Math.abs(l - (want[i] as number))).toBeLessThan(1e-4 * Math.abs(want[i] as number) + 1e-5));
+  }, 120_000);
 
   it("runs in a Web Worker (OffscreenCanvas): auto picks webgl2, and webgl2 and webgl compute", async () => {
     const workerScript: string = await bundle(fileURLToPath(new URL("./browser/worker.ts", import.meta.url)));

@@ -98,10 +98,19 @@ export async function trainStep(page: Page): Promise<[number, number]> {
   return [step ?? Number.NaN, budget ?? Number.NaN];
 }
 
-/** `trainSteps(page, budget, until)` starts training with a budget of `budget` steps and waits until step `until` is shown. */
+/**
+ * `trainSteps(page, budget, until)` starts training with a budget of
+ * `budget` steps and waits until step `until` is shown.
+ * @throws Error with the Train panel's message as soon as the panel shows one.
+ */
 export async function trainSteps(page: Page, budget: number, until: number, timeout = 90_000): Promise<void> {
   await page.fill("#tr-steps", String(budget));
   await page.dispatchEvent("#tr-steps", "change");
   await page.click("#tr-start");
-  await page.waitForFunction((n) => Number((document.getElementById("tr-step")?.textContent ?? "").split("/")[0]) >= n, until, { timeout });
+  await page.waitForFunction(
+    (n) => Number((document.getElementById("tr-step")?.textContent ?? "").split("/")[0]) >= n || document.getElementById("train-error")?.hidden === false,
+    until,
+    { timeout },
+  );
+  if (await page.isVisible("#train-error")) throw new Error(`training stopped with: ${(await page.textContent("#train-error")) ?? ""}`);
 }

@@ -8,6 +8,7 @@
  */
 import { GPU } from "gpu.js";
 import type { IKernelRunShortcut, ITypesList, KernelVariable, Texture } from "gpu.js";
+import { WasmArena, arenaKernelClass } from "./wasm-arena.js";
 
 /** A gpu.js execution mode this package drives (gpu.js's own names). */
 export type EngineMode = "webgl2" | "webgl" | "headlessgl" | "webasm" | "cpu";
@@ -102,12 +103,20 @@ export class Engine {
   /** The largest texture side the context allows (Infinity off GL). */
   readonly maxTextureSize: number;
   readonly #gpu: GPU;
+  /** The one WebAssembly memory of the `webasm` kernels (see wasm-arena.ts); `null` in the other modes. */
+  readonly #arena: WasmArena | null;
 
-  /** `new Engine(mode)` creates a gpu.js instance in `mode`. @throws Error when gpu.js rejects the mode here. */
+  /**
+   * `new Engine(mode)` creates a gpu.js instance in `mode`; in `webasm` its
+   * kernels share one WebAssembly memory.
+   * @throws Error when gpu.js rejects the mode here.
+   */
   constructor(mode: EngineMode) {
     this.mode = mode;
     this.isGL = mode === "webgl2" || mode === "webgl" || mode === "headlessgl";
     this.#gpu = new GPU({ mode });
+    this.#arena = mode === "webasm" ? new WasmArena() : null;
+    if (this.#arena !== null) this.#gpu.Kernel = arenaKernelClass(this.#arena);
     this.maxTextureSize = this.isGL ? readMaxTextureSize(this.#gpu) : Number.POSITIVE_INFINITY;
   }
 
@@ -159,9 +168,10 @@ export class Engine {
     if (isTexture(d)) (d as unknown as TextureInternals).delete();
   }
 
-  /** `destroy()` releases every kernel and texture gpu.js holds for this engine. */
-  destroy(): Promise<void> {
-    return this.#gpu.destroy();
+  /** `destroy()` releases every kernel and texture gpu.js holds for this engine, and the `webasm` kernels' shared memory. */
+  async destroy(): Promise<void> {
+    await this.#gpu.destroy();
+    this.#arena?.release();
   }
 }
 

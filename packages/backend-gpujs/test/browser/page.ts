@@ -1,4 +1,5 @@
-/** Entry of the browser test bundle: exposes the suite to the Node test as `globalThis.gpujsSuite`. */
+/** Entry of the browser test bundle: exposes the suite and the `webasm` training check to the Node test as `globalThis.gpujsSuite`. */
 import { runSuite } from "./suite.js";
+import { trainDecoder } from "./training.js";
 
-(globalThis as { gpujsSuite?: { runSuite: typeof runSuite } }).gpujsSuite = { runSuite };
+(globalThis as { gpujsSuite?: { runSuite: typeof runSuite; trainDecoder: typeof trainDecoder } }).gpujsSuite = { runSuite, trainDecoder };
