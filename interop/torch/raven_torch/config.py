@@ -12,7 +12,7 @@ import json
 import math
 import re
 
-from .mlp import ACTIVATIONS
+from .mlp import ACTIVATIONS, GATES, MLP_KINDS
 
 NORM_KINDS = ("rmsNorm", "layerNorm")
 # The default epsilon of each norm kind (kaun-core's Layer.rmsNorm and Layer.layerNorm).
@@ -130,7 +130,7 @@ class AttentionConfig(_Options):
 
 @dataclass(frozen=True)
 class DecoderLMConfig(_Options):
-    """`decoderLM({ vocabSize, embedDim, numLayers, numHeads, numKvHeads?, mlpDim?, dropout?, ropeTheta?, norm?, normEps?, activation?, tieEmbeddings? })`."""
+    """`decoderLM({ vocabSize, embedDim, numLayers, numHeads, numKvHeads?, mlpDim?, dropout?, ropeTheta?, norm?, normEps?, mlp?, activation?, tieEmbeddings? })`."""
 
     vocab_size: int
     embed_dim: int
@@ -142,7 +142,8 @@ class DecoderLMConfig(_Options):
     rope_theta: float = 10000.0
     norm: str = "rmsNorm"
     norm_eps: float = None  # defaults to DEFAULT_NORM_EPS[norm]
-    activation: str = "gelu"
+    mlp: str = "dense"
+    activation: str = None  # the dense MLP's, default "gelu"; a gated MLP's gate, which may only be confirmed
     tie_embeddings: bool = False
 
     OWNER = "decoderLM"
@@ -161,8 +162,17 @@ class DecoderLMConfig(_Options):
             raise ConfigError('%s: norm must be "rmsNorm" or "layerNorm", got %r' % (o, self.norm))
         eps = DEFAULT_NORM_EPS[self.norm] if self.norm_eps is None else _finite_number(o, "norm_eps", self.norm_eps, 0.0)
         object.__setattr__(self, "norm_eps", eps)
-        if self.activation not in ACTIVATIONS:
-            raise ConfigError("%s: activation must be one of %s, got %r" % (o, ", ".join(ACTIVATIONS), self.activation))
+        if self.mlp not in MLP_KINDS:
+            raise ConfigError("%s: mlp must be one of %s, got %r" % (o, ", ".join(MLP_KINDS), self.mlp))
+        if self.mlp == "dense":
+            activation = "gelu" if self.activation is None else self.activation
+            if activation not in ACTIVATIONS:
+                raise ConfigError("%s: activation must be one of %s, got %r" % (o, ", ".join(ACTIVATIONS), activation))
+        else:
+            activation = GATES[self.mlp][0]
+            if self.activation is not None and self.activation != activation:
+                raise ConfigError('%s: activation %r does not apply to mlp "%s", whose gate is "%s"' % (o, self.activation, self.mlp, activation))
+        object.__setattr__(self, "activation", activation)
         _bool(o, "tie_embeddings", self.tie_embeddings)
 
     def attention(self):

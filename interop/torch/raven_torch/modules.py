@@ -13,7 +13,8 @@ the transforms of `layout.py`:
   a query whose keys are all masked outputs zeros;
 - dropout on the attention weights (and, in blocks, on both residual
   branches) only in training mode;
-- blocks are pre-norm: `h = x + attn(norm(x))`, `y = h + mlp(norm(h))`;
+- blocks are pre-norm: `h = x + attn(norm(x))`, `y = h + mlp(norm(h))`, the MLP
+  dense or gated (`mlp.py`);
 - the embedding multiplies rows by `sqrt(embed_dim)`; the head is a linear
   layer with bias, or the transposed embedding table when tied.
 """
@@ -25,7 +26,7 @@ from torch import nn
 
 from .config import AttentionConfig, DecoderLMConfig
 from .layout import Entry, linear_entries, matrix_entry, norm_entries
-from .mlp import MLP
+from .mlp import make_mlp
 
 
 def rope_tables(seq_len, head_dim, theta, dtype, device=None, offset=0):
@@ -133,7 +134,7 @@ class TransformerBlock(nn.Module):
         self.attn_norm = make_norm(config)
         self.attn = MultiHeadAttention(config.attention())
         self.mlp_norm = make_norm(config)
-        self.mlp = MLP(config.embed_dim, config.mlp_dim, config.activation)
+        self.mlp = make_mlp(config)
 
     def forward(self, x):
         h = x + F.dropout(self.attn(self.attn_norm(x)), self.dropout, self.training)

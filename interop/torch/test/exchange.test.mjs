@@ -47,6 +47,9 @@ const CASES = [
     options: { vocabSize: 13, embedDim: 16, numLayers: 1, numHeads: 2, numKvHeads: 1, norm: "layerNorm", normEps: 1e-3, activation: "silu", tieEmbeddings: true, ropeTheta: 500 },
   },
   { name: "lm-relu", kind: "decoderLM", options: { vocabSize: 13, embedDim: 8, numLayers: 2, numHeads: 2, mlpDim: 24, activation: "relu", normEps: 1e-4 } },
+  { name: "lm-swiglu", kind: "decoderLM", options: { vocabSize: 13, embedDim: 16, numLayers: 2, numHeads: 4, numKvHeads: 2, mlpDim: 24, mlp: "swiglu", dropout: 0.1 } },
+  { name: "lm-geglu-tied", kind: "decoderLM", options: { vocabSize: 13, embedDim: 8, numLayers: 1, numHeads: 2, mlpDim: 20, mlp: "geglu", tieEmbeddings: true, norm: "layerNorm" } },
+  { name: "lm-glu", kind: "decoderLM", options: { vocabSize: 13, embedDim: 8, numLayers: 1, numHeads: 2, mlp: "glu", activation: "sigmoid" } },
 ];
 /** One float64 case (PyTorch → raven-ts): the dtype travels with the file. */
 const FLOAT64_CASE = /** @type {Case} */ ({ name: "mha-all-f64", kind: "multiHeadAttention", options: CASES[5]?.options ?? {}, mask: LEFT_PADDING, dtype: "float64" });

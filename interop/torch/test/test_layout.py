@@ -34,6 +34,7 @@ class LayoutTable(unittest.TestCase):
         models = [
             DecoderLM(DecoderLMConfig(**lm)),
             DecoderLM(DecoderLMConfig(**lm, norm="layerNorm", tie_embeddings=True)),
+            DecoderLM(DecoderLMConfig(**lm, mlp="swiglu")),
             MultiHeadAttention(AttentionConfig(embed_dim=16, num_heads=4, num_kv_heads=2)),
         ]
         sizes = {"V": 11, "D": 16, "H": 4, "K": 2, "d": 4, "M": 24}

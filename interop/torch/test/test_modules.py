@@ -88,8 +88,13 @@ class Configs(unittest.TestCase):
         # decoderLM({ vocabSize: 10, embedDim: 8, numLayers: 1, numHeads: 2 }).config in raven-ts:
         self.assertEqual(lm.to_options(), {
             "vocabSize": 10, "embedDim": 8, "numLayers": 1, "numHeads": 2, "numKvHeads": 2, "mlpDim": 32, "dropout": 0.0,
-            "ropeTheta": 10000.0, "norm": "rmsNorm", "normEps": 1e-6, "activation": "gelu", "tieEmbeddings": False,
+            "ropeTheta": 10000.0, "norm": "rmsNorm", "normEps": 1e-6, "mlp": "dense", "activation": "gelu", "tieEmbeddings": False,
         })
+        # A gated MLP reports its gate as the activation, as raven-ts's config does, and accepts it back.
+        for kind, gate in (("glu", "sigmoid"), ("swiglu", "silu"), ("geglu", "gelu")):
+            config = DecoderLMConfig(vocab_size=10, embed_dim=8, num_layers=1, num_heads=2, mlp=kind)
+            self.assertEqual(config.activation, gate)
+            self.assertEqual(DecoderLMConfig.from_options(config.to_options()), config)
         self.assertEqual(DecoderLMConfig.from_options(dict(lm.to_options(), norm="layerNorm", normEps=None)).norm_eps, 1e-5)
         self.assertEqual(AttentionConfig.from_options({"embedDim": 8, "numHeads": 2, "headDim": 4}).head_dim, 4)
 
@@ -104,13 +109,28 @@ class Configs(unittest.TestCase):
             (lambda: DecoderLMConfig(vocab_size=5, embed_dim=8, num_layers=1, num_heads=2, norm="batchNorm"), 'norm must be "rmsNorm" or "layerNorm"'),
             (lambda: DecoderLMConfig(vocab_size=5, embed_dim=8, num_layers=1, num_heads=2, activation="tanh"), "activation must be one of gelu, silu, relu"),
             (lambda: DecoderLMConfig(vocab_size=5, embed_dim=8, num_layers=1, num_heads=2, norm_eps=-1), "normEps must be >= 0.0"),
-            (lambda: DecoderLMConfig.from_options({"vocabSize": 5, "embedDim": 8, "numLayers": 1, "numHeads": 2, "mlp": "swiglu"}), "unknown option 'mlp'"),
+            (lambda: DecoderLMConfig.from_options({"vocabSize": 5, "embedDim": 8, "numLayers": 1, "numHeads": 2, "mlp": "moe"}), "mlp must be one of dense, glu, swiglu, geglu, got 'moe'"),
+            (lambda: DecoderLMConfig(vocab_size=5, embed_dim=8, num_layers=1, num_heads=2, mlp="swiglu", activation="relu"), "activation 'relu' does not apply to mlp \"swiglu\", whose gate is \"silu\""),
+            (lambda: DecoderLMConfig(vocab_size=5, embed_dim=8, num_layers=1, num_heads=2, activation="sigmoid"), "activation must be one of gelu, silu, relu"),
+            (lambda: DecoderLMConfig.from_options({"vocabSize": 5, "embedDim": 8, "numLayers": 1, "numHeads": 2, "mlpKind": "swiglu"}), "unknown option 'mlpKind'"),
             (lambda: DecoderLMConfig.from_options({"vocabSize": 5, "embedDim": 8, "numHeads": 2}), "decoderLM: option 'numLayers' is required"),
         ]
         for make, message in cases:
             with self.assertRaises(ConfigError) as ctx:
                 make()
             self.assertIn(message, str(ctx.exception))
+
+    def test_gated_mlps_are_shazeers(self):
+        """down(gate(x W_gate) * (x W_up)) with raven-ts's [in, out] matrices (the modules store [out, in])."""
+        gates = {"glu": torch.sigmoid, "swiglu": lambda h: h * torch.sigmoid(h), "geglu": lambda h: 0.5 * h * (1 + torch.erf(h / math.sqrt(2)))}
+        x = torch.randn(2, 3, 8, dtype=torch.float64)
+        for kind, gate in gates.items():
+            model = DecoderLM(DecoderLMConfig(vocab_size=6, embed_dim=8, num_layers=1, num_heads=2, mlp_dim=12, mlp=kind)).double()
+            mlp = model.blocks[0].mlp
+            self.assertEqual({n: tuple(p.shape) for n, p in mlp.named_parameters()}, {"gate_proj.weight": (12, 8), "up_proj.weight": (12, 8), "down_proj.weight": (8, 12)})
+            wg, wu, wd = mlp.gate_proj.weight.t(), mlp.up_proj.weight.t(), mlp.down_proj.weight.t()
+            with torch.no_grad():
+                torch.testing.assert_close(mlp(x), (gate(x @ wg) * (x @ wu)) @ wd, rtol=1e-12, atol=1e-12)
 
     def test_the_tied_head_reuses_the_embedding(self):
         model = DecoderLM(DecoderLMConfig(vocab_size=6, embed_dim=4, num_layers=1, num_heads=1, tie_embeddings=True))

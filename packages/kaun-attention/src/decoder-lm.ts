@@ -6,7 +6,7 @@ import { checkBool, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor,
 import { checkCacheOf, consume, emptyCaches, type KvCache } from "./mha.js";
 import { pick } from "./config.js";
 import { nextTokens, samplingOptions, stopOptions } from "./sampling.js";
-import { blockConfig, checkBlockSizes, decodeBlock, normLayer, transformerBlock, type ActivationKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
+import { blockConfig, checkBlockSizes, decodeBlock, normLayer, transformerBlock, type ActivationKind, type MlpKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
 
 /** Options of {@link decoderLM}. */
 export interface DecoderLMOptions {
@@ -30,17 +30,19 @@ export interface DecoderLMOptions {
   readonly norm?: NormKind;
   /** The normalizations' epsilon; defaults to 1e-6 for `"rmsNorm"`, 1e-5 for `"layerNorm"`. */
   readonly normEps?: number;
-  /** MLP activation; defaults to `"gelu"`. */
+  /** The blocks' MLP: `"dense"`, `"glu"`, `"swiglu"` or `"geglu"`; defaults to `"dense"`. */
+  readonly mlp?: MlpKind;
+  /** The dense MLP's activation; defaults to `"gelu"` (a gated MLP's is its gate's). */
   readonly activation?: ActivationKind;
   /** Whether the output head reuses the embedding table (logits `h @ embedᵀ`, no `lm_head` params); defaults to false. */
   readonly tieEmbeddings?: boolean;
 }
 
 /** The option names of {@link decoderLM}. */
-const LM_KEYS = ["vocabSize", "embedDim", "numLayers", "numHeads", "numKvHeads", "mlpDim", "dropout", "ropeTheta", "norm", "normEps", "activation", "tieEmbeddings"] as const satisfies readonly (keyof DecoderLMOptions)[];
+const LM_KEYS = ["vocabSize", "embedDim", "numLayers", "numHeads", "numKvHeads", "mlpDim", "dropout", "ropeTheta", "norm", "normEps", "mlp", "activation", "tieEmbeddings"] as const satisfies readonly (keyof DecoderLMOptions)[];
 
 /** The options a {@link decoderLM} passes on to each block (which are all causal, with RoPE). */
-const LM_BLOCK_KEYS = ["embedDim", "numHeads", "numKvHeads", "dropout", "ropeTheta", "mlpDim", "norm", "normEps", "activation"] as const satisfies readonly (keyof DecoderLMOptions & keyof TransformerBlockOptions)[];
+const LM_BLOCK_KEYS = ["embedDim", "numHeads", "numKvHeads", "dropout", "ropeTheta", "mlpDim", "norm", "normEps", "mlp", "activation"] as const satisfies readonly (keyof DecoderLMOptions & keyof TransformerBlockOptions)[];
 
 /** A {@link decoderLM}'s options with every default filled in (plain data: `JSON.stringify` it to store it beside a checkpoint). */
 export type DecoderLMConfig = Required<DecoderLMOptions>;
@@ -191,6 +193,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     ropeTheta: block.ropeTheta,
     norm: block.norm,
     normEps: block.normEps,
+    mlp: block.mlp,
     activation: block.activation,
     tieEmbeddings,
   };

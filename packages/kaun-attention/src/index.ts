@@ -11,7 +11,7 @@ export { attentionMaskKey } from "./mask.js";
 export type { AttentionConfig, MultiHeadAttentionOptions } from "./config.js";
 export type { AttentionCallOptions, CacheOptions, KvCache, MultiHeadAttentionLayer } from "./mha.js";
 export { multiHeadAttention } from "./mha.js";
-export type { ActivationKind, NormKind, TransformerBlockConfig, TransformerBlockLayer, TransformerBlockOptions } from "./transformer.js";
+export type { ActivationKind, MlpKind, NormKind, TransformerBlockConfig, TransformerBlockLayer, TransformerBlockOptions } from "./transformer.js";
 export { transformerBlock } from "./transformer.js";
 export type { DecodeOptions, DecoderLMConfig, DecoderLMLayer, DecoderLMOptions, GenerateOptions } from "./decoder-lm.js";
 export { decoderLM } from "./decoder-lm.js";

@@ -2,15 +2,25 @@
 import * as nx from "@raven-ts/nx";
 import type { FloatDType, Tensor } from "@raven-ts/nx";
 import { Fn, Layer, type Context, type Ptree, type Vars } from "@raven-ts/kaun-core";
-import { checkBool, checkModelInput, checkNonNegative, checkOneOf, checkOptions, checkPositiveInt, checkVars, fail, field, optionalOptions } from "@raven-ts/kaun-core/internal";
+import { checkBool, checkModelInput, checkNonNegative, checkOneOf, checkOptions, checkPositiveInt, checkVars, describe, fail, field, optionalOptions } from "@raven-ts/kaun-core/internal";
 import { ATTENTION_KEYS, attentionConfig, pick, type AttentionConfig, type MultiHeadAttentionOptions } from "./config.js";
 import { CALL_KEYS, checkCacheOf, checkScores, consume, decodeStep, emptyCaches, multiHeadAttention, type AttentionCallOptions, type CacheOptions, type KvCache, type MultiHeadAttentionLayer } from "./mha.js";
 
 /** The normalization a block applies before each sub-layer. */
 export type NormKind = "rmsNorm" | "layerNorm";
 
-/** The MLP's activation. */
-export type ActivationKind = "gelu" | "silu" | "relu";
+/**
+ * The MLP's activation: `"gelu"`, `"silu"` or `"relu"` for a `"dense"` MLP;
+ * a gated MLP's is its gate's (`"sigmoid"` for `"glu"`).
+ */
+export type ActivationKind = "gelu" | "silu" | "relu" | "sigmoid";
+
+/**
+ * The MLP: `"dense"` (`mlp_out(act(mlp_in(x)))`, both with bias) or a gated
+ * MLP without biases (kaun-core's `Layer.glu`, `Layer.swiglu` (LLaMA's),
+ * `Layer.geglu`: `(gate(x W_gate) ⊙ (x W_up)) W_down`).
+ */
+export type MlpKind = "dense" | "glu" | "swiglu" | "geglu";
 
 /** Options of {@link transformerBlock}: the attention's options plus the MLP and normalization. */
 export interface TransformerBlockOptions extends MultiHeadAttentionOptions {
@@ -20,18 +30,21 @@ export interface TransformerBlockOptions extends MultiHeadAttentionOptions {
   readonly norm?: NormKind;
   /** Added inside the norm's square root; defaults to the norm's own default: 1e-6 for `"rmsNorm"`, 1e-5 for `"layerNorm"`. */
   readonly normEps?: number;
-  /** The MLP's activation; defaults to `"gelu"`. */
+  /** The MLP's kind; defaults to `"dense"`. */
+  readonly mlp?: MlpKind;
+  /** The dense MLP's activation; defaults to `"gelu"`. A gated MLP's is its gate's (`"sigmoid"`, `"silu"`, `"gelu"`), which may be given but not changed. */
   readonly activation?: ActivationKind;
 }
 
 /** The option names of {@link transformerBlock}. */
-export const BLOCK_KEYS = [...ATTENTION_KEYS, "mlpDim", "norm", "normEps", "activation"] as const satisfies readonly (keyof TransformerBlockOptions)[];
+export const BLOCK_KEYS = [...ATTENTION_KEYS, "mlpDim", "norm", "normEps", "mlp", "activation"] as const satisfies readonly (keyof TransformerBlockOptions)[];
 
 /** A block's configuration with every default filled in: the attention's plus the MLP and normalization. */
 export interface TransformerBlockConfig extends AttentionConfig {
   readonly mlpDim: number;
   readonly norm: NormKind;
   readonly normEps: number;
+  readonly mlp: MlpKind;
   readonly activation: ActivationKind;
 }
 
@@ -67,7 +80,23 @@ export interface TransformerBlockLayer extends Layer<"float", "float"> {
   decode(vars: Vars, x: Tensor, cache: KvCache, options?: AttentionCallOptions): [Tensor, KvCache];
 }
 
-const ACTIVATIONS: Record<ActivationKind, (x: Tensor) => Tensor> = { gelu: Fn.gelu, silu: Fn.silu, relu: Fn.relu };
+/** The dense MLP's activations. */
+const ACTIVATIONS: Record<Exclude<ActivationKind, "sigmoid">, (x: Tensor) => Tensor> = { gelu: Fn.gelu, silu: Fn.silu, relu: Fn.relu };
+
+/** The gated MLPs: their layer and their gate's activation. */
+const GATED: Record<Exclude<MlpKind, "dense">, { readonly layer: (o: { inFeatures: number; hiddenFeatures: number }) => Layer; readonly gate: ActivationKind }> = {
+  glu: { layer: Layer.glu, gate: "sigmoid" },
+  swiglu: { layer: Layer.swiglu, gate: "silu" },
+  geglu: { layer: Layer.geglu, gate: "gelu" },
+};
+
+/** `mlpActivation(fn, mlp, activation)` is the MLP's activation: the dense one chosen (default `"gelu"`), or a gated MLP's gate (given only to confirm it). */
+function mlpActivation(fn: string, mlp: MlpKind, activation: unknown): ActivationKind {
+  if (mlp === "dense") return checkOneOf(fn, "activation", activation ?? "gelu", Object.keys(ACTIVATIONS) as Exclude<ActivationKind, "sigmoid">[]);
+  const { gate } = GATED[mlp];
+  if (activation !== undefined && activation !== gate) throw fail(fn, `activation ${describe(activation)} does not apply to mlp "${mlp}", whose gate is "${gate}"; leave activation out`);
+  return gate;
+}
 
 /**
  * `blockConfig(fn, options)` checks a block's options, naming `kaun.<fn>` in
@@ -79,8 +108,9 @@ export function blockConfig(fn: string, options: TransformerBlockOptions): Trans
   const mlpDim = checkPositiveInt(fn, "mlpDim", options.mlpDim ?? 4 * attention.embedDim);
   const norm = checkOneOf(fn, "norm", options.norm ?? "rmsNorm", ["rmsNorm", "layerNorm"] as const);
   const normEps = checkNonNegative(fn, "normEps", options.normEps ?? DEFAULT_NORM_EPS[norm]);
-  const activation = checkOneOf(fn, "activation", options.activation ?? "gelu", Object.keys(ACTIVATIONS) as ActivationKind[]);
-  return { ...attention, mlpDim, norm, normEps, activation };
+  const mlp = checkOneOf(fn, "mlp", options.mlp ?? "dense", ["dense", ...(Object.keys(GATED) as Exclude<MlpKind, "dense">[])]);
+  const activation = mlpActivation(fn, mlp, options.activation);
+  return { ...attention, mlpDim, norm, normEps, mlp, activation };
 }
 
 /** The block `decode` of {@link transformerBlock} computes, unscoped: see {@link decodeBlock}. */
@@ -114,19 +144,27 @@ export function checkBlockSizes(fn: string, config: TransformerBlockConfig, batc
 /**
  * `transformerBlock(options)` is a pre-norm transformer block on
  * `[batch, seqLen, embedDim]`: `h = x + attn(norm(x))`, then
- * `y = h + mlpOut(act(mlpIn(norm(h))))`. It is a `Layer.named` layer. Params:
- * `attn_norm`, `attn` (`q_proj k_proj v_proj out_proj`), `mlp_norm`,
- * `mlp_in` and `mlp_out` (`weight`, `bias`). During training with
+ * `y = h + mlp(norm(h))`, where the `"dense"` MLP is `mlp_out(act(mlp_in(·)))`
+ * and a gated one (`mlp: "glu" | "swiglu" | "geglu"`) is
+ * `(gate(· W_gate) ⊙ (· W_up)) W_down`. It is a `Layer.named` layer. Params:
+ * `attn_norm`, `attn` (`q_proj k_proj v_proj out_proj`), `mlp_norm`, and
+ * for a dense MLP `mlp_in` (`weight` `[embedDim, mlpDim]`, `bias`) and
+ * `mlp_out` (`weight` `[mlpDim, embedDim]`, `bias`), for a gated one `mlp`
+ * (`gate_proj`, `up_proj` `[embedDim, mlpDim]`, `down_proj` `[mlpDim, embedDim]`,
+ * no biases). During training with
  * `dropout > 0`, dropout applies to the attention weights and to both
  * residual branches. Its `apply` and `decode` release every tensor they
  * create except their results.
  *
  * `mlpDim` defaults to `4 * embedDim`. `norm` defaults to `"rmsNorm"`.
  * `normEps` defaults to 1e-6 for `"rmsNorm"` and 1e-5 for `"layerNorm"`.
- * `activation` defaults to `"gelu"`. The attention options default as in `multiHeadAttention`.
+ * `mlp` defaults to `"dense"`. `activation` (the dense MLP's) defaults to
+ * `"gelu"`; a gated MLP's is its gate's, reported in `config.activation`.
+ * The attention options default as in `multiHeadAttention`.
  * @throws InvalidArgumentError, naming `kaun.transformerBlock`, for any
  * invalid attention option (as `multiHeadAttention`), an `mlpDim` that is not
- * a positive integer, an unknown `norm` or `activation`, or a `normEps` that
+ * a positive integer, an unknown `norm`, `mlp` or `activation`, an
+ * `activation` other than a gated MLP's gate, or a `normEps` that
  * is not a finite number ≥ 0; its `init` as its sub-layers' (a parameter more
  * than the backend holds); its `apply`
  * throws when the input is not a live `[batch, seqLen, embedDim]` tensor of
@@ -136,27 +174,28 @@ export function transformerBlock(options: TransformerBlockOptions): TransformerB
   const fn = "transformerBlock";
   const config = blockConfig(fn, checkOptions(fn, options, "{ embedDim, numHeads }", BLOCK_KEYS));
   const attention = multiHeadAttention(pick(options, ATTENTION_KEYS));
-  const { embedDim, dropout } = config;
-  const activation = ACTIVATIONS[config.activation];
+  const { embedDim, dropout, mlpDim } = config;
   const checkBlockInput = (where: string, x: unknown, dtype: FloatDType): Tensor => {
     const input = checkModelInput(where, x, dtype);
     if (input.ndim !== 3 || input.shape[2] !== embedDim) throw fail(where, `x must have shape [batch, seqLen, embedDim = ${embedDim}], got ${nx.fmtShape(input.shape)}`);
     return input;
   };
   const makeNorm = (): Layer => normLayer(config.norm, embedDim, config.normEps);
+  // The MLP kind lives here and in interop/torch's raven_torch/mlp.py: its sub-layers (and so its parameter names) and its forward pass.
+  const mlpKind = config.mlp;
+  const mlpLayers: Record<string, Layer> =
+    mlpKind === "dense"
+      ? { mlp_in: Layer.linear({ inFeatures: embedDim, outFeatures: mlpDim }), mlp_out: Layer.linear({ inFeatures: mlpDim, outFeatures: embedDim }) }
+      : { mlp: GATED[mlpKind].layer({ inFeatures: embedDim, hiddenFeatures: mlpDim }) };
+  const activation = mlpKind === "dense" ? ACTIVATIONS[config.activation as Exclude<ActivationKind, "sigmoid">] : undefined;
   const block = Layer.named(
-    {
-      attn_norm: makeNorm(),
-      attn: attention,
-      mlp_norm: makeNorm(),
-      mlp_in: Layer.linear({ inFeatures: embedDim, outFeatures: config.mlpDim }),
-      mlp_out: Layer.linear({ inFeatures: config.mlpDim, outFeatures: embedDim }),
-    },
+    { attn_norm: makeNorm(), attn: attention, mlp_norm: makeNorm(), ...mlpLayers },
     (run, x, args) => {
       const input = checkBlockInput(fn, x, args.dtype);
       const residual = (y: Tensor): Tensor => (args.training && dropout > 0 ? Fn.dropout(y, { rate: dropout }) : y);
       const h = nx.add(input, residual(run("attn", run("attn_norm", input))));
-      const m = run("mlp_out", activation(run("mlp_in", run("mlp_norm", h))));
+      const normed = run("mlp_norm", h);
+      const m = activation === undefined ? run("mlp", normed) : run("mlp_out", activation(run("mlp_in", normed)));
       return nx.add(h, residual(m));
     },
     { name: fn },

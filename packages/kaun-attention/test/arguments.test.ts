@@ -38,6 +38,8 @@ const block = transformerBlock({ embedDim: 8, numHeads: 2, isCausal: true, rope:
 const bvars = Rng.run(3, () => Layer.init(block, { dtype: "float32" }));
 const bcache = block.initCache({ batch: 2, maxLength: 8 });
 
+const swigluBlock = transformerBlock({ embedDim: 8, numHeads: 2, mlp: "swiglu" });
+
 const lm = decoderLM({ vocabSize: 5, embedDim: 8, numLayers: 2, numHeads: 2 });
 const lvars = Rng.run(4, () => Layer.init(lm, { dtype: "float32" }));
 const tokens = nx.tensor([[1, 2], [3, 4]], { dtype: "int32" });
@@ -91,6 +93,10 @@ const cases: Case[] = [
   ["transformerBlock(null)", () => transformerBlock(bad(null)), "kaun.transformerBlock", "options { embedDim, numHeads } are required, got null"],
   ["transformerBlock({ embedDim: 10, numHeads: 4 })", () => transformerBlock({ embedDim: 10, numHeads: 4 }), "kaun.transformerBlock", "embedDim (10) must be divisible by numHeads (4)"],
   ["transformerBlock({ activation: 'tanh' })", () => transformerBlock({ embedDim: 8, numHeads: 2, activation: bad("tanh") }), "kaun.transformerBlock", 'activation must be one of "gelu", "silu", "relu", got "tanh"'],
+  ["transformerBlock({ mlp: 'moe' })", () => transformerBlock({ embedDim: 8, numHeads: 2, mlp: bad("moe") }), "kaun.transformerBlock", 'mlp must be one of "dense", "glu", "swiglu", "geglu", got "moe"'],
+  ["transformerBlock({ mlp: 'swiglu', activation: 'relu' })", () => transformerBlock({ embedDim: 8, numHeads: 2, mlp: "swiglu", activation: "relu" }), "kaun.transformerBlock", 'activation "relu" does not apply to mlp "swiglu", whose gate is "silu"; leave activation out'],
+  ["transformerBlock({ activation: 'sigmoid' }): a dense MLP's activations", () => transformerBlock({ embedDim: 8, numHeads: 2, activation: "sigmoid" }), "kaun.transformerBlock", 'activation must be one of "gelu", "silu", "relu", got "sigmoid"'],
+  ["transformerBlock apply: a swiglu block given a dense block's params", () => Layer.apply(swigluBlock, bvars, x, { training: false }), "kaun.transformerBlock", 'params has no entry "mlp"'],
   ["transformerBlock apply: wrong width", () => Layer.apply(block, bvars, narrow, { training: false }), "kaun.transformerBlock", "x must have shape [batch, seqLen, embedDim = 8], got [1,2,4]"],
   ["transformerBlock.initCache()", () => untyped(block.initCache)(), "kaun.transformerBlock.initCache", "options { batch, maxLength } are required"],
   ["transformerBlock.decode(vars, x, null)", () => block.decode(bvars, x, bad(null)), "kaun.transformerBlock.decode", "cache must be a KvCache"],
@@ -101,6 +107,7 @@ const cases: Case[] = [
   ["decoderLM(null)", () => decoderLM(bad(null)), "kaun.decoderLM", "options { vocabSize, embedDim, numLayers, numHeads } are required, got null"],
   ["decoderLM({ isCausal: false }): not a decoderLM option", () => decoderLM(bad({ vocabSize: 4, embedDim: 8, numLayers: 1, numHeads: 2, isCausal: false })), "kaun.decoderLM", 'unknown option "isCausal"'],
   ["transformerBlock({ vocabSize }): not a block option", () => transformerBlock(bad({ embedDim: 8, numHeads: 2, vocabSize: 4 })), "kaun.transformerBlock", 'unknown option "vocabSize"'],
+  ["decoderLM({ mlp: 'geglu', activation: 'silu' })", () => decoderLM({ vocabSize: 4, embedDim: 8, numLayers: 1, numHeads: 2, mlp: "geglu", activation: "silu" }), "kaun.decoderLM", 'activation "silu" does not apply to mlp "geglu", whose gate is "gelu"'],
   ["decoderLM({ vocabSize: 0 })", () => decoderLM({ vocabSize: 0, embedDim: 8, numLayers: 1, numHeads: 2 }), "kaun.decoderLM", "vocabSize must be a positive integer, got 0"],
   ["decoderLM({ numHeads: 3 })", () => decoderLM({ vocabSize: 4, embedDim: 8, numLayers: 1, numHeads: 3 }), "kaun.decoderLM", "embedDim (8) must be divisible by numHeads (3)"],
   ["decoderLM apply: a token out of range", () => Layer.apply(lm, lvars, outOfRange, { training: false }), "kaun.decoderLM", "tokens holds token 5 at flat position 1, outside the vocabulary [0, 5)"],

@@ -78,7 +78,7 @@ describe("the tiny-LM demo", () => {
     expect(shapes["embed.embedding"]).toEqual([result.corpus.chars.length, 64]);
     // The interop format (interop/torch's load_raven): the resolved config, every default spelled out.
     expect(JSON.parse(metadata["raven.config"] as string)).toEqual({
-      vocabSize: result.corpus.chars.length, embedDim: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, mlpDim: 128, dropout: 0.1, ropeTheta: 10000, norm: "rmsNorm", normEps: 1e-6, activation: "gelu", tieEmbeddings: false,
+      vocabSize: result.corpus.chars.length, embedDim: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, mlpDim: 128, dropout: 0.1, ropeTheta: 10000, norm: "rmsNorm", normEps: 1e-6, mlp: "dense", activation: "gelu", tieEmbeddings: false,
     });
     expect(metadata["raven.model"]).toBe("decoderLM");
     expect(JSON.parse(metadata["raven.vocab"] as string)).toEqual(result.corpus.chars);

@@ -137,6 +137,10 @@ describe("every public function leaves only its results live", () => {
   const bvars = Rng.run(6, () => Layer.init(block, { dtype: "float32" }));
   const lm = decoderLM({ vocabSize: 7, embedDim: 8, numLayers: 2, numHeads: 2 });
   const lvars = Rng.run(7, () => Layer.init(lm, { dtype: "float32" }));
+  const gated = transformerBlock({ embedDim: 8, numHeads: 2, mlp: "swiglu", dropout: 0.1 });
+  const gvars = Rng.run(9, () => Layer.init(gated, { dtype: "float32" }));
+  const gatedLm = decoderLM({ vocabSize: 7, embedDim: 8, numLayers: 1, numHeads: 2, mlp: "geglu" });
+  const glvars = Rng.run(10, () => Layer.init(gatedLm, { dtype: "float32" }));
   const x = nx.random.normal(nx.random.key(8), [2, 5, 8]);
   const ctx = Context.empty.set(attentionMaskKey, nx.tensor([[1, 1, 1, 0, 1], [1, 1, 1, 1, 1]], { dtype: "int32" }));
   const tokens = nx.tensor([[1, 2, 3], [4, 5, 6]], { dtype: "int32" });
@@ -148,6 +152,8 @@ describe("every public function leaves only its results live", () => {
     ["multiHeadAttention.initCache", () => attn.initCache({ batch: 2, maxLength: 4 }), 2],
     ["transformerBlock apply (training)", () => Rng.run(0, () => block.apply({ ...bvars, training: true }, x)), 1],
     ["decoderLM apply", () => lm.apply({ ...lvars, training: false }, tokens), 1],
+    ["transformerBlock apply, swiglu MLP (training)", () => Rng.run(0, () => gated.apply({ ...gvars, training: true }, x)), 1],
+    ["decoderLM.generate, geglu MLP", () => gatedLm.generate(glvars, tokens, { maxNewTokens: 3, temperature: 0 }), 1],
     ["decoderLM.generate", () => lm.generate(lvars, tokens, { maxNewTokens: 4, key: nx.random.key(0) }), 1],
     ["decoderLM.generate (topK, topP, minP, stop)", () => lm.generate(lvars, tokens, { maxNewTokens: 4, key: nx.random.key(0), topK: 3, topP: 0.9, minP: 0.05, stop: [1, 2], padId: 0 }), 1],
     ["decoderLM.generate, no new tokens", () => lm.generate(lvars, tokens, { maxNewTokens: 0, temperature: 0 }), 1],

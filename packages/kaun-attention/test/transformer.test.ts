@@ -1,8 +1,18 @@
 import * as nx from "@raven-ts/nx";
-import { Layer, Rng } from "@raven-ts/kaun-core";
+import { Fn, Layer, Rng, type Vars } from "@raven-ts/kaun-core";
 import { describe, expect, it } from "vitest";
 import { decoderLM, transformerBlock } from "../src/index.js";
 import { expectClose } from "../src/testing/index.js";
+
+/** `greedyByApply(lm, vars, prompt, n)` is `prompt` ([1, t]) extended by `n` tokens, each the argmax of `apply` on the whole sequence so far (no cache). */
+function greedyByApply(lm: ReturnType<typeof decoderLM>, vars: Vars, prompt: nx.Tensor, n: number): number[] {
+  let seq = Array.from(prompt.dataSync());
+  for (let i = 0; i < n; i++) {
+    const [logits] = Layer.apply(lm, vars, nx.tensor(Int32Array.from(seq), { shape: [1, seq.length] }), { training: false });
+    seq = [...seq, nx.argmax(nx.slice(logits, [0, -1])).item() as number];
+  }
+  return seq;
+}
 
 describe("transformerBlock", () => {
   it("is x + attn(norm(x)) followed by h + mlp(norm(h)) (checked against its sub-layers)", () => {
@@ -61,6 +71,34 @@ describe("transformerBlock", () => {
     expectClose(y.dataSync(), expected.dataSync(), { atol: 1e-12, rtol: 1e-12 }, "block output with normEps 0.5");
   });
 
+  it("gated MLPs: mlp holds gate_proj, up_proj [embedDim, mlpDim] and down_proj [mlpDim, embedDim], and y = h + Fn.<kind>(norm(h))", () => {
+    for (const [kind, gate] of [["glu", "sigmoid"], ["swiglu", "silu"], ["geglu", "gelu"]] as const) {
+      const block = transformerBlock({ embedDim: 8, numHeads: 2, mlpDim: 12, mlp: kind, isCausal: true, rope: true });
+      expect(block.config).toMatchObject({ mlp: kind, activation: gate, mlpDim: 12 });
+      expect(transformerBlock({ embedDim: 8, numHeads: 2, mlp: kind, activation: gate }).config.activation).toBe(gate);
+      const vars = Rng.run(7, () => Layer.init(block, { dtype: "float64" }));
+      const p = vars.params as Record<string, Record<string, nx.Tensor>>;
+      expect(Object.keys(p).sort()).toEqual(["attn", "attn_norm", "mlp", "mlp_norm"]);
+      expect(Object.fromEntries(Object.entries(p.mlp!).map(([k, t]) => [k, t.shape]))).toEqual({ gate_proj: [8, 12], up_proj: [8, 12], down_proj: [12, 8] });
+      const x = nx.random.normal(nx.random.key(8), [2, 4, 8], "float64");
+      const [y] = Layer.apply(block, vars, x, { training: false });
+      const rms = (t: nx.Tensor): nx.Tensor => nx.div(t, nx.sqrt(nx.add(nx.mean(nx.square(t), { axes: -1, keepdims: true }), 1e-6)));
+      const [a] = Layer.apply(block.attention, { params: p.attn!, state: {}, dtype: "float64" }, rms(x), { training: false });
+      const h = nx.add(x, a);
+      const n = rms(h);
+      const act = { glu: nx.sigmoid, swiglu: Fn.silu, geglu: Fn.gelu }[kind];
+      const expected = nx.add(h, nx.matmul(nx.mul(act(nx.matmul(n, p.mlp!.gate_proj!)), nx.matmul(n, p.mlp!.up_proj!)), p.mlp!.down_proj!));
+      expectClose(y.dataSync(), expected.dataSync(), { atol: 1e-12, rtol: 1e-12 }, `${kind} block output`);
+    }
+  });
+
+  it("a dense block's parameters draw the same keys as before the mlp option (its sub-layers keep their order)", () => {
+    const dense = Rng.run(3, () => Layer.init(transformerBlock({ embedDim: 8, numHeads: 2, mlp: "dense" }), { dtype: "float32" }));
+    const implicit = Rng.run(3, () => Layer.init(transformerBlock({ embedDim: 8, numHeads: 2 }), { dtype: "float32" }));
+    const flat = (v: typeof dense): number[] => nx.tree.leaves(v.params as nx.tree.Tree).flatMap((t) => Array.from(t.dataSync()));
+    expect(flat(dense)).toEqual(flat(implicit));
+  });
+
   it("rejects bad MLP and norm options", () => {
     expect(() => transformerBlock({ embedDim: 8, numHeads: 2, mlpDim: 0 })).toThrow("kaun.transformerBlock: mlpDim must be a positive integer, got 0");
     expect(() => transformerBlock({ embedDim: 8, numHeads: 2, norm: "batchNorm" as "rmsNorm" })).toThrow('kaun.transformerBlock: norm must be one of "rmsNorm", "layerNorm", got "batchNorm"');
@@ -100,12 +138,7 @@ describe("decoderLM", () => {
   it("generate: greedy continuation equals repeated argmax of apply; sampling is reproducible per key", () => {
     const prompt = nx.slice(tokens, [{ stop: 1 }, { stop: 3 }]);
     const greedy = lm.generate(vars, prompt, { maxNewTokens: 4, temperature: 0 });
-    let seq = Array.from(prompt.dataSync());
-    for (let i = 0; i < 4; i++) {
-      const [logits] = Layer.apply(lm, vars, nx.tensor(Int32Array.from(seq), { shape: [1, seq.length] }), { training: false });
-      seq = [...seq, nx.argmax(nx.slice(logits, [0, -1])).item() as number];
-    }
-    expect(Array.from(greedy.dataSync())).toEqual(seq);
+    expect(Array.from(greedy.dataSync())).toEqual(greedyByApply(lm, vars, prompt, 4));
     const a = lm.generate(vars, prompt, { maxNewTokens: 5, key: nx.random.key(9) });
     const b = lm.generate(vars, prompt, { maxNewTokens: 5, key: nx.random.key(9) });
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
@@ -120,7 +153,7 @@ describe("decoderLM options", () => {
     const lm = decoderLM({ vocabSize: 10, embedDim: 8, numLayers: 1, numHeads: 2 });
     expect(lm.config).toEqual({
       vocabSize: 10, embedDim: 8, numLayers: 1, numHeads: 2, numKvHeads: 2, mlpDim: 32, dropout: 0,
-      ropeTheta: 10000, norm: "rmsNorm", normEps: 1e-6, activation: "gelu", tieEmbeddings: false,
+      ropeTheta: 10000, norm: "rmsNorm", normEps: 1e-6, mlp: "dense", activation: "gelu", tieEmbeddings: false,
     });
     const again = decoderLM(JSON.parse(JSON.stringify(lm.config)) as typeof lm.config);
     const shapes = (m: typeof lm): [string, readonly number[]][] =>
@@ -159,6 +192,22 @@ describe("decoderLM options", () => {
     const [prefill, caches] = tied.decode(vars, nx.slice(tokens, [null, { stop: 3 }]), tied.initCache({ batch: 2, maxLength: 4 }));
     const [last] = tied.decode(vars, nx.slice(tokens, [null, { start: 3 }]), caches);
     expectClose(nx.concatenate([prefill, last], { axis: 1 }).dataSync(), logits.dataSync(), { atol: 1e-5, rtol: 1e-4 }, "tied decode");
+  });
+
+  it("a swiglu decoderLM: config round trip, KV-cached decode equals apply, greedy generate", () => {
+    const swiglu = decoderLM({ vocabSize: 11, embedDim: 16, numLayers: 2, numHeads: 4, numKvHeads: 2, mlpDim: 24, mlp: "swiglu" });
+    expect(swiglu.config).toMatchObject({ mlp: "swiglu", activation: "silu", mlpDim: 24 });
+    expect(decoderLM(JSON.parse(JSON.stringify(swiglu.config)) as typeof swiglu.config).config).toEqual(swiglu.config);
+    const v = Rng.run(5, () => Layer.init(swiglu, { dtype: "float32" }));
+    const block0 = (v.params as { blocks: Record<string, Record<string, nx.Tensor>>[] }).blocks[0]!;
+    expect(Object.keys(block0.mlp!)).toEqual(["gate_proj", "up_proj", "down_proj"]);
+    const [full] = Layer.apply(swiglu, v, tokens, { training: false });
+    const [prefill, caches] = swiglu.decode(v, nx.slice(tokens, [null, { stop: 2 }]), swiglu.initCache({ batch: 2, maxLength: 4 }));
+    const [rest] = swiglu.decode(v, nx.slice(tokens, [null, { start: 2 }]), caches);
+    expectClose(nx.concatenate([prefill, rest], { axis: 1 }).dataSync(), full.dataSync(), { atol: 1e-5, rtol: 1e-4 }, "swiglu decode");
+    const prompt = nx.slice(tokens, [{ stop: 1 }, { stop: 2 }]);
+    const greedy = swiglu.generate(v, prompt, { maxNewTokens: 3, temperature: 0 });
+    expect(Array.from(greedy.dataSync())).toEqual(greedyByApply(swiglu, v, prompt, 3));
   });
 
   it("rejects a tieEmbeddings that is not a boolean", () => {

@@ -14,4 +14,6 @@ export type { EmbeddingLayerOptions } from "./layers/embedding.js";
 export { embedding } from "./layers/embedding.js";
 export type { DropoutLayerOptions } from "./layers/dropout.js";
 export { dropout } from "./layers/dropout.js";
-export { flatten, gelu, relu, sigmoid, silu, tanh } from "./layers/activation.js";
+export { celu, elu, flatten, gelu, hardSigmoid, hardSwish, leakyRelu, logSigmoid, mish, relu, relu6, selu, sigmoid, silu, softsign, tanh } from "./layers/activation.js";
+export type { GatedMlpOptions } from "./layers/gated.js";
+export { geglu, glu, swiglu } from "./layers/gated.js";

@@ -18,8 +18,9 @@ import { valueAndGrad } from "@raven-ts/rune";
 import type { Context } from "./context.js";
 import type { ElementKind, Layer, Vars } from "./layer.js";
 import { checkResult, init as layerInit } from "./layer.js";
-import type { Optimizer, OptState } from "./optim/optimizers.js";
-import { init as optimInit, step as optimStep } from "./optim/optimizers.js";
+import type { OptState } from "./optim/state.js";
+import type { Optimizer } from "./optim/transform.js";
+import { init as optimInit, step as optimStep } from "./optim/state.js";
 import type { Ptree } from "./ptree.js";
 import { batchReader, checkCtx, checkIterable, eachBatch, type BatchReading } from "./train-batch.js";
 import { checkBool, checkFloatDType, checkFunction, checkOptions, checkTensor, describe, fail, optionalOptions } from "./util.js";
@@ -75,7 +76,7 @@ export function make<I extends ElementKind, O extends ElementKind>(options: { re
   if (typeof options !== "object" || options === null) throw fail(fn, "options { model, optimizer } are required");
   const { model, optimizer } = options;
   if (typeof model !== "object" || model === null || typeof model.init !== "function" || typeof model.apply !== "function") throw fail(fn, `model must be a layer, got ${describe(model)}`);
-  if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.rule !== "function") throw fail(fn, `optimizer must be made by Optim.sgd, Optim.adam or Optim.adamw, got ${describe(optimizer)}`);
+  if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.rule !== "function") throw fail(fn, `optimizer must be made by Optim.sgd, Optim.adam, Optim.chain or another Optim transformation, got ${describe(optimizer)}`);
   return Object.freeze({ model, optimizer });
 }
 

@@ -148,6 +148,17 @@ describe("Checkpoint.toBytes / fromBytes", () => {
     expect(out.tag).toBe("kept");
   });
 
+  test("a tensor object that like holds at several paths gives each path the file's own value", () => {
+    const bytes = Checkpoint.toBytes({ a: nx.tensor([1, 2]), nested: [{ b: nx.tensor([3, 4]) }], c: nx.tensor([5, 6]) });
+    const shared = nx.zeros([2]);
+    const out = Checkpoint.fromBytes(bytes, { like: { a: shared, nested: [{ b: shared }], c: shared } });
+    expect(values(out.a)).toEqual([1, 2]);
+    expect(values((out.nested[0] as { b: nx.Tensor }).b)).toEqual([3, 4]);
+    expect(values(out.c)).toEqual([5, 6]);
+    expect(new Set([out.a, out.nested[0]?.b, out.c]).size).toBe(3);
+    expect(values(shared)).toEqual([0, 0]);
+  });
+
   test("toBytes errors", () => {
     expect(() => Checkpoint.toBytes(nx.ones([1]))).toThrow("kaun.Checkpoint.toBytes: the tree is a bare tensor, which has no name; wrap it in an object such as { weight: x }");
     expect(() => Checkpoint.toBytes({ "a.b": nx.ones([1]), a: { b: nx.ones([1]) } })).toThrow('kaun.Checkpoint.toBytes: two leaves have the name "a.b"');

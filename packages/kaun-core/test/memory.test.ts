@@ -26,6 +26,7 @@ const soft = nx.softmax(x, { axes: -1 });
 const ones = nx.ones([3, 4]);
 const zeros = nx.zeros([3, 4]);
 const bytes = Checkpoint.toBytes({ a: x, b: gamma });
+const square = nx.random.normal(nx.random.key(5), [4, 4]);
 
 const mlp = Layer.sequential([Layer.linear({ inFeatures: 4, outFeatures: 8 }), Layer.gelu(), Layer.dropout({ rate: 0.2 }), Layer.layerNorm({ dim: 8 }), Layer.linear({ inFeatures: 8, outFeatures: 2 })]);
 const named = Layer.named({ norm: Layer.rmsNorm({ dim: 4 }), proj: Layer.linear({ inFeatures: 4, outFeatures: 4 }) }, (run, h) => nx.add(h, run("proj", run("norm", h))));
@@ -39,6 +40,19 @@ const layers: [string, Layer<"float" | "int32", "float">, nx.Tensor][] = [
   ["silu", Layer.silu(), x],
   ["tanh", Layer.tanh(), x],
   ["sigmoid", Layer.sigmoid(), x],
+  ["relu6", Layer.relu6(), x],
+  ["leakyRelu", Layer.leakyRelu(), x],
+  ["elu", Layer.elu(), x],
+  ["selu", Layer.selu(), x],
+  ["celu", Layer.celu(), x],
+  ["mish", Layer.mish(), x],
+  ["hardSigmoid", Layer.hardSigmoid(), x],
+  ["hardSwish", Layer.hardSwish(), x],
+  ["softsign", Layer.softsign(), x],
+  ["logSigmoid", Layer.logSigmoid(), x],
+  ["glu", Layer.glu({ inFeatures: 4, hiddenFeatures: 6 }), x],
+  ["swiglu", Layer.swiglu({ inFeatures: 4, hiddenFeatures: 6, outFeatures: 2 }), x],
+  ["geglu", Layer.geglu({ inFeatures: 4, hiddenFeatures: 6 }), x],
   ["flatten", Layer.flatten(), q],
   ["dropout", Layer.dropout({ rate: 0.5 }), x],
   ["sequential", mlp, x],
@@ -67,6 +81,19 @@ const fns: [string, () => unknown][] = [
   ["Fn.sigmoid", () => Fn.sigmoid(x)],
   ["Fn.tanh", () => Fn.tanh(x)],
   ["Fn.softplus", () => Fn.softplus(x)],
+  ["Fn.relu6", () => Fn.relu6(x)],
+  ["Fn.leakyRelu", () => Fn.leakyRelu(x, { negativeSlope: 0.2 })],
+  ["Fn.elu", () => Fn.elu(x)],
+  ["Fn.selu", () => Fn.selu(x)],
+  ["Fn.celu", () => Fn.celu(x, { alpha: 2 })],
+  ["Fn.mish", () => Fn.mish(x)],
+  ["Fn.hardSigmoid", () => Fn.hardSigmoid(x)],
+  ["Fn.hardSwish", () => Fn.hardSwish(x)],
+  ["Fn.softsign", () => Fn.softsign(x)],
+  ["Fn.logSigmoid", () => Fn.logSigmoid(x)],
+  ["Fn.glu", () => Fn.glu(x, { gate_proj: square, up_proj: square, down_proj: square })],
+  ["Fn.swiglu", () => Fn.swiglu(x, { gate_proj: square, up_proj: square, down_proj: square })],
+  ["Fn.geglu", () => Fn.geglu(x, { gate_proj: square, up_proj: square, down_proj: square })],
   ["Fn.layerNorm", () => Fn.layerNorm(x, { gamma, beta: gamma })],
   ["Fn.rmsNorm", () => Fn.rmsNorm(x, { gamma })],
   ["Fn.embedding", () => Fn.embedding(ids, { embedding: table })],
@@ -84,6 +111,7 @@ const fns: [string, () => unknown][] = [
   ["Init.uniform", () => Rng.run(0, () => Init.uniform()([4, 4], "float32"))],
   ["Optim.globalNorm", () => Optim.globalNorm({ a: x, b: [gamma] })],
   ["Optim.clipByGlobalNorm", () => Optim.clipByGlobalNorm({ a: x, b: [gamma] }, 0.5)],
+  ["Optim.init (every slot)", () => Optim.init(Optim.multiSteps(2, Optim.rmsprop({ lr: 0.1, centered: true, momentum: 0.9 })), { a: x, b: [gamma] })],
   ["Ptree.zerosLike", () => Ptree.zerosLike({ a: x, b: [gamma] })],
   ["Checkpoint.fromBytes", () => Checkpoint.fromBytes(bytes, { like: { a: x, b: gamma } })],
 ];
@@ -113,6 +141,24 @@ describe("optimizer and training steps", () => {
     const mid = live();
     const [params, next] = Optim.step(state, vars.params, grads);
     expect(live() - mid).toBe(tensorsIn(params) + tensorsIn(next));
+  });
+
+  it("Optim.step of every optimizer and of multiSteps mid-cycle", () => {
+    const vars = Rng.run(0, () => Layer.init(model));
+    const grads = Ptree.map((p) => nx.onesLike(p), vars.params);
+    const optimizers = [
+      Optim.rmsprop({ lr: 0.01, centered: true, momentum: 0.9, weightDecay: 0.1, mask: Optim.matricesOnly() }),
+      Optim.adagrad({ lr: 0.01, lrDecay: 0.1 }),
+      Optim.lion({ lr: 0.01, weightDecay: 0.1 }),
+      Optim.multiSteps(3, Optim.adamw({ lr: Optim.oneCycle({ peakValue: 0.1, totalSteps: 10 }) })),
+      Optim.chain(Optim.clipByValue(0.1), Optim.scaleByAdam(), Optim.scaleByLearningRate(0.1)),
+    ];
+    for (const opt of optimizers) {
+      const state = Optim.init(opt, vars.params);
+      const mid = live();
+      const [params, next] = Optim.step(state, vars.params, grads);
+      expect(live() - mid, opt.name).toBe(tensorsIn(params) + tensorsIn(next));
+    }
   });
 
   it("Train.step, Train.predict and Train.fit", () => {

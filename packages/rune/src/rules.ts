@@ -315,7 +315,8 @@ export const VJP: VjpTable = {
   exp: unary((g, _x, y) => nx.mul(g, y)),
   log: unary((g, x) => nx.div(g, x)),
   log1p: unary((g, x) => nx.div(g, nx.add(x, 1))),
-  expm1: unary((g, _x, y) => nx.mul(g, nx.add(y, 1))),
+  // exp(x), not y + 1: for very negative x, y + 1 rounds to 0 and loses the whole derivative.
+  expm1: unary((g, x) => nx.mul(g, nx.exp(x))),
   sin: unary((g, x) => nx.mul(g, nx.cos(x))),
   cos: unary((g, x) => nx.neg(nx.mul(g, nx.sin(x)))),
   tan: unary((g, _x, y) => nx.mul(g, nx.add(nx.mul(y, y), 1))),

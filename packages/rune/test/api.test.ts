@@ -176,6 +176,11 @@ describe("rule details", () => {
     expect(gbv[3]).toBe(0);
   });
 
+  it("expm1: d/dx = exp(x) to full relative precision, also where expm1(x) + 1 rounds to 0", () => {
+    const g = grad((x: Tensor) => nx.sum(nx.expm1(x)))(f64([-800, -40, -1e-10, 0.5]));
+    expect(g.arraySync()).toEqual([Math.exp(-800), Math.exp(-40), Math.exp(-1e-10), Math.exp(0.5)]);
+  });
+
   it("mod: d/da = 1, d/db = -floor(a / b)", () => {
     const [ga, gb] = grad(([a, b]: Tensor[]) => nx.sum(nx.mod(a as Tensor, b as Tensor)))([f64([5.5, -5.5, 1]), f64([2, 2, 3])]);
     expect(ga?.arraySync()).toEqual([1, 1, 1]);

@@ -210,13 +210,19 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** `rebuild(like, replace)` is `like` with each tensor leaf replaced; plain objects keep their symbol-keyed properties. */
-function rebuild(like: unknown, replace: ReadonlyMap<Tensor, Tensor>): unknown {
-  if (nx.isTensor(like)) return replace.get(like) ?? like;
-  if (Array.isArray(like)) return like.map((c) => rebuild(c, replace));
+/**
+ * `rebuild(like, made)` is `like` with its tensor leaves replaced, in the
+ * order `nx.tree` visits them (depth first, arrays by index, objects by key
+ * order), by the tensors `made` gives one after another, so each position gets
+ * its own tensor even when `like` holds one tensor object at several paths.
+ * Plain objects keep their symbol-keyed properties.
+ */
+function rebuild(like: unknown, made: Iterator<Tensor>): unknown {
+  if (nx.isTensor(like)) return made.next().value as Tensor;
+  if (Array.isArray(like)) return like.map((c) => rebuild(c, made));
   if (isPlainObject(like)) {
     const out: Record<string, unknown> = Object.getPrototypeOf(like) === null ? (Object.create(null) as Record<string, unknown>) : {};
-    for (const k of Object.keys(like)) Object.defineProperty(out, k, { value: rebuild(like[k], replace), enumerable: true, writable: true, configurable: true });
+    for (const k of Object.keys(like)) Object.defineProperty(out, k, { value: rebuild(like[k], made), enumerable: true, writable: true, configurable: true });
     for (const s of Object.getOwnPropertySymbols(like)) {
       const d = Object.getOwnPropertyDescriptor(like, s);
       if (d) Object.defineProperty(out, s, d);
@@ -238,7 +244,9 @@ export interface FromBytesOptions<T> {
  * {@link toBytes} writes them); non-tensor leaves (such as `Vars.dtype`) and
  * symbol-keyed properties (such as an optimizer state's link to its
  * optimizer) are taken from `like`. Entries of the file that `like` does not
- * name are ignored, so one file can hold several sections.
+ * name are ignored, so one file can hold several sections. Each path of
+ * `like` gets its own tensor, even where `like` holds one tensor object at
+ * several paths (a template built by reusing a tensor).
  *
  * The whole file is validated before any tensor is created, so on error
  * nothing is loaded: a truncated file, a header length past the end or over
@@ -283,6 +291,5 @@ export function fromBytes<T>(bytes: Uint8Array, options: FromBytesOptions<T>): T
   }
   // All or nothing: if creating one tensor fails, the ones already made are released.
   const made = nx.tidy(() => plan.map(([, info, dtype]) => decode(info, dtype, data)));
-  const replace = new Map<Tensor, Tensor>(plan.map(([leaf], i) => [leaf, made[i] as Tensor]));
-  return rebuild(like, replace) as T;
+  return rebuild(like, made[Symbol.iterator]()) as T;
 }

@@ -3,7 +3,10 @@
  * embedding lookup, dropout, attention), differentiable through
  * `@raven-ts/rune`. The layers of `Layer` are built from them.
  */
-export { gelu, geluApprox, relu, sigmoid, silu, softplus, tanh } from "./activation.js";
+export type { EluOptions, HardSigmoidOptions, LeakyReluOptions } from "./activation.js";
+export { celu, elu, gelu, geluApprox, hardSigmoid, hardSwish, leakyRelu, logSigmoid, mish, relu, relu6, selu, sigmoid, silu, softplus, softsign, tanh } from "./activation.js";
+export type { GatedMlpWeights } from "./gated.js";
+export { geglu, glu, swiglu } from "./gated.js";
 export type { LayerNormOptions, RmsNormOptions } from "./norm.js";
 export { layerNorm, rmsNorm } from "./norm.js";
 export type { EmbeddingOptions } from "./embedding.js";

@@ -3,10 +3,37 @@
  * The index counts the updates already applied, so the first update uses
  * `schedule(0)` (as optax and PyTorch).
  */
-import { checkFinite, checkNonNegInt, checkPositiveInt, describe, fail } from "../util.js";
+import { checkFinite, checkNonNegative, checkNonNegInt, checkPositiveInt, describe, fail } from "../util.js";
 
 /** `schedule(step)` is the learning rate of update number `step` (0 for the first update). */
 export type Schedule = (step: number) => number;
+
+/** A rate: a number (constant) or a {@link Schedule}. */
+export type Rate = number | Schedule;
+
+/**
+ * `asSchedule(fn, name, v, { nonNegative? })` is `v` as a schedule: a
+ * function as it is, a finite number (≥ 0 when `nonNegative`) as a constant. Internal.
+ * @throws InvalidArgumentError naming `kaun.<fn>` and `name` otherwise.
+ */
+export function asSchedule(fn: string, name: string, v: unknown, options: { readonly nonNegative?: boolean } = {}): Schedule {
+  if (typeof v === "function") return v as Schedule;
+  if (typeof v === "number") {
+    const value = options.nonNegative === true ? checkNonNegative(fn, name, v) : checkFinite(fn, name, v);
+    return () => value;
+  }
+  throw fail(fn, `${name} must be a number or a schedule function, got ${describe(v)}`);
+}
+
+/**
+ * `evalSchedule(fn, what, schedule, step)` is `schedule(step)`, checked to be a finite number. Internal.
+ * @throws InvalidArgumentError `"the <what> schedule returned <v> at step <step>"` otherwise.
+ */
+export function evalSchedule(fn: string, what: string, schedule: Schedule, step: number): number {
+  const v: unknown = schedule(step);
+  if (typeof v !== "number" || !Number.isFinite(v)) throw fail(fn, `the ${what} schedule returned ${describe(v)} at step ${step}`);
+  return v;
+}
 
 /** `constant(value)` is `value` at every step. @throws InvalidArgumentError when `value` is not finite. */
 export function constant(value: number): Schedule {
