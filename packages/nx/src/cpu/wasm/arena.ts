@@ -18,8 +18,12 @@
 
 /** Blocks are aligned to (and sized in multiples of) one cache line. */
 export const ALIGN = 64;
-/** The largest block kept on the quick stacks. */
-const QUICK_MAX = 16384;
+/**
+ * The largest block kept on the quick stacks: the scalars and small tensors
+ * of per-op bookkeeping. Larger blocks always merge, since unmerged ones of
+ * many sizes fragment the memory enough to make it grow in long training runs.
+ */
+const QUICK_MAX = 4096;
 /** The most bytes the quick stacks hold. */
 const QUICK_MAX_BYTES = 1 << 22;
 const PAGE = 65536;
