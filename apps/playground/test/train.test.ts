@@ -68,6 +68,7 @@ describe.skipIf(!available)("training in the Web Worker", () => {
     expect(finishedAt.length).toBeGreaterThan(0);
     const after = finishedAt.filter((t) => t > clickedAt);
     expect(after.length).toBeLessThanOrEqual(1);
+    console.log(`pause: ${after.length} step(s) finished after the click, the last ${((after.at(-1) ?? clickedAt) - clickedAt).toFixed(0)} ms after it`);
     expect((after.at(-1) ?? clickedAt) - clickedAt).toBeLessThan(1000);
     const [stopped] = await trainStep(page);
     await page.waitForTimeout(1500);
