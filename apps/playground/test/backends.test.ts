@@ -6,7 +6,7 @@
  * app keeps working on the backend it had.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { openApp, screenshot, trainStep, trainSteps, useServer } from "./support/app.js";
+import { openApp, pauseTraining, screenshot, trainStep, trainSteps, useServer } from "./support/app.js";
 import { hasChromium, openSession, type Session } from "./support/browser.js";
 
 const available = hasChromium() || Boolean(process.env.CI);
@@ -15,11 +15,6 @@ async function selectBackend(session: Session, id: string): Promise<void> {
   const { page } = session;
   await page.selectOption("#tr-backend", id);
   await page.waitForSelector("#tr-reset:not([disabled])");
-}
-
-async function pauseTraining(session: Session): Promise<void> {
-  await session.page.click("#tr-pause");
-  await session.page.waitForSelector("#tr-start:not([disabled])");
 }
 
 describe.skipIf(!available)("backends", () => {
@@ -49,7 +44,7 @@ describe.skipIf(!available)("backends", () => {
     const loss = Number(await page.textContent("#tr-loss"));
     expect(loss).toBeGreaterThan(2);
     expect(loss).toBeLessThan(5);
-    await pauseTraining(session);
+    await pauseTraining(page);
     expect(await page.isHidden("#train-error")).toBe(true);
     expect(session.problems).toEqual([]);
   }
@@ -70,7 +65,7 @@ describe.skipIf(!available)("backends", () => {
     const { page } = session;
     await openApp(page, server.url, "train", "?workerBackends=cpu");
     await trainSteps(page, 50, 2);
-    await pauseTraining(session);
+    await pauseTraining(page);
     const [step] = await trainStep(page);
     await selectBackend(session, "gpujs-webgl");
     expect(await page.textContent("#tr-placement")).toBe(
@@ -106,7 +101,7 @@ describe.skipIf(!available)("backends", () => {
     expect(await page.inputValue("#tr-backend")).toBe("cpu");
     await screenshot(page, "train-missing-backend");
     await trainSteps(page, 50, 2);
-    await pauseTraining(session);
+    await pauseTraining(page);
     expect(await page.textContent("#tr-model")).toContain("nx CPU");
     expect(session.problems).toEqual([]);
   });

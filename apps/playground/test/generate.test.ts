@@ -10,7 +10,7 @@
  * Train panel and from a .safetensors file.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { changeExplorer, explorerWeights, screenshot, trainSteps, useApp } from "./support/app.js";
+import { changeExplorer, explorerWeights, pauseTraining, screenshot, trainSteps, useApp } from "./support/app.js";
 import { hasChromium } from "./support/browser.js";
 
 const available = hasChromium() || Boolean(process.env.CI);
@@ -21,8 +21,7 @@ describe.skipIf(!available)("generation", () => {
   beforeAll(async () => {
     const { page } = app.session;
     await trainSteps(page, 300, 40);
-    await page.click("#tr-pause");
-    await page.waitForSelector("#tr-start:not([disabled])");
+    await pauseTraining(page);
     await page.goto(`${app.url}#generate`);
     await page.waitForFunction(() => window.ravenPlayground !== undefined);
   });

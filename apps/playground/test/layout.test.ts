@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { screenshot, trainSteps, useApp } from "./support/app.js";
+import { pauseTraining, screenshot, trainSteps, useApp } from "./support/app.js";
 import { hasChromium } from "./support/browser.js";
 
 const available = hasChromium() || Boolean(process.env.CI);
@@ -31,8 +31,7 @@ describe.skipIf(!available)("layout at 1280×800 and at a phone's width", () => 
   beforeAll(async () => {
     const { page } = app.session;
     await trainSteps(page, 100, 12);
-    await page.click("#tr-pause");
-    await page.waitForSelector("#tr-start:not([disabled])");
+    await pauseTraining(page);
     await page.goto(`${app.url}#generate`);
     await page.fill("#gen-length", "120");
     await page.click("#gen-start");

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import * as nx from "@raven-ts/nx";
 import { Checkpoint } from "@raven-ts/kaun-core";
 import { describe, expect, it } from "vitest";
-import { SCREENSHOTS, screenshot, trainStep, trainSteps, useApp } from "./support/app.js";
+import { SCREENSHOTS, pauseTraining, screenshot, trainStep, trainSteps, useApp } from "./support/app.js";
 import { hasChromium } from "./support/browser.js";
 
 const available = hasChromium() || Boolean(process.env.CI);
@@ -117,8 +117,7 @@ describe.skipIf(!available)("training in the Web Worker", () => {
     const [from] = await trainStep(page);
     await page.click("#tr-start");
     await page.waitForFunction((n) => Number((document.getElementById("tr-step")?.textContent ?? "").split("/")[0]) >= n + 2, from);
-    await page.click("#tr-pause");
-    await page.waitForSelector("#tr-start:not([disabled])");
+    await pauseTraining(page);
     expect(await page.isHidden("#train-error")).toBe(true);
   });
 

@@ -118,3 +118,9 @@ export async function trainSteps(page: Page, budget: number, until: number, time
   );
   if (await page.isVisible("#train-error")) throw new Error(`training stopped with: ${(await page.textContent("#train-error")) ?? ""}`);
 }
+
+/** `pauseTraining(page)` clicks Pause and waits until the Train panel can start again (training has stopped). */
+export async function pauseTraining(page: Page): Promise<void> {
+  await page.click("#tr-pause");
+  await page.waitForSelector("#tr-start:not([disabled])");
+}
