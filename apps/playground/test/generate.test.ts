@@ -2,13 +2,15 @@
  * The Generate panel in headless Chromium: after a few dozen training steps,
  * KV-cache decoding streams characters into the page, and at temperature 0
  * its text equals the greedy choices of the non-cached forward pass (the
- * whole sequence through the model at every step). Sampling is reproducible
- * from its seed; a prompt the vocabulary cannot encode is refused readably.
+ * whole sequence through the model at every step); so is it with top-k 1, a
+ * tiny top-p or min-p 1 at any temperature (the filters are decoderLM.generate's).
+ * Sampling is reproducible from its seed; a prompt the vocabulary cannot
+ * encode and a filter out of range are refused readably.
  * The explorer shows the trained model's attention per block, from the
  * Train panel and from a .safetensors file.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { changeExplorer, explorerWeights, screenshot, trainSteps, useApp } from "./support/app.js";
+import { changeExplorer, explorerWeights, pauseTraining, screenshot, trainSteps, useApp } from "./support/app.js";
 import { hasChromium } from "./support/browser.js";
 
 const available = hasChromium() || Boolean(process.env.CI);
@@ -19,18 +21,27 @@ describe.skipIf(!available)("generation", () => {
   beforeAll(async () => {
     const { page } = app.session;
     await trainSteps(page, 300, 40);
-    await page.click("#tr-pause");
-    await page.waitForSelector("#tr-start:not([disabled])");
+    await pauseTraining(page);
     await page.goto(`${app.url}#generate`);
     await page.waitForFunction(() => window.ravenPlayground !== undefined);
   });
 
+  /** The sampling filters of the panel (empty fields keep every token). */
+  interface Filters {
+    topK?: number;
+    topP?: number;
+    minP?: number;
+  }
+
   /** Generates with the panel's settings; returns the continuation and the lengths it was seen at while streaming. */
-  async function generate(prompt: string, length: number, temperature: number, seed: number): Promise<{ text: string; seen: number[] }> {
+  async function generate(prompt: string, length: number, temperature: number, seed: number, filters: Filters = {}): Promise<{ text: string; seen: number[] }> {
     const { page } = app.session;
     await page.fill("#gen-prompt", prompt);
     await page.fill("#gen-length", String(length));
     await page.fill("#gen-temp", String(temperature));
+    await page.fill("#gen-topk", filters.topK === undefined ? "" : String(filters.topK));
+    await page.fill("#gen-topp", String(filters.topP ?? 1));
+    await page.fill("#gen-minp", String(filters.minP ?? 0));
     await page.fill("#gen-seed", String(seed));
     await page.evaluate(() => {
       const out = document.querySelector("#gen-output .continuation") as HTMLElement;
@@ -45,6 +56,10 @@ describe.skipIf(!available)("generation", () => {
     return { text, seen };
   }
 
+  /** The greedy continuation computed without the KV cache. */
+  const greedyReference = (prompt: string, n: number): Promise<string> =>
+    app.session.page.evaluate(([p, k]) => window.ravenPlayground?.greedyReference(p, k) ?? Promise.resolve(""), [prompt, n] as const);
+
   it("streams KV-cache decoding character by character, equal to the non-cached greedy choices at temperature 0", async () => {
     const { page } = app.session;
     const trained = /step (\d+) of 300/.exec((await page.textContent("#gen-model")) ?? "");
@@ -56,8 +71,7 @@ describe.skipIf(!available)("generation", () => {
     expect(seen.filter((n) => n > 0 && n < 80).length).toBeGreaterThan(20);
     expect(seen.slice(0, -1).every((n, i) => (seen[i + 1] as number) >= n)).toBe(true);
     expect(await page.textContent("#gen-output .prompt")).toBe(prompt);
-    const reference = await page.evaluate(([p, n]) => window.ravenPlayground?.greedyReference(p, n) ?? Promise.resolve(""), [prompt, 80] as const);
-    expect(text).toBe(reference);
+    expect(text).toBe(await greedyReference(prompt, 80));
     expect(Number(await page.textContent("#gen-count"))).toBe(80);
     expect(Number(await page.textContent("#gen-tps"))).toBeGreaterThan(0);
     await screenshot(page, "generate");
@@ -70,6 +84,28 @@ describe.skipIf(!available)("generation", () => {
     expect(first.text).toHaveLength(60);
     expect(again.text).toBe(first.text);
     expect(other.text).not.toBe(first.text);
+  });
+
+  it("samples with top-k, top-p and min-p as decoderLM.generate does: top-k 1, a tiny top-p and min-p 1 stream the greedy text at any temperature", async () => {
+    const prompt = "When I do count";
+    const greedy = await greedyReference(prompt, 60);
+    expect((await generate(prompt, 60, 0.8, 3, { topK: 1 })).text).toBe(greedy);
+    expect((await generate(prompt, 60, 1.5, 4, { topP: 1e-6 })).text).toBe(greedy);
+    expect((await generate(prompt, 60, 2, 5, { minP: 1 })).text).toBe(greedy);
+    // The filters change the draws: top-k 5 at temperature 2 keeps to the 5 likeliest characters, so it differs from the unfiltered draw of the same seed.
+    const free = await generate(prompt, 60, 2, 6);
+    const topFive = await generate(prompt, 60, 2, 6, { topK: 5 });
+    expect(topFive.text).toHaveLength(60);
+    expect(topFive.text).not.toBe(free.text);
+    expect(await app.session.page.isHidden("#generate-error")).toBe(true);
+    // A filter the sampler rejects is named with kaun's message, before any character is shown.
+    const { page } = app.session;
+    await page.fill("#gen-topp", "1.5");
+    await page.click("#gen-start");
+    await page.waitForSelector("#generate-error:not([hidden])");
+    expect(await page.textContent("#generate-error")).toBe("Could not generate: kaun.sampleTokens: topP must be a number in (0, 1], got 1.5");
+    expect(await page.textContent("#gen-output .continuation")).toBe("");
+    await page.fill("#gen-topp", "1");
   });
 
   it("refuses a prompt with characters the vocabulary lacks, readably, and keeps working", async () => {
@@ -110,7 +146,7 @@ describe.skipIf(!available)("generation", () => {
 
     // A corrupt file: the message, and the maps stay.
     expect(await changeExplorer(page, () => page.setInputFiles("#ex-file", { name: "bad.safetensors", mimeType: "application/octet-stream", buffer: Buffer.from("not a checkpoint") }))).toBe("error");
-    expect(await page.textContent("#explorer-error")).toMatch(/^Could not open bad\.safetensors: kaun\.Checkpoint\.inspect: /);
+    expect(await page.textContent("#explorer-error")).toMatch(/^Could not open bad\.safetensors: kaun\.modelFromCheckpoint: /);
     expect(await explorerWeights(page)).toEqual(block1);
     // Characters the model does not know are named.
     expect(await changeExplorer(page, () => page.fill("#ex-text", "Zero"))).toBe("error");

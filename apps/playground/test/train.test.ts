@@ -10,11 +10,18 @@ import { join } from "node:path";
 import * as nx from "@raven-ts/nx";
 import { Checkpoint } from "@raven-ts/kaun-core";
 import { describe, expect, it } from "vitest";
-import { SCREENSHOTS, screenshot, trainStep, trainSteps, useApp } from "./support/app.js";
+import { SCREENSHOTS, pauseTraining, screenshot, trainStep, trainSteps, useApp } from "./support/app.js";
 import { hasChromium } from "./support/browser.js";
 
 const available = hasChromium() || Boolean(process.env.CI);
 const PROMPT = "Shall I compare thee";
+
+/** What the pause test records in the page. */
+interface PauseProbe {
+  clickedAt: number;
+  finishedAt: number[];
+  unsubscribe?: () => void;
+}
 
 describe.skipIf(!available)("training in the Web Worker", () => {
   const app = useApp("train");
@@ -26,6 +33,8 @@ describe.skipIf(!available)("training in the Web Worker", () => {
     const { page } = app.session;
     expect(await page.textContent("#tr-placement")).toBe("Training runs in a Web Worker, off the main thread.");
     expect(await page.inputValue("#tr-backend")).toBe("cpu");
+    // The backend named once, with what it resolved to (threads: cross-origin isolated).
+    expect(await page.textContent("#tr-model")).toMatch(/ · nx CPU \(WebAssembly SIMD, \d+ threads?\)$/);
     await trainSteps(page, 200, 2);
     const early = await loss();
     // A near-uniform start: log(vocabulary) = log(56) ≈ 4.03 nats per character.
@@ -36,12 +45,31 @@ describe.skipIf(!available)("training in the Web Worker", () => {
     expect(Number(((await page.textContent("#tr-tps")) ?? "").replaceAll(",", ""))).toBeGreaterThan(0);
   });
 
-  it("pause stops training within a second", async () => {
+  it("pause stops training within a second: at most the step in progress finishes after the click", async () => {
     const { page } = app.session;
-    const clicked = Date.now();
+    // The page records when the click lands and when each step finished (the engine's clock, comparable across threads).
+    await page.evaluate(() => {
+      const probe = window as unknown as PauseProbe;
+      probe.finishedAt = [];
+      probe.unsubscribe = window.ravenPlayground?.client.on((e) => {
+        if (e.event === "progress") probe.finishedAt.push(e.progress.finishedAt);
+      });
+      const button = document.getElementById("tr-pause") as HTMLButtonElement;
+      button.addEventListener("click", () => (probe.clickedAt = performance.timeOrigin + performance.now()), { capture: true, once: true });
+    });
+    expect(await page.isEnabled("#tr-pause")).toBe(true);
     await page.click("#tr-pause");
-    await page.waitForSelector("#tr-start:not([disabled])", { timeout: 1000 });
-    expect(Date.now() - clicked).toBeLessThan(1000);
+    await page.waitForSelector("#tr-start:not([disabled])");
+    const { clickedAt, finishedAt } = await page.evaluate(() => {
+      const probe = window as unknown as PauseProbe;
+      probe.unsubscribe?.();
+      return { clickedAt: probe.clickedAt, finishedAt: probe.finishedAt };
+    });
+    expect(finishedAt.length).toBeGreaterThan(0);
+    const after = finishedAt.filter((t) => t > clickedAt);
+    expect(after.length).toBeLessThanOrEqual(1);
+    console.log(`pause: ${after.length} step(s) finished after the click, the last ${((after.at(-1) ?? clickedAt) - clickedAt).toFixed(0)} ms after it`);
+    expect((after.at(-1) ?? clickedAt) - clickedAt).toBeLessThan(1000);
     const [stopped] = await trainStep(page);
     await page.waitForTimeout(1500);
     expect((await trainStep(page))[0]).toBe(stopped);
@@ -75,13 +103,13 @@ describe.skipIf(!available)("training in the Web Worker", () => {
     const modelLine = await page.textContent("#tr-model");
     await page.setInputFiles("#tr-upload", { name: "corrupt.safetensors", mimeType: "application/octet-stream", buffer: Buffer.from([7, 0, 0, 0, 0, 0, 0, 0, 123, 1, 2]) });
     await page.waitForSelector("#train-error:not([hidden])");
-    expect(await page.textContent("#train-error")).toMatch(/^Could not open corrupt\.safetensors: kaun\.Checkpoint\.inspect: /);
+    expect(await page.textContent("#train-error")).toMatch(/^Could not open corrupt\.safetensors: kaun\.modelFromCheckpoint: /);
     expect(await page.textContent("#tr-model")).toBe(modelLine);
 
     const foreign = Checkpoint.toBytes({ weight: nx.ones([2, 2]) });
     await page.setInputFiles("#tr-upload", { name: "foreign.safetensors", mimeType: "application/octet-stream", buffer: Buffer.from(foreign) });
     await page.waitForFunction(() => document.getElementById("train-error")?.textContent?.includes("foreign.safetensors"));
-    expect(await page.textContent("#train-error")).toContain("tinyLM.readCheckpoint: this safetensors file has no tiny-LM model description");
+    expect(await page.textContent("#train-error")).toContain('kaun.modelFromCheckpoint: the file\'s metadata has no "raven.model" entry naming its model');
     expect(await page.textContent("#tr-model")).toBe(modelLine);
     await screenshot(page, "train-error");
 
@@ -89,8 +117,7 @@ describe.skipIf(!available)("training in the Web Worker", () => {
     const [from] = await trainStep(page);
     await page.click("#tr-start");
     await page.waitForFunction((n) => Number((document.getElementById("tr-step")?.textContent ?? "").split("/")[0]) >= n + 2, from);
-    await page.click("#tr-pause");
-    await page.waitForSelector("#tr-start:not([disabled])");
+    await pauseTraining(page);
     expect(await page.isHidden("#train-error")).toBe(true);
   });
 

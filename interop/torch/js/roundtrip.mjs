@@ -1,10 +1,10 @@
 // The round trip: raven-ts trains the demo's model, PyTorch continues with DDP, raven-ts loads the result.
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Checkpoint } from "@raven-ts/kaun-core/node";
-// The demo's corpus, tokenizer, model and AdamW settings (packages/kaun-attention/examples).
-import { loadCorpus, sample, trainCharLM } from "../../../packages/kaun-attention/examples/tiny-lm.mjs";
-import { batchLoss, checkpointMetadata, loadCheckpoint } from "./raven.mjs";
+import { modelFromCheckpoint } from "@raven-ts/kaun-attention";
+// The demo's corpus, tokenizer, model, AdamW settings and checkpoint (packages/kaun-attention/examples).
+import { loadCorpus, sample, saveCharLM, trainCharLM } from "../../../packages/kaun-attention/examples/tiny-lm.mjs";
+import { batchLoss } from "./raven.mjs";
 import { runPython } from "./python.mjs";
 
 /**
@@ -24,15 +24,15 @@ import { runPython } from "./python.mjs";
 
 /**
  * `ravenCheckpoint(path, { steps, batch?, seqLen? })` trains the demo's
- * decoderLM for `steps` steps (`trainCharLM`) and saves its params with the
- * metadata `raven_torch.load_raven` needs (model, config, vocabulary).
+ * decoderLM for `steps` steps (`trainCharLM`) and saves it as the demo does
+ * (`saveCharLM`: the params with the model, config, vocabulary and training
+ * settings in the metadata, which `raven_torch.load_raven` reads).
  * @param {string} path
  * @param {{ steps: number, batch?: number, seqLen?: number, onStep?: (r: { step: number, loss: number, tokensPerSecond: number }) => void }} options
  */
 export async function ravenCheckpoint(path, options) {
   const result = trainCharLM(options);
-  const metadata = checkpointMetadata("decoderLM", result.model, { "raven.vocab": JSON.stringify(result.corpus.chars) });
-  await Checkpoint.save(path, result.state.vars.params, { metadata });
+  await saveCharLM(result, path);
   return result;
 }
 
@@ -64,8 +64,8 @@ export async function roundTrip(python, o) {
   const paths = { raven: join(o.dir, "raven.safetensors"), torch: join(o.dir, "torch.safetensors"), report: join(o.dir, "torch-report.json") };
   const trained = await ravenCheckpoint(paths.raven, { steps: o.ravenSteps, ...(o.onStep ? { onStep: o.onStep } : {}) });
   const report = torchTrain(python, { checkpoint: paths.raven, out: paths.torch, report: paths.report, steps: o.torchSteps, nprocs: o.nprocs, inherit: o.inherit ?? false, logEvery: o.logEvery ?? 10 });
-  const loaded = await loadCheckpoint(paths.torch);
-  const model = /** @type {import("@raven-ts/kaun-attention").DecoderLMLayer} */ (loaded.model);
+  const loaded = modelFromCheckpoint(readFileSync(paths.torch), { kind: "decoderLM" });
+  const model = loaded.layer;
   const corpus = loadCorpus();
   const ravenLoss = batchLoss(model, loaded.vars, corpus.ids, report.fixedStarts, report.seqLen);
   const ravenLossBefore = batchLoss(trained.model, trained.state.vars, corpus.ids, report.fixedStarts, report.seqLen);

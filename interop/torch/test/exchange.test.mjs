@@ -8,9 +8,8 @@ import { after, before, describe, test } from "node:test";
 import * as nx from "@raven-ts/nx";
 import { Context, Layer, Loss, Optim, Rng, Train } from "@raven-ts/kaun-core";
 import { Checkpoint } from "@raven-ts/kaun-core/node";
-import { attentionMaskKey } from "@raven-ts/kaun-attention";
+import { attentionMaskKey, decoderLM, modelFromCheckpoint, modelMetadata, multiHeadAttention } from "@raven-ts/kaun-attention";
 import { runPython } from "../js/python.mjs";
-import { buildModel, checkpointMetadata, loadCheckpoint, modelOptions } from "../js/raven.mjs";
 import { relativeError, SKIP_REASON, torchPython } from "./helpers.mjs";
 
 /** The issue's bound: logits equal within 1e-5 relative in float32. */
@@ -74,7 +73,7 @@ function inputsOf(c, seed) {
 /**
  * The model's output on `inputs`, in inference mode.
  * @param {Case} c
- * @param {import("../js/raven.mjs").ModelLayer} model
+ * @param {import("@raven-ts/kaun-attention").ModelLayer} model
  * @param {import("@raven-ts/kaun-core").Vars} vars
  * @param {Record<string, nx.Tensor>} inputs
  */
@@ -93,7 +92,8 @@ function outputOf(c, model, vars, inputs) {
  * @param {Record<string, nx.Tensor>} inputs
  */
 function trainedRaven(c, seed, inputs) {
-  const { model } = buildModel(c.kind, JSON.stringify(c.options));
+  const options = /** @type {unknown} */ (c.options);
+  const model = c.kind === "decoderLM" ? decoderLM(/** @type {import("@raven-ts/kaun-attention").DecoderLMOptions} */ (options)) : multiHeadAttention(/** @type {import("@raven-ts/kaun-attention").MultiHeadAttentionOptions} */ (options));
   const layer = /** @type {import("@raven-ts/kaun-core").Layer<"float" | "int32", "float">} */ (model);
   const trainer = Train.make({ model: layer, optimizer: Optim.adamw({ lr: 1e-2 }) });
   return Rng.run(seed, () => {
@@ -124,7 +124,7 @@ describe("raven-ts <-> PyTorch (interop/torch/raven_torch)", { skip: python === 
       seed += 10;
       const inputs = inputsOf(c, seed);
       const { model, vars } = trainedRaven(c, seed, inputs);
-      await Checkpoint.save(join(dir, `r2t-${c.name}.safetensors`), vars.params, { metadata: checkpointMetadata(c.kind, model) });
+      await Checkpoint.save(join(dir, `r2t-${c.name}.safetensors`), vars.params, { metadata: modelMetadata(model) });
       await Checkpoint.save(join(dir, `r2t-${c.name}.inputs.safetensors`), inputs);
       prepared.set(`r2t-${c.name}`, { case: c, inputs, ravenOut: outputOf(c, model, vars, inputs) });
       cases.push({ name: `r2t-${c.name}`, direction: "raven-to-torch" });
@@ -176,17 +176,18 @@ describe("raven-ts <-> PyTorch (interop/torch/raven_torch)", { skip: python === 
     const dtype = c.dtype ?? "float32";
     test(`PyTorch → raven-ts: ${c.name} (${dtype}): Checkpoint.load of save_raven's file gives PyTorch's ${c.kind === "decoderLM" ? "logits and greedy tokens" : "outputs"}`, async () => {
       const p = /** @type {{ inputs: Record<string, nx.Tensor> }} */ (prepared.get(`t2r-${c.name}`));
-      const loaded = await loadCheckpoint(join(dir, `t2r-${c.name}.safetensors`));
+      const loaded = modelFromCheckpoint(readFileSync(join(dir, `t2r-${c.name}.safetensors`)), { kind: c.kind });
       assert.equal(loaded.vars.dtype, dtype);
-      assert.deepEqual(JSON.parse(/** @type {string} */ (loaded.metadata["raven.config"])), modelOptions(c.kind, loaded.model), "the metadata holds the resolved config");
-      const mine = outputOf(c, loaded.model, loaded.vars, p.inputs);
+      const config = (/** @type {Record<string, string>} */ m) => JSON.parse(/** @type {string} */ (m["raven.config"]));
+      assert.deepEqual(config(loaded.metadata), config(modelMetadata(loaded.layer)), "the metadata holds the resolved config");
+      const mine = outputOf(c, loaded.layer, loaded.vars, p.inputs);
       const like = c.kind === "decoderLM" ? { out: mine, greedy: nx.zeros([2, GREEDY.promptLen + GREEDY.maxNewTokens], "int32") } : { out: mine };
       const theirs = /** @type {{ out: nx.Tensor, greedy?: nx.Tensor }} */ (torchOutputs(`t2r-${c.name}`, like));
       const err = relativeError(mine.dataSync(), theirs.out.dataSync());
       assert.ok(err <= TOLERANCE[dtype], `relative error ${err.toExponential(2)} > ${TOLERANCE[dtype]}`);
       console.log(`  t2r ${c.name}: relative error ${err.toExponential(2)}`);
       if (c.kind === "decoderLM") {
-        const lm = /** @type {import("@raven-ts/kaun-attention").DecoderLMLayer} */ (loaded.model);
+        const lm = /** @type {import("@raven-ts/kaun-attention").DecoderLMLayer} */ (loaded.layer);
         const prompt = nx.slice(/** @type {nx.Tensor} */ (p.inputs.tokens), [null, { stop: GREEDY.promptLen }]);
         const generated = lm.generate(loaded.vars, prompt, { maxNewTokens: GREEDY.maxNewTokens, temperature: 0 });
         assert.deepEqual(Array.from(generated.dataSync()), Array.from(/** @type {nx.Tensor} */ (theirs.greedy).dataSync()), "generate at temperature 0 equals PyTorch's greedy decoding");

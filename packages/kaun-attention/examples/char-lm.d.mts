@@ -16,9 +16,6 @@ export interface TrainingSettings {
 }
 export declare const TRAINING: Readonly<TrainingSettings>;
 
-/** The `__metadata__` keys of a tiny-LM checkpoint. */
-export declare const METADATA_KEYS: Readonly<{ model: string; config: string; tokenizer: string; training: string }>;
-
 /** A `decoderLM` config with every default resolved (`model.config`), as a checkpoint stores it. */
 export type TinyLMConfig = DecoderLMConfig;
 
@@ -45,8 +42,8 @@ export function batches(ids: Int32Array, options: { readonly batch: number; read
 
 /** What a checkpoint records besides its weights. */
 export interface CheckpointInfo {
-  /** The model's `config`. */
-  readonly config: DecoderLMConfig;
+  /** The model (its kind and `config` go in the metadata). */
+  readonly model: DecoderLMLayer;
   readonly vocab: readonly string[];
   readonly training?: Readonly<Record<string, unknown>>;
 }

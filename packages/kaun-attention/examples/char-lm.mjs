@@ -1,11 +1,11 @@
 // The demo's character-level language model, without Node APIs, so the Node demo
 // (tiny-lm.mjs) and the browser playground (apps/playground) share one recipe:
 // the model and training settings, the tokenizer, the batch stream, the trainer,
-// and the checkpoint format (weights plus the model config and the vocabulary in
-// the safetensors `__metadata__`).
+// and the checkpoint (weights plus the model config, from kaun-attention's
+// modelMetadata, and the vocabulary in the safetensors `__metadata__`).
 import * as nx from "@raven-ts/nx";
-import { Checkpoint, Data, Layer, Loss, Optim, Rng, Train } from "@raven-ts/kaun-core";
-import { decoderLM } from "../dist/index.js";
+import { Checkpoint, Data, Loss, Optim, Train } from "@raven-ts/kaun-core";
+import { MODEL_METADATA_KEYS, decoderLM, modelFromCheckpoint, modelMetadata } from "../dist/index.js";
 
 /** The demo model's `decoderLM` options (`vocabSize` comes from the text; `model.config` resolves the rest). */
 export const TINY_LM = Object.freeze({
@@ -22,21 +22,6 @@ export const TINY_LM = Object.freeze({
 
 /** The demo's training settings: batch shape and the AdamW + warmup-cosine schedule. */
 export const TRAINING = Object.freeze({ batch: 16, seqLen: 64, peakLr: 3e-3, warmupSteps: 20, endLr: 3e-4, weightDecay: 0.01 });
-
-/**
- * The `__metadata__` keys of a checkpoint that carries its model (the format
- * interop/torch's `load_raven` reads too); each value is a string.
- */
-export const METADATA_KEYS = Object.freeze({
-  /** `"decoderLM"`. */
-  model: "raven.model",
-  /** JSON of the model's resolved options (`decoderLM(JSON.parse(...))` rebuilds it). */
-  config: "raven.config",
-  /** JSON array of the vocabulary: token id `i` is the character `vocab[i]`. */
-  vocab: "raven.vocab",
-  /** JSON of how the weights were trained (informative only). */
-  training: "raven.training",
-});
 
 /** `charVocab(text)` is the sorted list of distinct characters of `text` (token id = index). */
 export function charVocab(text) {
@@ -129,23 +114,20 @@ export function* batches(ids, { batch, seqLen, seed }) {
 }
 
 /**
- * `checkpointMetadata({ config, vocab, training? })` is the `__metadata__` of
- * a tiny-LM checkpoint under {@link METADATA_KEYS}: the model kind, its
- * config (`model.config`, every default resolved), the character vocabulary
- * and (when given) the training settings.
+ * `checkpointMetadata({ model, vocab, training? })` is the `__metadata__` of
+ * a tiny-LM checkpoint: kaun-attention's `modelMetadata(model)` (the model
+ * kind and its config) with the character vocabulary under
+ * `MODEL_METADATA_KEYS.vocab` and (when given) the training settings under
+ * `MODEL_METADATA_KEYS.training`, as JSON.
  */
-export function checkpointMetadata({ config, vocab, training }) {
-  const metadata = {
-    [METADATA_KEYS.model]: "decoderLM",
-    [METADATA_KEYS.config]: JSON.stringify(config),
-    [METADATA_KEYS.vocab]: JSON.stringify(vocab),
-  };
-  if (training !== undefined) metadata[METADATA_KEYS.training] = JSON.stringify(training);
-  return metadata;
+export function checkpointMetadata({ model, vocab, training }) {
+  const extra = { [MODEL_METADATA_KEYS.vocab]: JSON.stringify(vocab) };
+  if (training !== undefined) extra[MODEL_METADATA_KEYS.training] = JSON.stringify(training);
+  return modelMetadata(model, extra);
 }
 
 /**
- * `checkpointBytes(params, { config, vocab, training? })` is the safetensors
+ * `checkpointBytes(params, { model, vocab, training? })` is the safetensors
  * file of a tiny LM: the tensors of `params` (`decoderLM` params, dotted names
  * such as `blocks.0.attn.q_proj`) with {@link checkpointMetadata}.
  */
@@ -153,6 +135,7 @@ export function checkpointBytes(params, info) {
   return Checkpoint.toBytes(params, { metadata: checkpointMetadata(info) });
 }
 
+/** `parseJson(fn, key, text)` is the JSON value of metadata entry `key`. @throws InvalidArgumentError naming `fn` when `text` is not JSON. */
 function parseJson(fn, key, text) {
   try {
     return JSON.parse(text);
@@ -163,35 +146,31 @@ function parseJson(fn, key, text) {
 
 /**
  * `readCheckpoint(bytes)` is `{ model, vars, config, vocab, training }` for a
- * file written by {@link checkpointBytes}: the model is rebuilt from the
- * config in the metadata and its weights loaded (on the current backend).
- * `training` is the recorded training settings, or `undefined`.
- * @throws InvalidArgumentError when the file is not safetensors, lacks the
- * tiny-LM metadata, holds a config `decoderLM` rejects, a vocabulary whose
- * size differs from `vocabSize`, or tensors whose names, dtypes or shapes
- * differ from the model's (as `Checkpoint.fromBytes`).
+ * file written by {@link checkpointBytes}: kaun-attention's
+ * `modelFromCheckpoint(bytes, { kind: "decoderLM" })` (the model rebuilt from
+ * its config, the weights on the current backend) with the vocabulary and
+ * the recorded training settings (`undefined` when absent) read from the
+ * metadata.
+ * @throws InvalidArgumentError as `modelFromCheckpoint` (a file that is not
+ * safetensors, lacks the model description, or whose tensors do not fit it),
+ * and naming `tinyLM.readCheckpoint` when the vocabulary is missing, is not
+ * a JSON array of single characters or its size differs from `vocabSize`,
+ * or the training settings are not JSON; nothing stays loaded then.
  */
 export function readCheckpoint(bytes) {
   const fn = "tinyLM.readCheckpoint";
-  const { metadata } = Checkpoint.inspect(bytes);
-  if (metadata[METADATA_KEYS.model] !== "decoderLM") {
-    throw new nx.InvalidArgumentError(fn, `this safetensors file has no tiny-LM model description (metadata ${JSON.stringify(METADATA_KEYS.model)} is ${JSON.stringify(metadata[METADATA_KEYS.model] ?? null)}, expected "decoderLM"); save it with pnpm demo or the playground`);
-  }
-  const config = parseJson(fn, METADATA_KEYS.config, metadata[METADATA_KEYS.config] ?? "");
-  if (typeof config !== "object" || config === null || Array.isArray(config)) throw new nx.InvalidArgumentError(fn, `metadata ${JSON.stringify(METADATA_KEYS.config)} must be a JSON object of decoderLM options`);
-  const vocab = parseJson(fn, METADATA_KEYS.vocab, metadata[METADATA_KEYS.vocab] ?? "");
-  if (!Array.isArray(vocab) || !vocab.every((c) => typeof c === "string" && [...c].length === 1)) {
-    throw new nx.InvalidArgumentError(fn, `metadata ${JSON.stringify(METADATA_KEYS.vocab)} must be a JSON array of single characters (token id i is vocab[i])`);
-  }
-  if (vocab.length !== config.vocabSize) throw new nx.InvalidArgumentError(fn, `the vocabulary has ${vocab.length} characters but the config's vocabSize is ${String(config.vocabSize)}`);
-  const model = decoderLM(config);
-  const template = Rng.run(0, () => Layer.init(model, { dtype: "float32" }));
+  const { layer, vars, metadata } = modelFromCheckpoint(bytes, { kind: "decoderLM" });
   try {
-    const params = Checkpoint.fromBytes(bytes, { like: template.params });
-    const trainingText = metadata[METADATA_KEYS.training];
-    const training = trainingText === undefined ? undefined : parseJson(fn, METADATA_KEYS.training, trainingText);
-    return { model, vars: { params, state: template.state, dtype: template.dtype }, config: model.config, vocab, training };
-  } finally {
-    nx.dispose(template.params);
+    const vocab = parseJson(fn, MODEL_METADATA_KEYS.vocab, metadata[MODEL_METADATA_KEYS.vocab] ?? "");
+    if (!Array.isArray(vocab) || !vocab.every((c) => typeof c === "string" && [...c].length === 1)) {
+      throw new nx.InvalidArgumentError(fn, `metadata ${JSON.stringify(MODEL_METADATA_KEYS.vocab)} must be a JSON array of single characters (token id i is vocab[i])`);
+    }
+    if (vocab.length !== layer.config.vocabSize) throw new nx.InvalidArgumentError(fn, `the vocabulary has ${vocab.length} characters but the config's vocabSize is ${layer.config.vocabSize}`);
+    const trainingText = metadata[MODEL_METADATA_KEYS.training];
+    const training = trainingText === undefined ? undefined : parseJson(fn, MODEL_METADATA_KEYS.training, trainingText);
+    return { model: layer, vars, config: layer.config, vocab, training };
+  } catch (e) {
+    nx.dispose(vars.params);
+    throw e;
   }
 }

@@ -43,4 +43,4 @@ export function sample(
   prompt: string,
   options?: { readonly length?: number; readonly temperature?: number; readonly topK?: number; readonly topP?: number; readonly seed?: number },
 ): string;
-export function saveCharLM(result: Pick<TrainResult, "state" | "config" | "corpus" | "training">, path: string): Promise<void>;
+export function saveCharLM(result: Pick<TrainResult, "model" | "state" | "corpus" | "training">, path: string): Promise<void>;

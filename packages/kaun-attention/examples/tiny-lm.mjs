@@ -96,7 +96,7 @@ export function sample({ model, state, corpus }, prompt, { length = 200, tempera
  * model config, the vocabulary and the training settings in its metadata
  * (char-lm.mjs's format, which the playground and `readCheckpoint` read).
  */
-export async function saveCharLM({ state, config, corpus, training }, path) {
+export async function saveCharLM({ model, state, corpus, training }, path) {
   // Atomic: a temporary file, fsync, then rename over `path`.
-  await Checkpoint.save(path, state.vars.params, { metadata: checkpointMetadata({ config, vocab: corpus.chars, training }) });
+  await Checkpoint.save(path, state.vars.params, { metadata: checkpointMetadata({ model, vocab: corpus.chars, training }) });
 }

@@ -5,7 +5,7 @@ import { Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
 import { checkBool, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, checkVars, describe, fail, field, optionalOptions, param } from "@raven-ts/kaun-core/internal";
 import { checkCacheOf, consume, emptyCaches, type KvCache } from "./mha.js";
 import { pick } from "./config.js";
-import { nextTokens, samplingOptions, stopOptions } from "./sampling.js";
+import { nextTokens, samplingKey, samplingOptions, stopOptions } from "./sampling.js";
 import { blockConfig, checkBlockSizes, decodeBlock, normLayer, transformerBlock, type ActivationKind, type MlpKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
 
 /** Options of {@link decoderLM}. */
@@ -38,8 +38,8 @@ export interface DecoderLMOptions {
   readonly tieEmbeddings?: boolean;
 }
 
-/** The option names of {@link decoderLM}. */
-const LM_KEYS = ["vocabSize", "embedDim", "numLayers", "numHeads", "numKvHeads", "mlpDim", "dropout", "ropeTheta", "norm", "normEps", "mlp", "activation", "tieEmbeddings"] as const satisfies readonly (keyof DecoderLMOptions)[];
+/** The option names of {@link decoderLM}, in the order of {@link DecoderLMConfig}. */
+export const LM_KEYS = ["vocabSize", "embedDim", "numLayers", "numHeads", "numKvHeads", "mlpDim", "dropout", "ropeTheta", "norm", "normEps", "mlp", "activation", "tieEmbeddings"] as const satisfies readonly (keyof DecoderLMOptions)[];
 
 /** The options a {@link decoderLM} passes on to each block (which are all causal, with RoPE). */
 const LM_BLOCK_KEYS = ["embedDim", "numHeads", "numKvHeads", "dropout", "ropeTheta", "mlpDim", "norm", "normEps", "mlp", "activation"] as const satisfies readonly (keyof DecoderLMOptions & keyof TransformerBlockOptions)[];
@@ -300,9 +300,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
       const o = checkOptions(where, generateOptions, "{ maxNewTokens, temperature?, key? }", ["maxNewTokens", "temperature", "topK", "topP", "minP", "stop", "padId", "key"]);
       const maxNewTokens = checkNonNegInt(where, "maxNewTokens", o.maxNewTokens);
       const sampling = samplingOptions(where, o);
-      const key = o.key;
-      if (key === undefined && sampling.temperature > 0) throw fail(where, "a key is required to sample with temperature > 0 (or pass temperature 0 for greedy decoding)");
-      if (key !== undefined && !nx.random.isKey(key)) throw fail(where, `key must be an nx.random.Key (nx.random.key(seed)), got ${describe(key)}`);
+      const key = samplingKey(where, o.key, sampling.temperature);
       const { stop, padId } = stopOptions(where, o, vocabSize);
       const [batch, t] = p.shape as [number, number];
       const stopped = new Uint8Array(batch);

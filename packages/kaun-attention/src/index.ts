@@ -2,8 +2,9 @@
  * `@raven-ts/kaun-attention`: the seed's `Kaun.Attention` in TypeScript —
  * `rope` (with its `ropeTables`), `attentionMaskKey`, `multiHeadAttention`
  * (GQA, causal, RoPE, dropout, padding mask) — plus KV-cache decoding,
- * attention maps for inspection, a pre-norm `transformerBlock` and a tiny
- * `decoderLM`.
+ * attention maps for inspection, a pre-norm `transformerBlock`, a tiny
+ * `decoderLM` with its sampling step (`sampleTokens`), and checkpoints that
+ * carry their model's configuration (`modelMetadata`, `modelFromCheckpoint`).
  */
 export type { RopeOptions, RopeTables, RopeTablesOptions } from "./rope.js";
 export { rope, ropeTables } from "./rope.js";
@@ -15,3 +16,7 @@ export type { ActivationKind, MlpKind, NormKind, TransformerBlockConfig, Transfo
 export { transformerBlock } from "./transformer.js";
 export type { DecodeOptions, DecoderLMConfig, DecoderLMLayer, DecoderLMOptions, GenerateOptions } from "./decoder-lm.js";
 export { decoderLM } from "./decoder-lm.js";
+export type { SampleTokensOptions } from "./sampling.js";
+export { sampleTokens } from "./sampling.js";
+export type { LoadedModel, ModelFromCheckpointOptions, ModelKind, ModelLayer } from "./checkpoint.js";
+export { MODEL_METADATA_KEYS, modelFromCheckpoint, modelMetadata } from "./checkpoint.js";

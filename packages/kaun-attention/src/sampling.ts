@@ -7,7 +7,7 @@
  */
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
-import { checkFinite, checkNonNegInt, checkNonNegative, checkPositiveInt, describe, fail } from "@raven-ts/kaun-core/internal";
+import { checkFinite, checkFloatTensor, checkNonNegInt, checkNonNegative, checkPositiveInt, describe, fail, optionalOptions } from "@raven-ts/kaun-core/internal";
 
 /** How the next token is chosen (see {@link nextTokens}). */
 export interface SamplingOptions {
@@ -34,6 +34,18 @@ export function samplingOptions(fn: string, o: { readonly temperature?: unknown;
   const minP = o.minP === undefined ? 0 : checkFinite(fn, "minP", o.minP);
   if (!(minP >= 0 && minP <= 1)) throw fail(fn, `minP must be a number in [0, 1], got ${describe(o.minP)}`);
   return { temperature, topK, topP, minP };
+}
+
+/**
+ * `samplingKey(fn, key, temperature)` is `key` when it is an
+ * `nx.random.Key`, or undefined when it is absent and `temperature` is 0
+ * (greedy choices need no key).
+ * @throws InvalidArgumentError naming `fn` when `key` is missing for `temperature > 0` or is not an `nx.random.Key`.
+ */
+export function samplingKey(fn: string, key: unknown, temperature: number): nx.random.Key | undefined {
+  if (key === undefined && temperature > 0) throw fail(fn, "a key is required to sample with temperature > 0 (or pass temperature 0 for greedy decoding)");
+  if (key !== undefined && !nx.random.isKey(key)) throw fail(fn, `key must be an nx.random.Key (nx.random.key(seed)), got ${describe(key)}`);
+  return key;
 }
 
 /**
@@ -101,4 +113,47 @@ export function filteredScores(logits: Tensor, { temperature, topK, topP, minP }
 export function nextTokens(logits: Tensor, key: nx.random.Key | undefined, options: SamplingOptions): Tensor {
   if (options.temperature === 0 || key === undefined) return nx.argmax(logits, { axis: -1 });
   return nx.random.categorical(key, filteredScores(logits, options), { axis: -1 });
+}
+
+/** Options of {@link sampleTokens}. */
+export interface SampleTokensOptions {
+  /** Softmax temperature (logits are divided by it); 0 picks the most likely token (greedy); defaults to 1. */
+  readonly temperature?: number;
+  /** Sample among the `topK` most likely tokens only (and any tied with the k-th); defaults to every token. */
+  readonly topK?: number;
+  /** Nucleus sampling: among the smallest set of most likely tokens whose probability reaches `topP`, renormalised; in (0, 1]; defaults to 1 (every token). */
+  readonly topP?: number;
+  /** Sample among the tokens whose probability is at least `minP` times the most likely one's; in [0, 1]; defaults to 0 (every token). */
+  readonly minP?: number;
+  /** The sampling key (`nx.random.key(seed)`); required unless `temperature` is 0. */
+  readonly key?: nx.random.Key;
+}
+
+/**
+ * `sampleTokens(logits, { temperature?, topK?, topP?, minP?, key? })` is
+ * the int32 token `[batch]` chosen from each row of `logits` `[batch,
+ * vocab]` (float32 or float64) exactly as `decoderLM.generate` chooses each
+ * new token: at `temperature` 0 the most likely one (the first on ties; the
+ * filters do not apply); otherwise a draw (`nx.random.categorical` with
+ * `key`) from the logits divided by `temperature`, then filtered by top-k,
+ * top-p and min-p in that order, each on the distribution the previous one
+ * left (renormalised); the most likely token always survives. It is the
+ * step of a token-by-token decoding loop of your own (streaming, say):
+ * `generate` draws its step `i` with `nx.random.foldIn(key, i)`, so passing
+ * the same keys reproduces its tokens. `temperature` defaults to 1, `topK`
+ * to every token, `topP` to 1, `minP` to 0. Only the result stays live.
+ * @throws InvalidArgumentError when `logits` is not a live float tensor
+ * `[batch, vocab >= 1]`, `options` is not an object or names an unknown
+ * option, `temperature` is negative or not finite, `topK` is not a positive
+ * integer, `topP` is not in (0, 1], `minP` is not in [0, 1], or `key` is
+ * missing for `temperature > 0` or is not an `nx.random.Key`.
+ */
+export function sampleTokens(logits: Tensor, options?: SampleTokensOptions): Tensor {
+  const fn = "sampleTokens";
+  const t = checkFloatTensor(fn, "logits", logits);
+  if (t.ndim !== 2 || (t.shape[1] as number) < 1) throw fail(fn, `logits must be [batch, vocab >= 1], got ${describe(t)}`);
+  const o = optionalOptions(fn, options, ["temperature", "topK", "topP", "minP", "key"]);
+  const sampling = samplingOptions(fn, o);
+  const key = samplingKey(fn, o.key, sampling.temperature);
+  return nx.tidy(() => nextTokens(t, key, sampling));
 }

@@ -6,7 +6,8 @@ import { Checkpoint, Layer, Loss } from "@raven-ts/kaun-core";
 import { expectInvalidArgument } from "@raven-ts/nx/testing";
 import { afterAll, describe, expect, it } from "vitest";
 // The main job's training code (examples/tiny-lm.mjs imports the built package).
-import { METADATA_KEYS, batches, checkpointBytes, encode, readCheckpoint, trainingData } from "../examples/char-lm.mjs";
+import { batches, checkpointBytes, encode, readCheckpoint, trainingData } from "../examples/char-lm.mjs";
+import { decoderLM } from "../src/index.js";
 import { sample, saveCharLM, splitCorpus, trainCharLM } from "../examples/tiny-lm.mjs";
 
 const vocabOf = (ids: Int32Array): number => Math.max(...ids) + 1;
@@ -82,7 +83,7 @@ describe("the tiny-LM demo", () => {
     });
     expect(metadata["raven.model"]).toBe("decoderLM");
     expect(JSON.parse(metadata["raven.vocab"] as string)).toEqual(result.corpus.chars);
-    expect(JSON.parse(metadata[METADATA_KEYS.training] as string)).toMatchObject({ steps: 12, batch: 8, seqLen: 32, validFraction: 0.1, optimizer: "adamw" });
+    expect(JSON.parse(metadata["raven.training"] as string)).toMatchObject({ steps: 12, batch: 8, seqLen: 32, validFraction: 0.1, optimizer: "adamw" });
 
     const loaded = readCheckpoint(bytes);
     const tokens = nx.tensor(encode(result.corpus.chars, "Shall I compare thee"), { shape: [1, 20] });
@@ -92,14 +93,18 @@ describe("the tiny-LM demo", () => {
     nx.dispose([tokens, expected, actual, loaded.vars.params]);
   });
 
-  it("rejects files without the model description, or whose weights do not fit it, with readable errors", () => {
+  it("rejects files without the model description, or whose weights do not fit it, with readable errors, and keeps nothing", () => {
+    const before = nx.memory().numTensors;
     const bare = Checkpoint.toBytes(result.state.vars.params);
-    expectInvalidArgument(() => readCheckpoint(bare), "tinyLM.readCheckpoint", "no tiny-LM model description");
-    const info = { config: { ...result.config, numLayers: 3 }, vocab: result.corpus.chars };
-    expectInvalidArgument(() => readCheckpoint(checkpointBytes(result.state.vars.params, info)), "kaun.Checkpoint.fromBytes", "missing key", "blocks.2.");
-    const shortVocab = { config: result.config, vocab: result.corpus.chars.slice(1) };
+    expectInvalidArgument(() => readCheckpoint(bare), "kaun.modelFromCheckpoint", 'no "raven.model" entry');
+    const deeper = { model: decoderLM({ ...result.config, numLayers: 3 }), vocab: result.corpus.chars };
+    expectInvalidArgument(() => readCheckpoint(checkpointBytes(result.state.vars.params, deeper)), "kaun.modelFromCheckpoint", "missing key", "blocks.2.");
+    const shortVocab = { model: result.model, vocab: result.corpus.chars.slice(1) };
     expectInvalidArgument(() => readCheckpoint(checkpointBytes(result.state.vars.params, shortVocab)), "tinyLM.readCheckpoint", "vocabulary has");
-    expectInvalidArgument(() => readCheckpoint(new Uint8Array([1, 2, 3])), "kaun.Checkpoint.inspect");
+    const noVocab = Checkpoint.toBytes(result.state.vars.params, { metadata: { "raven.model": "decoderLM", "raven.config": JSON.stringify(result.config) } });
+    expectInvalidArgument(() => readCheckpoint(noVocab), "tinyLM.readCheckpoint", '"raven.vocab" is not valid JSON');
+    expectInvalidArgument(() => readCheckpoint(new Uint8Array([1, 2, 3])), "kaun.modelFromCheckpoint", "truncated file");
+    expect(nx.memory().numTensors).toBe(before);
     expectInvalidArgument(() => encode(result.corpus.chars, "Zebra"), "tinyLM.encode", '"Z"');
   });
 });

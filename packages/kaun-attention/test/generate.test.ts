@@ -6,7 +6,7 @@
 import * as nx from "@raven-ts/nx";
 import { Layer, Ptree, Rng } from "@raven-ts/kaun-core";
 import { describe, expect, it } from "vitest";
-import { decoderLM } from "../src/index.js";
+import { decoderLM, sampleTokens } from "../src/index.js";
 
 const VOCAB = 12;
 const lm = decoderLM({ vocabSize: VOCAB, embedDim: 16, numLayers: 1, numHeads: 2, mlpDim: 32 });
@@ -113,6 +113,29 @@ function sampleCounts(filters: Filters, seed: number): number[] {
   return counts;
 }
 
+/**
+ * `expectDistribution(counts, expected)`: no draw of a token `expected` gives
+ * probability 0, and the counts pass a chi-square test against `expected`
+ * (each kept token expected at least 5 times, the rarer ones pooled).
+ */
+function expectDistribution(counts: readonly number[], expected: readonly number[]): void {
+  const kept = expected.map((p, i) => (p > 0 ? i : -1)).filter((i) => i >= 0);
+  counts.forEach((n, i) => {
+    if (!kept.includes(i)) expect(n, `token ${i} is outside the kept set ${kept.join(",")}`).toBe(0);
+  });
+  const bins: [number, number][] = [];
+  const pooled: [number, number] = [0, 0];
+  for (const i of kept) {
+    const e = DRAWS * (expected[i] as number);
+    if (e >= 5) bins.push([counts[i] as number, e]);
+    else [pooled[0], pooled[1]] = [pooled[0] + (counts[i] as number), pooled[1] + e];
+  }
+  if (pooled[1] > 0) bins.push(pooled);
+  expect(bins.length).toBeGreaterThan(1);
+  const chi2 = bins.reduce((s, [n, e]) => s + (n - e) ** 2 / e, 0);
+  expect(chi2, `counts ${counts.join(",")} vs expected ${expected.map((p) => (DRAWS * p).toFixed(1)).join(",")}`).toBeLessThan(chiSquareCritical(bins.length - 1));
+}
+
 describe("generate samples the filtered, renormalised distribution", () => {
   const full = softmax(logits);
   // topP and minP sit halfway between two boundaries of the distribution their filter sees.
@@ -130,27 +153,7 @@ describe("generate samples the filtered, renormalised distribution", () => {
   ];
 
   cases.forEach(([name, filters], c) => {
-    it(name, () => {
-      const expected = reference(filters);
-      const kept = expected.map((p, i) => (p > 0 ? i : -1)).filter((i) => i >= 0);
-      const counts = sampleCounts(filters, 100 + c);
-      // Never a token the filters dropped.
-      counts.forEach((n, i) => {
-        if (!kept.includes(i)) expect(n, `token ${i} is outside the kept set ${kept.join(",")}`).toBe(0);
-      });
-      // Bins: each kept token expected at least 5 times, the rarer ones pooled into one bin.
-      const bins: [number, number][] = [];
-      const pooled: [number, number] = [0, 0];
-      for (const i of kept) {
-        const e = DRAWS * (expected[i] as number);
-        if (e >= 5) bins.push([counts[i] as number, e]);
-        else [pooled[0], pooled[1]] = [pooled[0] + (counts[i] as number), pooled[1] + e];
-      }
-      if (pooled[1] > 0) bins.push(pooled);
-      expect(bins.length).toBeGreaterThan(1);
-      const chi2 = bins.reduce((s, [n, e]) => s + (n - e) ** 2 / e, 0);
-      expect(chi2, `counts ${counts.join(",")} vs expected ${expected.map((p) => (DRAWS * p).toFixed(1)).join(",")}`).toBeLessThan(chiSquareCritical(bins.length - 1));
-    });
+    it(name, () => expectDistribution(sampleCounts(filters, 100 + c), reference(filters)));
   });
 
   it("the cases tell the filters apart: each keeps its own set, and top-p sees the renormalised top-k", () => {
@@ -232,5 +235,53 @@ describe("generate with stop tokens", () => {
     }
     expect(stoppedRows).toBeGreaterThan(0);
     out.dispose();
+  });
+});
+
+describe("sampleTokens: generate's choice of the next token, for decoding loops of one's own", () => {
+  const rows = nx.tensor(Array.from({ length: DRAWS }, () => logits), { dtype: "float32" }); // [DRAWS, VOCAB]
+
+  it("draws the filtered, renormalised distribution, and only the most likely token at temperature 0 or topK 1", () => {
+    const filters = { temperature: 1.5, topK: 8, topP: topPFor(reference({ temperature: 1.5, topK: 8 }), 6), minP: 0.02 };
+    const before = nx.memory().numTensors;
+    const drawn = sampleTokens(rows, { ...filters, key: nx.random.key(21) });
+    expect(nx.memory().numTensors).toBe(before + 1);
+    expect(drawn.dtype).toBe("int32");
+    expect(drawn.shape).toEqual([DRAWS]);
+    const counts = new Array<number>(VOCAB).fill(0);
+    for (const id of drawn.dataSync()) counts[id]! += 1;
+    drawn.dispose();
+    expectDistribution(counts, reference(filters));
+    const top = ranked(logits)[0] as number;
+    for (const only of [{ temperature: 0, topK: 3 }, { temperature: 2, topK: 1, key: nx.random.key(4) }]) {
+      const ids = sampleTokens(rows, only);
+      expect(Array.from(ids.dataSync()).every((id) => id === top)).toBe(true);
+      ids.dispose();
+    }
+  });
+
+  it("a KV-cache decoding loop choosing with sampleTokens and keys folded per step reproduces generate's tokens", () => {
+    const start = nx.tensor([promptRow, [5, 0, 2]], { dtype: "int32" });
+    for (const options of [{ temperature: 0 }, { temperature: 0.9, topK: 5, topP: 0.9, minP: 0.05 }]) {
+      const key = nx.random.key(11);
+      const expected = lm.generate(vars, start, { maxNewTokens: 7, ...options, key });
+      let caches = lm.initCache({ batch: 2, maxLength: 10 });
+      let input = start;
+      const chosen: number[][] = [[], []];
+      for (let step = 0; step < 7; step++) {
+        const [out, next] = lm.decode(vars, input, caches);
+        caches = next;
+        const last = nx.squeeze(nx.slice(out, [null, { start: -1 }]), 1);
+        const ids = sampleTokens(last, { ...options, key: nx.random.foldIn(key, step) });
+        nx.dispose([out, last]);
+        if (input !== start) input.dispose();
+        input = nx.reshape(ids, [2, 1]);
+        ids.dispose();
+        Array.from(input.dataSync()).forEach((id, row) => chosen[row]?.push(id));
+      }
+      nx.dispose([input, ...caches.flatMap((c) => [c.k, c.v])]);
+      expect(chosen).toEqual((expected.arraySync() as number[][]).map((row) => row.slice(3)));
+      expected.dispose();
+    }
   });
 });

@@ -8,7 +8,7 @@
 import * as nx from "@raven-ts/nx";
 import type { Backend, Tensor } from "@raven-ts/nx";
 import { Layer, Ptree, Rng, Train, type TrainState, type Trainer } from "@raven-ts/kaun-core";
-import type { DecoderLMLayer, DecoderLMConfig } from "@raven-ts/kaun-attention";
+import { sampleTokens, type DecoderLMLayer, type DecoderLMConfig } from "@raven-ts/kaun-attention";
 import { backendChoice, type BackendChoice } from "../model/backends.js";
 import { TRAINING, TRAINING_TEXT, batches, charVocab, checkpointBytes, decodeIds, encode, readCheckpoint, tinyLMConfig, tinyLMTrainer, type TextBatch } from "../model/demo.js";
 import { benchCases } from "./bench.js";
@@ -140,7 +140,8 @@ export class Engine {
   }
 
   #backendInfo(): BackendInfo {
-    return { id: this.#choice.id, label: this.#choice.label, library: this.#choice.library, mode: this.#choice.describe(nx.getBackend()), host: this.#options.host };
+    const backend = nx.getBackend();
+    return { id: this.#choice.id, label: this.#choice.label, library: this.#choice.library, mode: this.#choice.describe(backend), summary: this.#choice.summary(backend), host: this.#options.host };
   }
 
   #info(held: Held): ModelInfo {
@@ -207,7 +208,7 @@ export class Engine {
     const backend = await this.#backendFor(id);
     const held = this.#held;
     // Move the weights through the checkpoint format (the optimizer state restarts on the new backend).
-    const bytes = held === undefined ? undefined : checkpointBytes(held.state.vars.params, { config: held.config, vocab: held.vocab });
+    const bytes = held === undefined ? undefined : checkpointBytes(held.state.vars.params, { model: held.model, vocab: held.vocab });
     nx.setBackend(backend);
     this.#choice = backendChoice(id);
     if (held === undefined || bytes === undefined) return this.#announce(this.#current(), false);
@@ -246,7 +247,7 @@ export class Engine {
   #exportWeights(): Uint8Array {
     const held = this.#current();
     const training = { ...TRAINING, steps: held.step, budget: held.budget, seed: held.seed, optimizer: "adamw", schedule: "warmupCosineDecay", text: "sonnets.txt", trainedIn: "playground" };
-    return checkpointBytes(held.state.vars.params, { config: held.config, vocab: held.vocab, training });
+    return checkpointBytes(held.state.vars.params, { model: held.model, vocab: held.vocab, training });
   }
 
   async #pause(): Promise<ModelInfo> {
@@ -300,10 +301,12 @@ export class Engine {
       held.step++;
       const loss = (await lossTensor.data())[0] as number;
       lossTensor.dispose();
-      stamps.push(performance.now());
+      const finished = performance.now();
+      stamps.push(finished);
       if (stamps.length > SPEED_WINDOW + 1) stamps.shift();
       const stepsPerSecond = ((stamps.length - 1) * 1000) / ((stamps.at(-1) as number) - (stamps[0] as number));
-      this.#post({ event: "progress", progress: { step: held.step, budget: held.budget, loss, stepsPerSecond, tokensPerSecond: stepsPerSecond * tokensPerStep } });
+      const progress = { step: held.step, budget: held.budget, loss, stepsPerSecond, tokensPerSecond: stepsPerSecond * tokensPerStep, finishedAt: performance.timeOrigin + finished };
+      this.#post({ event: "progress", progress });
       await this.#yield();
     }
     const reason = held.step >= held.budget ? "finished" : "paused";
@@ -312,16 +315,18 @@ export class Engine {
 
   async #generate(args: Calls["generate"]["args"]): Promise<GenerateDone> {
     const fn = "playground.generate";
-    const { prompt, maxNewTokens, temperature, seed } = args;
+    const { prompt, maxNewTokens, temperature, topK, topP, minP, seed } = args;
     if (prompt.length === 0) throw new nx.InvalidArgumentError(fn, "type a prompt of at least one character");
     if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1 || maxNewTokens > 2000) throw new nx.InvalidArgumentError(fn, `the number of characters must be an integer in [1, 2000], got ${String(maxNewTokens)}`);
-    if (!(temperature >= 0 && temperature <= 10)) throw new nx.InvalidArgumentError(fn, `the temperature must be in [0, 10], got ${String(temperature)}`);
+    if (temperature > 10) throw new nx.InvalidArgumentError(fn, `the temperature must be at most 10, got ${String(temperature)}`);
     if (!Number.isSafeInteger(seed)) throw new nx.InvalidArgumentError(fn, `the seed must be an integer, got ${String(seed)}`);
     const held = this.#current();
     const ids = encode(held.vocab, prompt);
     const { model } = held;
     const vars = held.state.vars;
     const key = nx.random.key(seed);
+    // decoderLM.generate's choice of each token: sampleTokens checks the filters (at the first step, before any token is shown).
+    const sampling = { temperature, topP, minP, ...(topK === undefined ? {} : { topK }) };
     let caches = model.initCache({ batch: 1, maxLength: ids.length + maxNewTokens });
     let input: Tensor = nx.tensor(ids, { shape: [1, ids.length] });
     this.#stopGenerating = false;
@@ -330,15 +335,11 @@ export class Engine {
     let tokens = 0;
     try {
       for (let step = 0; step < maxNewTokens && !this.#stopGenerating; step++) {
-        // As decoderLM.generate: the last position's logits, Gumbel-max sampling with keys folded per step (greedy at temperature 0).
+        // As decoderLM.generate: the last position's logits, the token chosen with the key folded by the step.
         const [next, nextCaches] = nx.tidy(() => {
           const [logits, extended] = model.decode(vars, input, caches);
           const last = nx.squeeze(nx.slice(logits, [null, { start: -1 }]), 1);
-          const scores =
-            temperature === 0
-              ? last
-              : nx.sub(nx.div(last, temperature), nx.log(nx.neg(nx.log(nx.random.uniform(nx.random.foldIn(key, step), last.shape, "float32", { minval: 1e-12 })))));
-          return [nx.reshape(nx.argmax(scores, { axis: -1 }), [1, 1]), extended] as const;
+          return [nx.reshape(sampleTokens(last, { ...sampling, key: nx.random.foldIn(key, step) }), [1, 1]), extended] as const;
         });
         nx.dispose(caches);
         input.dispose();

@@ -13,6 +13,8 @@ export interface BackendInfo {
   readonly library: string;
   /** How it computes (for gpu.js, its resolved mode). */
   readonly mode: string;
+  /** Its name in one line, for the page: the label made precise by the mode ("nx CPU (WebAssembly SIMD, 2 threads)"). */
+  readonly summary: string;
   /** Where the engine runs. */
   readonly host: "worker" | "main";
 }
@@ -42,6 +44,8 @@ export interface TrainProgress {
   /** Over the last few steps. */
   readonly stepsPerSecond: number;
   readonly tokensPerSecond: number;
+  /** When the step finished: `performance.timeOrigin + performance.now()` on the engine's thread (milliseconds since the epoch, comparable across threads). */
+  readonly finishedAt: number;
 }
 
 /** Why a `train` call returned. */
@@ -97,8 +101,13 @@ export interface Calls {
    * steps (default: the current budget).
    */
   importWeights: { args: { bytes: Uint8Array; origin: string; step?: number; budget?: number }; result: ModelInfo };
-  /** Continue `prompt` by KV-cache decoding, streaming `token` events. */
-  generate: { args: { prompt: string; maxNewTokens: number; temperature: number; seed: number }; result: GenerateDone };
+  /**
+   * Continue `prompt` by KV-cache decoding, streaming `token` events; each
+   * token is chosen as `decoderLM.generate` chooses it (kaun-attention's
+   * `sampleTokens`: temperature, then top-k, top-p, min-p; `topK` undefined
+   * keeps every token), with the key of `seed` folded by the step.
+   */
+  generate: { args: { prompt: string; maxNewTokens: number; temperature: number; topK?: number; topP: number; minP: number; seed: number }; result: GenerateDone };
   /** End a running generation after the current token. */
   stopGenerate: { args: Record<string, never>; result: null };
   /** The greedy continuation computed without the KV cache (the whole sequence through the model at every step). */

@@ -24,27 +24,34 @@ export interface BackendChoice {
   readonly create: () => Promise<Backend>;
   /** `describe(backend)` is how the built backend computes here (the mode it resolved to, its threads). */
   readonly describe: (backend: Backend) => string;
+  /** `summary(backend)` names the built backend in one line: the label, made precise by what it resolved to when the label does not say it. */
+  readonly summary: (backend: Backend) => string;
 }
 
 type GpujsMode = "webgl2" | "webgl" | "webasm";
 
 function nxCpu(simd: boolean): BackendChoice {
+  const describe = (b: Backend): string => {
+    if (!(b instanceof nx.CpuBackend)) return b.name;
+    if (!b.simd) return simd ? "TypeScript kernels (no WebAssembly SIMD here)" : "TypeScript kernels";
+    return `WebAssembly SIMD, ${b.threads} thread${b.threads === 1 ? "" : "s"}`;
+  };
   return {
     id: simd ? "cpu" : "cpu-ts",
     label: simd ? "nx CPU (WebAssembly SIMD)" : "nx CPU (TypeScript)",
     library: "nx",
     mode: simd ? "WebAssembly SIMD" : "TypeScript kernels",
     create: async () => nx.cpuBackend({ simd }),
-    describe: (b) => {
-      if (!(b instanceof nx.CpuBackend)) return b.name;
-      if (!b.simd) return simd ? "TypeScript kernels (no WebAssembly SIMD here)" : "TypeScript kernels";
-      return `WebAssembly SIMD, ${b.threads} thread${b.threads === 1 ? "" : "s"}`;
-    },
+    describe,
+    // "nx CPU (WebAssembly SIMD, 2 threads)": the mode replaces the label's parenthesis, which it restates.
+    summary: (b) => (simd ? `nx CPU (${describe(b)})` : "nx CPU (TypeScript)"),
   };
 }
 
 function gpujs(mode: GpujsMode, label: string): BackendChoice {
   const id = `gpujs-${mode}`;
+  /** The mode gpu.js resolved to. */
+  const resolved = (b: Backend): string => (b as Backend & { readonly mode?: string }).mode ?? mode;
   return {
     id,
     label: `gpu.js ${label}`,
@@ -54,7 +61,8 @@ function gpujs(mode: GpujsMode, label: string): BackendChoice {
       const { gpujsBackend } = await import("@raven-ts/backend-gpujs");
       return gpujsBackend({ mode, name: id });
     },
-    describe: (b) => (b as Backend & { readonly mode?: string }).mode ?? mode,
+    describe: (b) => resolved(b),
+    summary: (b) => (resolved(b) === mode ? `gpu.js ${label}` : `gpu.js ${label} (running as ${resolved(b)})`),
   };
 }
 

@@ -43,29 +43,27 @@ export function mountBench(client: EngineClient): void {
     return box;
   });
 
+  // Each cell carries its column's name (data-label): on a phone the table shows one card per row.
+  const columns = [...byId("bench-table", HTMLTableElement).querySelectorAll("thead th")].map((th) => th.textContent ?? "");
+  const cell = (text: string, column: number, className?: string): HTMLTableCellElement => {
+    const td = document.createElement("td");
+    td.textContent = text;
+    td.dataset.label = columns[column] ?? "";
+    if (className !== undefined) td.className = className;
+    return td;
+  };
   const addRow = (row: BenchRow): void => {
     const tr = document.createElement("tr");
     tr.dataset.backend = row.backend;
     tr.dataset.case = row.case;
-    const cells = [row.label, row.mode, row.host === "worker" ? "Web Worker" : "main thread", row.case];
-    for (const text of cells) {
-      const td = document.createElement("td");
-      td.textContent = text;
-      tr.append(td);
-    }
+    [row.label, row.mode, row.host === "worker" ? "Web Worker" : "main thread", row.case].forEach((text, i) => tr.append(cell(text, i)));
     if (row.error !== undefined) {
-      const td = document.createElement("td");
+      const td = cell(`not available: ${row.error}`, 4, "err");
       td.colSpan = 2;
-      td.className = "err";
-      td.textContent = `not available: ${row.error}`;
+      td.dataset.label = "result";
       tr.append(td);
     } else {
-      for (const text of [(row.ms as number).toFixed(2), (row.gflops as number).toFixed(2)]) {
-        const td = document.createElement("td");
-        td.className = "num";
-        td.textContent = text;
-        tr.append(td);
-      }
+      tr.append(cell((row.ms as number).toFixed(2), 4, "num"), cell((row.gflops as number).toFixed(2), 5, "num"));
     }
     body.append(tr);
   };

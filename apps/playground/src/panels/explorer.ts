@@ -37,7 +37,6 @@ export function mountExplorer(client: EngineClient, latestModel: () => ModelInfo
   const radios = [...form.querySelectorAll<HTMLInputElement>('input[name="ex-source"]')];
 
   const models: { trained?: LoadedCharLM; file?: LoadedCharLM; fileName?: string } = {};
-  let version = 0;
   /** The source whose maps are shown. */
   let shown: SourceKind = "random";
 
@@ -83,9 +82,22 @@ export function mountExplorer(client: EngineClient, latestModel: () => ModelInfo
     return model === undefined ? { kind: "random", seed: numberOf(seed) } : { kind: "model", model, layer: Number(layer.value) };
   };
 
-  const compute = (): void => {
-    version++;
+  /**
+   * The latest change the user made (a setting, the weights' source, a file,
+   * Refresh). Each change takes the next number and marks the grid
+   * "computing"; only the outcome of the latest change writes the grid, the
+   * error box, `data-state` ("ready" or "error") and `data-version` (its
+   * number), so a superseded computation or load never overwrites a newer status.
+   */
+  let request = 0;
+  const begin = (): number => {
     grid.dataset.state = "computing";
+    return ++request;
+  };
+
+  /** `compute(ticket)` draws the maps of the current settings, if `ticket` is still the latest change. */
+  const compute = (ticket: number): void => {
+    if (ticket !== request) return;
     errors.clear();
     try {
       const kind = sourceKind();
@@ -109,13 +121,44 @@ export function mountExplorer(client: EngineClient, latestModel: () => ModelInfo
       errors.show(e);
       grid.dataset.state = "error";
     }
-    grid.dataset.version = String(version);
+    grid.dataset.version = String(ticket);
+  };
+
+  /** `failed(ticket, e, context)` shows why change `ticket` failed (the maps stay), if it is still the latest change. */
+  const failed = (ticket: number, e: unknown, context: string): void => {
+    if (ticket !== request) return;
+    errors.show(e, context);
+    grid.dataset.state = "error";
+    grid.dataset.version = String(ticket);
   };
 
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** A setting changed: recompute shortly (typing coalesces into one computation). */
   const schedule = (): void => {
+    const ticket = begin();
     clearTimeout(timer);
-    timer = setTimeout(compute, 120);
+    timer = setTimeout(() => compute(ticket), 120);
+  };
+
+  /** Shows `kind`'s weights now, as the latest change; a model source preselects the model's own masks (causal, RoPE). */
+  const show = (kind: SourceKind): void => {
+    shown = kind;
+    setSourceKind(kind);
+    if (kind !== "random") {
+      isCausal.checked = true;
+      rope.checked = true;
+    }
+    syncFields();
+    compute(begin());
+  };
+
+  /**
+   * `arrived(ticket, kind)` after the model of `kind` was loaded for change
+   * `ticket`: it is shown, if that change is still the latest, or if a later
+   * change left `kind` chosen (the maps then use it with the later settings).
+   */
+  const arrived = (ticket: number, kind: SourceKind): void => {
+    if (ticket === request || sourceKind() === kind) show(kind);
   };
 
   const loadTrained = async (): Promise<void> => {
@@ -132,56 +175,55 @@ export function mountExplorer(client: EngineClient, latestModel: () => ModelInfo
 
   /**
    * Shows `kind`'s weights: the Train panel's model is fetched first when
-   * asked (`reload`) or not fetched yet; a model source preselects the
-   * model's own masks (causal, RoPE). On failure the previous source stays.
+   * asked (`reload`) or not fetched yet. On failure the previous source stays.
    */
   const useSource = async (kind: SourceKind, reload = false): Promise<void> => {
     if (kind === "trained" && (reload || models.trained === undefined)) {
+      const ticket = begin();
       try {
         await loadTrained();
       } catch (e) {
-        setSourceKind(shown);
-        errors.show(e, "Could not read the Train panel's model");
+        if (ticket === request) setSourceKind(shown);
+        failed(ticket, e, "Could not read the Train panel's model");
         return;
       }
+      arrived(ticket, kind);
+      return;
     }
-    shown = kind;
-    setSourceKind(kind);
-    if (kind !== "random") {
-      isCausal.checked = true;
-      rope.checked = true;
-    }
-    syncFields();
-    compute();
+    show(kind);
   };
 
   form.addEventListener("input", (e) => {
-    if (e.target instanceof HTMLInputElement && e.target.name === "ex-source") return;
+    // The source radios and the file input have handlers of their own.
+    if (e.target === fileInput || (e.target instanceof HTMLInputElement && e.target.name === "ex-source")) return;
     schedule();
   });
   form.addEventListener("submit", (e) => e.preventDefault());
   for (const r of radios) r.addEventListener("change", () => void useSource(sourceKind()));
   refresh.addEventListener("click", () => void useSource("trained", true));
   fileInput.addEventListener("change", () => {
+    const ticket = begin();
     void (async () => {
       const chosen = await readChosenFile(fileInput);
-      if (chosen === undefined) return;
+      if (chosen === undefined) {
+        // The file dialog was cancelled: the maps of the settings stand.
+        compute(ticket);
+        return;
+      }
       try {
         const loaded = onExplorerCpu(() => readCheckpoint(chosen.bytes));
         if (models.file !== undefined) nx.dispose(models.file.vars.params);
         models.file = loaded;
         models.fileName = chosen.name;
       } catch (e) {
-        errors.show(e, `Could not open ${chosen.name}`);
-        grid.dataset.version = String(++version);
-        grid.dataset.state = "error";
+        failed(ticket, e, `Could not open ${chosen.name}`);
         return;
       }
-      await useSource("file");
+      arrived(ticket, "file");
     })();
   });
 
   text.maxLength = MAX_TOKENS;
   syncFields();
-  compute();
+  compute(begin());
 }

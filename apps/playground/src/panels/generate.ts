@@ -1,6 +1,7 @@
 /**
  * The Generate panel: the engine's model continues a prompt with KV-cache
- * decoding, one character at a time, streamed into the page.
+ * decoding, one character at a time, streamed into the page, sampling as
+ * `decoderLM.generate` does (temperature, top-k, top-p, min-p).
  */
 import type { EngineClient } from "../engine/client.js";
 import type { ModelInfo } from "../engine/protocol.js";
@@ -12,6 +13,9 @@ export function mountGenerate(client: EngineClient): void {
   const prompt = byId("gen-prompt", HTMLTextAreaElement);
   const length = byId("gen-length", HTMLInputElement);
   const temperature = byId("gen-temp", HTMLInputElement);
+  const topK = byId("gen-topk", HTMLInputElement);
+  const topP = byId("gen-topp", HTMLInputElement);
+  const minP = byId("gen-minp", HTMLInputElement);
   const seed = byId("gen-seed", HTMLInputElement);
   const start = byId("gen-start", HTMLButtonElement);
   const stop = byId("gen-stop", HTMLButtonElement);
@@ -55,7 +59,16 @@ export function mountGenerate(client: EngineClient): void {
     start.disabled = true;
     stop.disabled = false;
     client
-      .call("generate", { prompt: prompt.value, maxNewTokens: numberOf(length), temperature: numberOf(temperature), seed: numberOf(seed) })
+      .call("generate", {
+        prompt: prompt.value,
+        maxNewTokens: numberOf(length),
+        temperature: numberOf(temperature),
+        // An empty filter field keeps every token.
+        ...(topK.value.trim() === "" ? {} : { topK: numberOf(topK) }),
+        topP: topP.value.trim() === "" ? 1 : numberOf(topP),
+        minP: minP.value.trim() === "" ? 0 : numberOf(minP),
+        seed: numberOf(seed),
+      })
       .then(
         (done) => {
           // The reply holds the whole continuation: it stays exact even if an event was missed.

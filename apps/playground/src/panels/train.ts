@@ -15,7 +15,7 @@ import { ErrorBox } from "../ui/errors.js";
 /** `describeModel(m)` is one line about the model: where its weights come from, its size and its backend. */
 export function describeModel(m: ModelInfo): string {
   const c = m.config;
-  return `${m.origin} · step ${m.step} of ${m.budget} · ${c.numLayers} blocks, width ${c.embedDim}, ${c.numHeads} heads (${c.numKvHeads} kv), ${m.vocab.length}-character vocabulary, ${m.parameters.toLocaleString("en-US")} parameters · ${m.backend.label} (${m.backend.mode})`;
+  return `${m.origin} · step ${m.step} of ${m.budget} · ${c.numLayers} blocks, width ${c.embedDim}, ${c.numHeads} heads (${c.numKvHeads} kv), ${m.vocab.length}-character vocabulary, ${m.parameters.toLocaleString("en-US")} parameters · ${m.backend.summary}`;
 }
 
 export function mountTrain(client: EngineClient): void {

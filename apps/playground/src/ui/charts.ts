@@ -64,8 +64,9 @@ export function lossChart(canvas: HTMLCanvasElement, baseline: number): LossChar
       normalized: true,
       interaction: { mode: "nearest", axis: "x", intersect: false },
       scales: {
-        x: { type: "linear", min: 0, max: 300, title: { display: true, text: "step" } },
-        y: { type: "linear", title: { display: true, text: "cross-entropy (nats/char)" }, suggestedMin: 0, suggestedMax: 4.5 },
+        // Steps are whole numbers (a budget of 1 would otherwise tick 0.1, 0.2, ...).
+        x: { type: "linear", min: 0, max: 300, title: { display: true, text: "step" }, ticks: { precision: 0 } },
+        y: { type: "linear", title: { display: true, text: "loss (nats/char)" }, suggestedMin: 0, suggestedMax: 4.5 },
       },
       plugins: {
         legend: { position: "bottom", labels: { boxHeight: 2 } },

@@ -63,12 +63,16 @@ export async function openApp(page: Page, url: string, panel: Panel, query = "")
   await page.evaluate(() => window.ravenPlayground?.ready.then(() => undefined));
 }
 
-/** The explorer's computation counter (it increases after every recomputation). */
+/** The number of the latest change whose outcome the explorer shows (`data-version`; every change takes a higher number). */
 export async function explorerVersion(page: Page): Promise<number> {
   return Number((await page.getAttribute("#ex-heatmaps", "data-version")) ?? 0);
 }
 
-/** `settleExplorer(page, after)` waits until the explorer recomputed past version `after`; returns its state ("ready" or "error"). */
+/**
+ * `settleExplorer(page, after)` waits until the explorer shows the outcome of
+ * a change after version `after` and nothing newer is pending (`data-state`
+ * is not "computing"); returns that state ("ready" or "error").
+ */
 export async function settleExplorer(page: Page, after: number): Promise<string> {
   await page.waitForFunction((v) => {
     const grid = document.getElementById("ex-heatmaps");
@@ -113,4 +117,10 @@ export async function trainSteps(page: Page, budget: number, until: number, time
     { timeout },
   );
   if (await page.isVisible("#train-error")) throw new Error(`training stopped with: ${(await page.textContent("#train-error")) ?? ""}`);
+}
+
+/** `pauseTraining(page)` clicks Pause and waits until the Train panel can start again (training has stopped). */
+export async function pauseTraining(page: Page): Promise<void> {
+  await page.click("#tr-pause");
+  await page.waitForSelector("#tr-start:not([disabled])");
 }
