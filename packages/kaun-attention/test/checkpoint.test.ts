@@ -69,6 +69,7 @@ describe("modelMetadata", () => {
       ropeTheta: 10000,
       norm: "rmsNorm",
       normEps: 1e-6,
+      mlp: "dense",
       activation: "gelu",
       tieEmbeddings: false,
     });
@@ -101,8 +102,8 @@ describe("modelFromCheckpoint", () => {
     }
   });
 
-  it("gives back a decoderLM saved with modelMetadata: the same config, params and greedy text; only the params stay live", () => {
-    const lm = decoderLM({ vocabSize: 11, embedDim: 8, numLayers: 2, numHeads: 2, numKvHeads: 1, norm: "layerNorm", activation: "silu", tieEmbeddings: true, ropeTheta: 500 });
+  it("gives back a decoderLM (a gated MLP) saved with modelMetadata: the same config, params and greedy text; only the params stay live", () => {
+    const lm = decoderLM({ vocabSize: 11, embedDim: 8, numLayers: 2, numHeads: 2, numKvHeads: 1, norm: "layerNorm", mlp: "swiglu", activation: "silu", tieEmbeddings: true, ropeTheta: 500 });
     const vars = Rng.run(5, () => Layer.init(lm, { dtype: "float32" }));
     const bytes = Checkpoint.toBytes(vars.params, { metadata: modelMetadata(lm, { [MODEL_METADATA_KEYS.training]: '{"steps":0}' }) });
     const before = nx.memory().numTensors;
