@@ -5,28 +5,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as nx from "../src/index.js";
 import { seededUniform } from "../src/testing/index.js";
+import { referenceOrder } from "./support/sort-reference.js";
 
 beforeAll(() => {
   nx.setBackend(nx.cpuBackend());
 });
-
-/** The stable order of `values` (NaN above every number; `descending` reverses the numbers only), by Array.prototype.sort. */
-function referenceOrder(values: readonly number[], descending: boolean): number[] {
-  const rank = (v: number): number => (Number.isNaN(v) ? (descending ? -Infinity : Infinity) : descending ? -v : v);
-  const nanLast = (a: number, b: number): number => {
-    const ra = rank(values[a] as number);
-    const rb = rank(values[b] as number);
-    if (ra === rb) {
-      const na = Number.isNaN(values[a] as number);
-      const nb = Number.isNaN(values[b] as number);
-      // +Infinity (ascending) or -Infinity (descending) must still come before the NaNs that share its rank.
-      if (na !== nb) return (na ? 1 : -1) * (descending ? -1 : 1);
-      return 0;
-    }
-    return ra < rb ? -1 : 1;
-  };
-  return values.map((_, i) => i).sort(nanLast);
-}
 
 describe("sort and argsort", () => {
   it("are stable on long lanes full of ties, in both directions, for every dtype", () => {

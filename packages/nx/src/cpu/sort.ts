@@ -26,9 +26,18 @@ const RADIX_MIN = 256;
 const DIGIT_BITS = 11;
 const DIGIT_MASK = (1 << DIGIT_BITS) - 1;
 /** A top-k selects (instead of sorting the whole lane) up to this `k`, when `k` is at most an eighth of the lane. */
-const SELECT_MAX_K = 128;
+export const SELECT_MAX_K = 128;
 /** Runs of this length are sorted by insertion before merging. */
 const RUN = 16;
+/**
+ * `selectsTopK(n, k)` is whether the first `k` of a lane of `n` elements of
+ * a 32-bit dtype are selected (a heap of the `k` best) rather than sorted:
+ * `k` at most {@link SELECT_MAX_K} and an eighth of the lane.
+ */
+export function selectsTopK(n: number, k: number): boolean {
+  return k <= SELECT_MAX_K && 8 * k <= n;
+}
+
 /** Scratch arrays for lanes up to this length (3 MiB) are kept between calls: decoding sorts vocabulary-sized lanes every step. */
 const KEPT_SCRATCH = 1 << 17;
 
@@ -258,7 +267,7 @@ export function sort(op: SortOp, x: View, axis: number, descending: boolean, k: 
   if (size === 0) return out;
   const s = scratch(n);
   const keyed = x.dtype !== "float64";
-  const select = keyed && k <= SELECT_MAX_K && 8 * k <= n;
+  const select = keyed && selectsTopK(n, k);
   const radix = keyed && n >= RADIX_MIN;
   const lineIn = x.strides[axis] as number;
   const lineOut = contiguousStrides(outShape)[axis] as number;

@@ -4,17 +4,18 @@
  * assembled into module bytes at run time, so no build tool, no `.wasm`
  * file and no network fetch is involved, in Node or in a browser bundle.
  *
- * Only what the kernels use is here: i32/f32/f64/v128 values, structured
+ * Only what the kernels use is here: i32/i64/f32/f64/v128 values, structured
  * control flow, loads and stores with a constant offset, the SIMD and atomic
  * prefixes, one imported memory and exported functions.
  */
 
 /** Value types, by their binary encoding. */
 export const I32 = 0x7f;
+export const I64 = 0x7e;
 export const F32 = 0x7d;
 export const F64 = 0x7c;
 export const V128 = 0x7b;
-export type ValType = typeof I32 | typeof F32 | typeof F64 | typeof V128;
+export type ValType = typeof I32 | typeof I64 | typeof F32 | typeof F64 | typeof V128;
 
 /** `unsignedLeb(value)` is the unsigned LEB128 encoding of a non-negative integer below 2^32. */
 function unsignedLeb(value: number): number[] {
@@ -59,6 +60,7 @@ export const SIMD = {
   "i32x4.eq": 0x37, "i32x4.ne": 0x38,
   "i8x16.narrow_i16x8_u": 0x66, "i16x8.narrow_i32x4_u": 0x86,
   "i16x8.extend_low_i8x16_u": 0x89, "i32x4.extend_low_i16x8_u": 0xa9,
+  "v128.any_true": 0x53, "i32x4.all_true": 0xa3,
   "f32x4.eq": 0x41, "f32x4.ne": 0x42, "f32x4.lt": 0x43, "f32x4.gt": 0x44, "f32x4.le": 0x45, "f32x4.ge": 0x46,
   "f64x2.eq": 0x47, "f64x2.ne": 0x48, "f64x2.lt": 0x49, "f64x2.gt": 0x4a, "f64x2.le": 0x4b, "f64x2.ge": 0x4c,
   "v128.not": 0x4d, "v128.and": 0x4e, "v128.andnot": 0x4f, "v128.or": 0x50, "v128.xor": 0x51, "v128.bitselect": 0x52,
@@ -118,6 +120,8 @@ export class Fn {
   set(l: Local): this { return this.#op(0x21, ...unsignedLeb(l)); }
   tee(l: Local): this { return this.#op(0x22, ...unsignedLeb(l)); }
   i32(v: number): this { return this.#op(0x41, ...signedLeb(v)); }
+  /** `i64.const` of a value within the 32-bit signed range. */
+  i64(v: number): this { return this.#op(0x42, ...signedLeb(v)); }
   f32(v: number): this {
     const b = new Uint8Array(new Float32Array([v]).buffer);
     return this.#op(0x43, ...b);
@@ -183,6 +187,7 @@ export class Fn {
   i64Load(offset = 0): this { return this.#op(0x29, 3, ...unsignedLeb(offset)); }
   i32Load8U(offset = 0): this { return this.#op(0x2d, 0, ...unsignedLeb(offset)); }
   i32Store(offset = 0): this { return this.#op(0x36, 2, ...unsignedLeb(offset)); }
+  i64Store(offset = 0): this { return this.#op(0x37, 3, ...unsignedLeb(offset)); }
   f32Store(offset = 0): this { return this.#op(0x38, 2, ...unsignedLeb(offset)); }
   f64Store(offset = 0): this { return this.#op(0x39, 3, ...unsignedLeb(offset)); }
   i32Store8(offset = 0): this { return this.#op(0x3a, 0, ...unsignedLeb(offset)); }
@@ -198,6 +203,7 @@ export class Fn {
   i32LtS(): this { return this.#op(0x48); }
   i32LtU(): this { return this.#op(0x49); }
   i32GtS(): this { return this.#op(0x4a); }
+  i32GtU(): this { return this.#op(0x4b); }
   i32LeU(): this { return this.#op(0x4d); }
   i32LeS(): this { return this.#op(0x4c); }
   i32GeS(): this { return this.#op(0x4e); }
@@ -212,6 +218,15 @@ export class Fn {
   i32Shl(): this { return this.#op(0x74); }
   i32ShrS(): this { return this.#op(0x75); }
   i32ShrU(): this { return this.#op(0x76); }
+
+  // --- i64 (unsigned comparisons, shifts, widening and narrowing)
+  i64LtU(): this { return this.#op(0x54); }
+  i64GtU(): this { return this.#op(0x56); }
+  i64LeU(): this { return this.#op(0x58); }
+  i64Or(): this { return this.#op(0x84); }
+  i64Shl(): this { return this.#op(0x86); }
+  i32WrapI64(): this { return this.#op(0xa7); }
+  i64ExtendI32U(): this { return this.#op(0xad); }
 
   // --- scalar float arithmetic
   f32Add(): this { return this.#op(0x92); }

@@ -5,13 +5,14 @@
  * the pure-TypeScript kernel of {@link CpuBackend} on views of that memory,
  * its result copied into the arena.
  */
-import type { BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, SoftmaxOp, UnaryOp, View } from "../../backend.js";
+import type { BinaryOp, CompareOp, DataId, PadWidth, ReduceOp, SoftmaxOp, SortOp, UnaryOp, View } from "../../backend.js";
 import type { DType, FloatDType, HostArray, HostArrayView } from "../../dtype.js";
 import { hostArrayClass, itemSize } from "../../dtype.js";
 import { contiguousStrides, isContiguous, sizeOf } from "../../shape.js";
 import { CpuBackend } from "../backend.js";
 import { padLayout } from "../movement.js";
 import { recycle } from "../pool.js";
+import { selectsTopK } from "../sort.js";
 import type { Released } from "../storage.js";
 import { arenaDataId, arenaPointerOf, hostArrayOf } from "../storage.js";
 import type { SimdBinaryOp, SimdCompareOp, SimdUnaryOp } from "./elementwise.js";
@@ -238,6 +239,22 @@ export class WasmCpuBackend extends CpuBackend {
     for (let r = 1; r < values.length; r += 2) values[r] = Math.log(values[r] as number);
     (this.#rt.kernels.logsoftmax_finish_f32 as RowKernel)(rows.table, rows.rows, n, ptr, stats);
     arena.free(stats, bytes);
+    return id;
+  }
+
+  /**
+   * A float32 top-k over contiguous rows of the last axis (the `k` small
+   * enough that the TypeScript kernel selects too) runs the SIMD selection
+   * kernel: the same order, so the same indices and values.
+   */
+  override sort(op: SortOp, x: View, axis: number, descending: boolean, k: number): DataId {
+    const rank = x.shape.length;
+    const n = x.shape[axis] as number;
+    const rows = sizeOf(x.shape) / n;
+    if (x.dtype !== "float32" || axis !== rank - 1 || x.strides[axis] !== 1 || k < 1 || rows === 0 || !selectsTopK(n, k)) return super.sort(op, x, axis, descending, k);
+    const { id, ptr } = this.#alloc(op === "sort" ? "float32" : "int32", rows * k);
+    const starts = this.#rows.starts(x.shape.slice(0, axis), { strides: x.strides.slice(0, axis), offset: x.offset }, arenaPointerOf(x.data), 4);
+    this.#rowKernel(`select_f32_${descending ? "desc" : "asc"}`)(starts.table, starts.rows, n, k, ptr, op === "sort" ? 1 : 0, this.#rt.scratch);
     return id;
   }
 

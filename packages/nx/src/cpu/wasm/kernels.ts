@@ -9,10 +9,11 @@ import { emitElementwise } from "./elementwise.js";
 import { emitGemm, F32_LANES, F64_LANES, GEMM_SHAPES, gemmScratchBytes } from "./gemm.js";
 import { emitRandomKernels, RANDOM_SCRATCH_BYTES } from "./random.js";
 import { emitReductions } from "./reduce.js";
+import { emitSelect, SELECT_SCRATCH_BYTES } from "./select.js";
 import { emitSoftmax } from "./softmax.js";
 
-/** Per-thread scratch every kernel may use (the GEMM's packed `A` block and tile, for either float type; a random kernel's last group). */
-export const SCRATCH_BYTES = Math.max(gemmScratchBytes(F32_LANES, GEMM_SHAPES.f32), gemmScratchBytes(F64_LANES, GEMM_SHAPES.f64), RANDOM_SCRATCH_BYTES);
+/** Per-thread scratch every kernel may use (the GEMM's packed `A` block and tile, for either float type; a random kernel's last group; a top-k selection's heap). */
+export const SCRATCH_BYTES = Math.max(gemmScratchBytes(F32_LANES, GEMM_SHAPES.f32), gemmScratchBytes(F64_LANES, GEMM_SHAPES.f64), RANDOM_SCRATCH_BYTES, SELECT_SCRATCH_BYTES);
 
 /** `emitKernels(mod, fma)` adds every kernel to `mod`; `fma` lets the GEMM use relaxed-SIMD multiply-adds. */
 export function emitKernels(mod: ModuleBuilder, fma: boolean): void {
@@ -23,5 +24,6 @@ export function emitKernels(mod: ModuleBuilder, fma: boolean): void {
   emitElementwise(mod);
   emitReductions(mod);
   emitSoftmax(mod);
+  emitSelect(mod);
   emitRandomKernels(mod);
 }
