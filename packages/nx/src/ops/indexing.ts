@@ -79,18 +79,32 @@ export function takeAlongAxis(x: Tensor, indices: Tensor, options: TakeAlongAxis
     checkFits(fn, x.backend, outShape, x.dtype);
     checkFits(fn, x.backend, outShape, "int32");
     const idx0 = castTo(idx, "int32");
-    // Linear index into the flattened x: wrap negatives and clamp per axis, then add the other axes' offsets.
+    // Negatives wrap once, the rest clamp to the axis.
     const clamped = clip(where(less(idx0, 0), add(idx0, n), idx0), 0, n - 1);
-    const xStrides = contiguousStrides(x.shape);
-    let linear = mul(expandTo(clamped, outShape), xStrides[axis] as number);
-    x.shape.forEach((d, i) => {
-      if (i === axis) return;
-      const coord = bind("reshape", [iotaOn(x.backend, d)], { shape: x.shape.map((_, j) => (j === i ? d : 1)) });
-      linear = add(linear, mul(coord, xStrides[i] as number));
-    });
-    const flat = bind("reshape", [x], { shape: [x.size] });
-    return bind("gather", [flat, linear], { axis: 0 });
+    return gatherAlongAxis(x, clamped, axis, outShape);
   });
+}
+
+/**
+ * `gatherAlongAxis(x, indices, axis, outShape)` is `out[..., i, ...] =
+ * x[..., indices[..., i, ...], ...]` along `axis`, of shape `outShape`
+ * (`indices` broadcast to it): `takeAlongAxis` for int32 indices already in
+ * `[0, n)` (`n` the size of `axis`), checked by the caller, as a gather from
+ * the flattened `x` at linear indices. Inside an op (`runOp`).
+ */
+export function gatherAlongAxis(x: Tensor, indices: Tensor, axis: number, outShape: readonly number[]): Tensor {
+  const xStrides = contiguousStrides(x.shape);
+  const step = xStrides[axis] as number;
+  let linear = expandTo(indices, outShape);
+  if (step !== 1) linear = mul(linear, step);
+  // Each other axis adds its coordinate's offset (none for an axis of size 1).
+  x.shape.forEach((d, i) => {
+    if (i === axis || d === 1) return;
+    const coord = bind("reshape", [iotaOn(x.backend, d)], { shape: x.shape.map((_, j) => (j === i ? d : 1)) });
+    linear = add(linear, mul(coord, xStrides[i] as number));
+  });
+  const flat = bind("reshape", [x], { shape: [x.size] });
+  return bind("gather", [flat, linear], { axis: 0 });
 }
 
 /** Options of `oneHot`. */

@@ -9,7 +9,7 @@ import { bind, isTracing } from "../primitives.js";
 import { runOp } from "../scope.js";
 import { normalizeAxis } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { takeAlongAxis } from "./indexing.js";
+import { gatherAlongAxis } from "./indexing.js";
 import { checkTensor } from "./operands.js";
 
 /** Options of `sort` and `argsort`. */
@@ -96,7 +96,7 @@ export function topk(x: Tensor, k: number, options?: TopkOptions): [Tensor, Tens
     const indices = bind("argsort", [x], params);
     // Under a tape the values come from the `sort` primitive, whose gradient is a gather; otherwise
     // (sampling) gathering them through the indices saves a second sort. Both give the same values.
-    const values = isTracing() ? bind("sort", [x], params) : takeAlongAxis(x, indices, { axis });
+    const values = isTracing() ? bind("sort", [x], params) : gatherAlongAxis(x, indices, axis, indices.shape);
     return [values, indices];
   });
 }
