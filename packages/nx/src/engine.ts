@@ -85,12 +85,15 @@ export function registerBackend(name: string, factory: BackendFactory): void {
 /**
  * `setBackend(nameOrInstance)` selects the backend new tensors are created on
  * and returns it. A name is looked up in the registry (built on first use);
- * an instance is used as given (and registered under its `name`).
+ * an instance is used as given (and registered under its `name`), and the
+ * result is typed as that instance (`setBackend(gpujsBackend()).mode`).
  * @throws InvalidArgumentError when no backend is registered under the name,
  * the factory's result or the instance is not a backend (an object with a
  * name, valid capabilities and every method of `Backend`), or the argument is
  * neither; the current backend and the registry are unchanged then.
  */
+export function setBackend<B extends Backend>(instance: B): B;
+export function setBackend(nameOrInstance: string | Backend): Backend;
 export function setBackend(nameOrInstance: string | Backend): Backend {
   const backend = resolveBackend("nx.setBackend", nameOrInstance);
   if (typeof nameOrInstance !== "string") instances.set(backend.name, backend);

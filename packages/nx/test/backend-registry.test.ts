@@ -1,7 +1,7 @@
 // The backend registry: what setBackend and registerBackend accept, and that a
 // rejected call changes nothing (before these checks, setBackend({}) was
 // accepted and broke nx.memory() for the rest of the process).
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
 import * as nx from "../src/index.js";
 import { CpuBackend } from "../src/index.js";
 import { expectInvalidArgument } from "../src/testing/index.js";
@@ -34,6 +34,14 @@ describe("setBackend", () => {
   const original = nx.getBackend();
   afterEach(() => {
     nx.setBackend(original);
+  });
+
+  it("returns the instance it is given, typed as that instance; a name gives a Backend", () => {
+    const cpu = new CpuBackend();
+    const selected = nx.setBackend(cpu);
+    expect(selected).toBe(cpu);
+    expectTypeOf(selected).toEqualTypeOf<CpuBackend>();
+    expectTypeOf(nx.setBackend("cpu")).toEqualTypeOf<nx.Backend>();
   });
 
   it("rejects what is not a backend, changing nothing", () => {

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { cpuBackend } from "../src/cpu/index.js";
 import { memory, setBackend } from "../src/engine.js";
 import { tensor } from "../src/ops/creation.js";
@@ -192,6 +192,9 @@ describe("nx.random.split and foldIn", () => {
       [2465931498, 3679230171],
       [255383827, 267815257],
     ]);
+    // Without n, a pair (for `const [k1, k2] = split(key)` under noUncheckedIndexedAccess); with n, an array.
+    expectTypeOf(random.split(k0)).toEqualTypeOf<[Key, Key]>();
+    expectTypeOf(random.split(k0, 3)).toEqualTypeOf<Key[]>();
     // jax.random.split(PRNGKey(0), 3)
     expect(random.split(k0, 3).map((k) => k.words)).toEqual([
       [2467461003, 428148500],

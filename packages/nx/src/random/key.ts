@@ -86,8 +86,11 @@ export function key(seed: number): Key {
  * are concatenated as `[y0[0..n-1], y1[0..n-1]]`, and that list is read as
  * `n` consecutive pairs. `n` defaults to 2. The keys are independent of each
  * other and of `key`'s own draws; use one and split the other further.
+ * Without `n` the result is typed as a pair (`const [k1, k2] = split(key)`).
  * @throws InvalidArgumentError when `key` is not a key, or `n` is not an integer in `[0, 2^20]`.
  */
+export function split(key: Key): [Key, Key];
+export function split(key: Key, n: number): Key[];
 export function split(key: Key, n = 2): Key[] {
   const fn = "nx.random.split";
   const k = checkKey(fn, key);
