@@ -29,5 +29,5 @@ export {
   isRecord,
   optionalOptions,
 } from "./util.js";
-export { checkLastAxis, field, param } from "./layers/params.js";
+export { checkLastAxis, field, initParams, param } from "./layers/params.js";
 export { checkLayer, checkResult, checkVars } from "./layer.js";
