@@ -2,11 +2,11 @@
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
 import { Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
-import { checkBool, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, checkVars, describe, fail, field, optionalOptions, param } from "@raven-ts/kaun-core/internal";
+import { checkBool, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, describe, fail, field, optionalOptions, param } from "@raven-ts/kaun-core/internal";
 import { checkCacheOf, consume, emptyCaches, type KvCache } from "./mha.js";
 import { pick } from "./config.js";
 import { nextTokens, SAMPLING_KEYS, samplingKey, samplingOptions, stopOptions, type SampleTokensOptions } from "./sampling.js";
-import { blockConfig, checkBlockSizes, decodeBlock, normLayer, transformerBlock, type ActivationKind, type MlpKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
+import { blockConfig, checkBlockSizes, checkNamedVars, decodeBlock, normLayer, transformerBlock, type ActivationKind, type MlpKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
 
 /** Options of {@link decoderLM}. */
 export interface DecoderLMOptions {
@@ -235,16 +235,6 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     nx.checkAllocation(`kaun.${where}`, [batch, t, vocabSize], dtype, backend);
   };
 
-  /** `checkVarsOf(where, vars)` checks `vars` and that its params and state hold every sub-layer's entry, naming `where`. */
-  const checkVarsOf = (where: string, vars: unknown): Vars => {
-    const v = checkVars(where, vars, "vars");
-    for (const name of Object.keys(lm.layers)) {
-      field(where, v.params, name, "params");
-      field(where, v.state, name, "state");
-    }
-    return v;
-  };
-
   /** The pass of `decode` on checked arguments: nothing consumed, no scope of its own. */
   const step = (where: string, vars: Vars, tokens: Tensor, caches: readonly KvCache[], donate: boolean): [Tensor, KvCache[]] => {
     const args = { params: vars.params, state: vars.state, dtype: vars.dtype, training: false };
@@ -273,7 +263,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     initCache: (cacheOptions) => emptyCaches("decoderLM.initCache", blocks.map((b) => b.attention), cacheOptions),
     decode: (vars, tokens, caches, decodeOptions) => {
       const where = "decoderLM.decode";
-      const v = checkVarsOf(where, vars);
+      const v = checkNamedVars(where, vars, lm.layers);
       const keep = checkBool(where, "keepCache", optionalOptions(where, decodeOptions, ["keepCache"]).keepCache, false);
       const t = checkTokens(where, "tokens", tokens);
       const [batch, n] = t.shape as [number, number];
@@ -285,7 +275,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     },
     generate: (vars, prompt, generateOptions) => {
       const where = "decoderLM.generate";
-      const v = checkVarsOf(where, vars);
+      const v = checkNamedVars(where, vars, lm.layers);
       const p = checkTokens(where, "prompt", prompt);
       const o = checkOptions(where, generateOptions, "{ maxNewTokens, temperature?, key? }", ["maxNewTokens", ...SAMPLING_KEYS, "stop", "padId", "key"]);
       const maxNewTokens = checkNonNegInt(where, "maxNewTokens", o.maxNewTokens);
