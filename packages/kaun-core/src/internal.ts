@@ -32,3 +32,4 @@ export {
 } from "./util.js";
 export { checkLastAxis, field, initParams, param } from "./layers/params.js";
 export { checkLayer, checkResult, checkVars } from "./layer.js";
+export { checkCtx } from "./context.js";
