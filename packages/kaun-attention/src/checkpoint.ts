@@ -6,7 +6,7 @@
  */
 import * as nx from "@raven-ts/nx";
 import { Checkpoint, Layer, Ptree, Rng, type Vars } from "@raven-ts/kaun-core";
-import { checkOneOf, describe, fail, isRecord, optionalOptions } from "@raven-ts/kaun-core/internal";
+import { checkOneOf, describe, fail, isRecord, optionalOptions, reworded } from "@raven-ts/kaun-core/internal";
 import { ATTENTION_KEYS, pick } from "./config.js";
 import { LM_KEYS, decoderLM, type DecoderLMLayer } from "./decoder-lm.js";
 import { multiHeadAttention, type MultiHeadAttentionLayer } from "./mha.js";
@@ -83,21 +83,6 @@ export function modelMetadata(layer: ModelLayer, extra?: Readonly<Record<string,
   }
   const options = kind === "decoderLM" ? pick((layer as DecoderLMLayer).config, LM_KEYS) : pick((layer as MultiHeadAttentionLayer).config, ATTENTION_KEYS);
   return { [MODEL_METADATA_KEYS.model]: kind, [MODEL_METADATA_KEYS.config]: JSON.stringify(options), ...extra };
-}
-
-/**
- * `reworded(fn, pattern, prefix, f)` is `f()`, with an InvalidArgumentError
- * whose message matches `pattern` (the detail in its first group) rethrown
- * as an error of `kaun.<fn>`, the function the user called, after `prefix`.
- */
-function reworded<T>(fn: string, pattern: RegExp, prefix: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    const m = e instanceof nx.InvalidArgumentError ? pattern.exec(e.message) : null;
-    if (m !== null) throw fail(fn, `${prefix}${m[1] as string}`);
-    throw e;
-  }
 }
 
 const CHECKPOINT_ERROR = /^kaun\.Checkpoint\.\w+: ([\s\S]*)$/;

@@ -2,11 +2,11 @@
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
 import { Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
-import { checkBool, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, checkVars, describe, fail, field, optionalOptions, param } from "@raven-ts/kaun-core/internal";
+import { checkBool, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, describe, fail, field, optionalOptions, param } from "@raven-ts/kaun-core/internal";
 import { checkCacheOf, consume, emptyCaches, type KvCache } from "./mha.js";
 import { pick } from "./config.js";
-import { nextTokens, samplingKey, samplingOptions, stopOptions } from "./sampling.js";
-import { blockConfig, checkBlockSizes, decodeBlock, normLayer, transformerBlock, type ActivationKind, type MlpKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
+import { nextTokens, SAMPLING_KEYS, samplingKey, samplingOptions, stopOptions, type SampleTokensOptions } from "./sampling.js";
+import { blockConfig, checkBlockSizes, checkNamedVars, decodeBlock, normLayer, transformerBlock, type ActivationKind, type MlpKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
 
 /** Options of {@link decoderLM}. */
 export interface DecoderLMOptions {
@@ -47,24 +47,14 @@ const LM_BLOCK_KEYS = ["embedDim", "numHeads", "numKvHeads", "dropout", "ropeThe
 /** A {@link decoderLM}'s options with every default filled in (plain data: `JSON.stringify` it to store it beside a checkpoint). */
 export type DecoderLMConfig = Required<DecoderLMOptions>;
 
-/** Options of {@link DecoderLMLayer.generate}. */
-export interface GenerateOptions {
+/** Options of {@link DecoderLMLayer.generate}: how many tokens, how each is chosen (as `sampleTokens`), and when a row ends. */
+export interface GenerateOptions extends SampleTokensOptions {
   /** How many tokens to append (at most: generation ends early once every row has stopped). */
   readonly maxNewTokens: number;
-  /** Softmax temperature (logits are divided by it); 0 picks the most likely token (greedy); defaults to 1. */
-  readonly temperature?: number;
-  /** Sample among the `topK` most likely tokens only (and any tied with the k-th); defaults to every token. */
-  readonly topK?: number;
-  /** Nucleus sampling: among the smallest set of most likely tokens whose probability reaches `topP`, renormalised; in (0, 1]; defaults to 1 (every token). */
-  readonly topP?: number;
-  /** Sample among the tokens whose probability is at least `minP` times the most likely one's; in [0, 1]; defaults to 0 (every token). */
-  readonly minP?: number;
   /** Token ids that end a row: once a row produced one, the rest of it is `padId`; a number or a list; defaults to none. */
   readonly stop?: number | readonly number[];
   /** The id that fills a row after its stop token; defaults to the first `stop` id. */
   readonly padId?: number;
-  /** The sampling key (`nx.random.key(seed)`); required unless `temperature` is 0. */
-  readonly key?: nx.random.Key;
 }
 
 /** Options of {@link DecoderLMLayer.decode}. */
@@ -245,16 +235,6 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     nx.checkAllocation(`kaun.${where}`, [batch, t, vocabSize], dtype, backend);
   };
 
-  /** `checkVarsOf(where, vars)` checks `vars` and that its params and state hold every sub-layer's entry, naming `where`. */
-  const checkVarsOf = (where: string, vars: unknown): Vars => {
-    const v = checkVars(where, vars, "vars");
-    for (const name of Object.keys(lm.layers)) {
-      field(where, v.params, name, "params");
-      field(where, v.state, name, "state");
-    }
-    return v;
-  };
-
   /** The pass of `decode` on checked arguments: nothing consumed, no scope of its own. */
   const step = (where: string, vars: Vars, tokens: Tensor, caches: readonly KvCache[], donate: boolean): [Tensor, KvCache[]] => {
     const args = { params: vars.params, state: vars.state, dtype: vars.dtype, training: false };
@@ -283,7 +263,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     initCache: (cacheOptions) => emptyCaches("decoderLM.initCache", blocks.map((b) => b.attention), cacheOptions),
     decode: (vars, tokens, caches, decodeOptions) => {
       const where = "decoderLM.decode";
-      const v = checkVarsOf(where, vars);
+      const v = checkNamedVars(where, vars, lm.layers);
       const keep = checkBool(where, "keepCache", optionalOptions(where, decodeOptions, ["keepCache"]).keepCache, false);
       const t = checkTokens(where, "tokens", tokens);
       const [batch, n] = t.shape as [number, number];
@@ -295,9 +275,9 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     },
     generate: (vars, prompt, generateOptions) => {
       const where = "decoderLM.generate";
-      const v = checkVarsOf(where, vars);
+      const v = checkNamedVars(where, vars, lm.layers);
       const p = checkTokens(where, "prompt", prompt);
-      const o = checkOptions(where, generateOptions, "{ maxNewTokens, temperature?, key? }", ["maxNewTokens", "temperature", "topK", "topP", "minP", "stop", "padId", "key"]);
+      const o = checkOptions(where, generateOptions, "{ maxNewTokens, temperature?, key? }", ["maxNewTokens", ...SAMPLING_KEYS, "stop", "padId", "key"]);
       const maxNewTokens = checkNonNegInt(where, "maxNewTokens", o.maxNewTokens);
       const sampling = samplingOptions(where, o);
       const key = samplingKey(where, o.key, sampling.temperature);

@@ -1,8 +1,7 @@
 /** The padding mask that `multiHeadAttention` reads from the `Context`. */
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
-import { Context } from "@raven-ts/kaun-core";
-import { checkTensor, describe, fail } from "@raven-ts/kaun-core/internal";
+import { checkCtx, checkTensor, fail } from "@raven-ts/kaun-core/internal";
 
 /**
  * `attentionMaskKey` is `"attention_mask"`: the well-known `Context` key that
@@ -20,9 +19,7 @@ export const attentionMaskKey = "attention_mask";
  * the mask was disposed or its shape is not `[batch, seqK]`.
  */
 export function paddingMask(fn: string, ctx: unknown, batch: number, seqK: number): Tensor | undefined {
-  if (ctx === undefined) return undefined;
-  if (!(ctx instanceof Context)) throw fail(fn, `ctx must be a Context, got ${describe(ctx)}`);
-  const found = ctx.find(attentionMaskKey);
+  const found = checkCtx(fn, ctx)?.find(attentionMaskKey);
   if (found === undefined) return undefined;
   const mask = checkTensor(fn, `the ${nx.fmtValue(attentionMaskKey)} mask`, found);
   if (!nx.shapesEqual(mask.shape, [batch, seqK])) {

@@ -18,6 +18,7 @@ import {
   checkVars,
   describe,
   fail,
+  initParams,
   isRecord,
   optionalOptions,
   param,
@@ -387,14 +388,8 @@ export function multiHeadAttention(options: MultiHeadAttentionOptions): MultiHea
   const layer: MultiHeadAttentionLayer = {
     config: cfg,
     init: ({ dtype }) => {
-      // Every projection must fit the backend before the first is made.
-      for (const name of PARAM_NAMES) nx.checkAllocation("kaun.multiHeadAttention", shapes[name], dtype);
       const initializer = Init.glorotUniform();
-      const params = nx.tidy(() => {
-        const made: Record<string, Tensor> = {};
-        for (const name of PARAM_NAMES) made[name] = initializer(shapes[name], dtype);
-        return made;
-      });
+      const params = initParams("multiHeadAttention", dtype, Object.fromEntries(PARAM_NAMES.map((name) => [name, [shapes[name], initializer] as const])));
       return { params, state: {}, dtype };
     },
     apply: (args, x) => {

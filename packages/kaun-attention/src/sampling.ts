@@ -129,6 +129,9 @@ export interface SampleTokensOptions {
   readonly key?: nx.random.Key;
 }
 
+/** The names of the options that filter the scores (those of {@link SamplingOptions}), which `sampleTokens` and `generate` take. */
+export const SAMPLING_KEYS = ["temperature", "topK", "topP", "minP"] as const satisfies readonly (keyof SampleTokensOptions)[];
+
 /**
  * `sampleTokens(logits, { temperature?, topK?, topP?, minP?, key? })` is
  * the int32 token `[batch]` chosen from each row of `logits` `[batch,
@@ -152,7 +155,7 @@ export function sampleTokens(logits: Tensor, options?: SampleTokensOptions): Ten
   const fn = "sampleTokens";
   const t = checkFloatTensor(fn, "logits", logits);
   if (t.ndim !== 2 || (t.shape[1] as number) < 1) throw fail(fn, `logits must be [batch, vocab >= 1], got ${describe(t)}`);
-  const o = optionalOptions(fn, options, ["temperature", "topK", "topP", "minP", "key"]);
+  const o = optionalOptions(fn, options, [...SAMPLING_KEYS, "key"]);
   const sampling = samplingOptions(fn, o);
   const key = samplingKey(fn, o.key, sampling.temperature);
   return nx.tidy(() => nextTokens(t, key, sampling));

@@ -142,6 +142,22 @@ export function checkBlockSizes(fn: string, config: TransformerBlockConfig, batc
 }
 
 /**
+ * `checkNamedVars(fn, vars, layers)` is `vars` (checked as `{ params, state,
+ * dtype }`) after checking that its params and state hold an entry for every
+ * sub-layer name of `layers`, so that a decode rejects them before it
+ * consumes a cache. Internal.
+ * @throws InvalidArgumentError naming `kaun.<fn>` otherwise.
+ */
+export function checkNamedVars(fn: string, vars: unknown, layers: Readonly<Record<string, unknown>>): Vars {
+  const v = checkVars(fn, vars, "vars");
+  for (const name of Object.keys(layers)) {
+    field(fn, v.params, name, "params");
+    field(fn, v.state, name, "state");
+  }
+  return v;
+}
+
+/**
  * `transformerBlock(options)` is a pre-norm transformer block on
  * `[batch, seqLen, embedDim]`: `h = x + attn(norm(x))`, then
  * `y = h + mlp(norm(h))`, where the `"dense"` MLP is `mlp_out(act(mlp_in(·)))`
@@ -214,11 +230,7 @@ export function transformerBlock(options: TransformerBlockOptions): TransformerB
     initCache: (cacheOptions) => emptyCaches("transformerBlock.initCache", [attention], cacheOptions)[0] as KvCache,
     decode: (vars, x, cache, callOptions) => {
       const dfn = "transformerBlock.decode";
-      const v = checkVars(dfn, vars, "vars");
-      for (const name of Object.keys(block.layers)) {
-        field(dfn, v.params, name, "params");
-        field(dfn, v.state, name, "state");
-      }
+      const v = checkNamedVars(dfn, vars, block.layers);
       const o = optionalOptions(dfn, callOptions, CALL_KEYS);
       const keep = checkBool(dfn, "keepCache", o.keepCache, false);
       const ctx = o.ctx;

@@ -93,3 +93,9 @@ export class Context {
     return `Context{${[...this.#entries].map(([k, t]) => `${k}: ${t.dtype} ${fmtShape(t.shape)}`).join(", ")}}`;
   }
 }
+
+/** `checkCtx(fn, ctx)` returns `ctx` when it is a {@link Context} or undefined. @throws InvalidArgumentError naming `kaun.<fn>` otherwise. */
+export function checkCtx(fn: string, ctx: unknown): Context | undefined {
+  if (ctx !== undefined && !(ctx instanceof Context)) throw fail(fn, `ctx must be a Context, got ${describe(ctx)}`);
+  return ctx;
+}

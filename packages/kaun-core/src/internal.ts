@@ -28,6 +28,8 @@ export {
   fail,
   isRecord,
   optionalOptions,
+  reworded,
 } from "./util.js";
-export { checkLastAxis, field, param } from "./layers/params.js";
+export { checkLastAxis, field, initParams, param } from "./layers/params.js";
 export { checkLayer, checkResult, checkVars } from "./layer.js";
+export { checkCtx } from "./context.js";

@@ -12,7 +12,7 @@
  */
 import type { FloatDType, Tensor } from "@raven-ts/nx";
 import { isTensor, tidy } from "@raven-ts/nx";
-import { Context } from "./context.js";
+import { checkCtx, type Context } from "./context.js";
 import { field } from "./layers/params.js";
 import type { Ptree } from "./ptree.js";
 import type { Key } from "./rng.js";
@@ -146,7 +146,7 @@ export function apply<I extends ElementKind, O extends ElementKind>(layer: Layer
   const v = checkVars(fn, vars, "vars");
   const training = checkOptions(fn, options, "{ training, ctx? }", ["training", "ctx"]).training;
   if (typeof training !== "boolean") throw fail(fn, `training must be a boolean, got ${describe(training)}`);
-  if (options.ctx !== undefined && !(options.ctx instanceof Context)) throw fail(fn, `ctx must be a Context, got ${describe(options.ctx)}`);
+  checkCtx(fn, options.ctx);
   return tidy(() => {
     const [y, state] = checkResult(fn, l.apply({ params: v.params, state: v.state, dtype: v.dtype, training, ctx: options.ctx }, x));
     return [y, { params: v.params, state, dtype: v.dtype }];

@@ -6,8 +6,8 @@
  * name in a checkpoint.
  */
 import type { Tensor } from "@raven-ts/nx";
-import { InvalidArgumentError, fmtValue, isTensor, tree, zerosLike as nxZerosLike } from "@raven-ts/nx";
-import { describe, fail } from "./util.js";
+import { fmtValue, isTensor, tree, zerosLike as nxZerosLike } from "@raven-ts/nx";
+import { describe, fail, reworded } from "./util.js";
 
 /** A tree of tensors: a tensor, an array or a plain object of trees (`null`/`undefined` are empty subtrees). */
 export type Ptree = tree.Tree<Tensor>;
@@ -23,13 +23,7 @@ export function empty(): Ptree {
  * `kaun.<fn>`, the function the user called. Internal.
  */
 export function treeCall<T>(fn: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    const m = e instanceof InvalidArgumentError ? /^nx\.tree\.\w+: ([\s\S]*)$/.exec(e.message) : null;
-    if (m !== null) throw fail(fn, m[1] as string);
-    throw e;
-  }
+  return reworded(fn, /^nx\.tree\.\w+: ([\s\S]*)$/, "", f);
 }
 
 /** `tensorLeaves(fn, t)` is the `[path, tensor]` pairs of `t`. @throws InvalidArgumentError naming `fn` when a leaf is not a tensor or the tree has a cycle. Internal. */

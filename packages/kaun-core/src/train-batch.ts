@@ -5,7 +5,7 @@
  */
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
-import { Context } from "./context.js";
+import { checkCtx, type Context } from "./context.js";
 import { isDataset } from "./data/dataset.js";
 import { checkFunction, checkTensor, describe, fail, isRecord } from "./util.js";
 
@@ -21,12 +21,6 @@ export interface BatchReading<B> {
 
 /** A checked {@link BatchReading}: reads batch `n` as `{ x, targets, ctx }`. */
 export type BatchReader<B> = (n: number, batch: B) => { x: Tensor; targets: Tensor; ctx: Context | undefined };
-
-/** `checkCtx(fn, ctx)` returns `ctx` when it is a `Context` or undefined. */
-export function checkCtx(fn: string, ctx: unknown): Context | undefined {
-  if (ctx !== undefined && !(ctx instanceof Context)) throw fail(fn, `ctx must be a Context, got ${describe(ctx)}`);
-  return ctx;
-}
 
 /** The tensor under `key` of a batch, or a selector's result, checked as a live tensor. */
 function field<B>(fn: string, n: number, batch: B, key: "inputs" | "targets", select: ((batch: B) => Tensor) | undefined): Tensor {

@@ -15,14 +15,14 @@
 import type { FloatDType, Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
 import { valueAndGrad } from "@raven-ts/rune";
-import type { Context } from "./context.js";
+import { checkCtx, type Context } from "./context.js";
 import type { ElementKind, Layer, Vars } from "./layer.js";
 import { checkResult, init as layerInit } from "./layer.js";
 import type { OptState } from "./optim/state.js";
 import type { Optimizer } from "./optim/transform.js";
 import { init as optimInit, step as optimStep } from "./optim/state.js";
 import type { Ptree } from "./ptree.js";
-import { batchReader, checkCtx, checkIterable, eachBatch, type BatchReading } from "./train-batch.js";
+import { batchReader, checkIterable, eachBatch, type BatchReading } from "./train-batch.js";
 import { checkBool, checkFloatDType, checkFunction, checkOptions, checkTensor, describe, fail, optionalOptions } from "./util.js";
 
 /** A model paired with an optimizer, as {@link make} returns it. */

@@ -43,6 +43,22 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /**
+ * `reworded(fn, pattern, prefix, f)` is `f()`, with an `InvalidArgumentError`
+ * whose message matches `pattern` (the detail in its first group) rethrown
+ * as an error of `kaun.<fn>`, the function the user called, after `prefix`;
+ * any other error propagates as it is.
+ */
+export function reworded<T>(fn: string, pattern: RegExp, prefix: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    const m = e instanceof InvalidArgumentError ? pattern.exec(e.message) : null;
+    if (m !== null) throw fail(fn, `${prefix}${m[1] as string}`);
+    throw e;
+  }
+}
+
+/**
  * `checkOptions(fn, v, what, keys?)` returns `v` when it is an options object
  * (with only the option names `keys`, when given: nx's `checkOptions`).
  * @throws InvalidArgumentError `"options <what> are required"` when `v` is not an object (`what` lists the required fields, e.g. `"{ lr }"`), or naming an unknown option.

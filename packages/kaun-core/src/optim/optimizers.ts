@@ -39,6 +39,11 @@ function common(fn: string, options: CommonOptions): { lr: number | string; clip
   return { lr: scheduleParam(options.lr), clip, rate, ...(options.clipGlobalNorm === undefined ? {} : { clipGlobalNorm: options.clipGlobalNorm }) };
 }
 
+/** `optionalDecay(fn, weightDecay, mask)` is the weight-decay part of an optimizer whose decay defaults to 0: left out when `weightDecay` is 0 and no mask is given. */
+function optionalDecay(fn: string, weightDecay: number, mask: unknown): Optimizer | undefined {
+  return weightDecay === 0 && mask === undefined ? undefined : decayedWeights(fn, weightDecay, mask, "weightDecay");
+}
+
 /** Options of {@link sgd}. */
 export interface SgdOptions extends CommonOptions {
   /** The momentum coefficient; defaults to 0 (plain SGD, no state). */
@@ -167,7 +172,7 @@ export function rmsprop(options: RmspropOptions): Optimizer {
   const eps = checkNonNegative(fn, "eps", options.eps ?? 1e-8);
   const centered = checkBool(fn, "centered", options.centered, false);
   const rms = rmsMoments(fn, { decay: alpha, eps, centered });
-  const l2 = weightDecay === 0 && options.mask === undefined ? undefined : decayedWeights(fn, weightDecay, options.mask, "weightDecay");
+  const l2 = optionalDecay(fn, weightDecay, options.mask);
   const trace = momentum === 0 ? undefined : momentumTrace(fn, { decay: momentum }, "momentum");
   return alias(fn, "rmsprop", { alpha, eps, momentum, centered, weightDecay, ...shared }, [clip, l2, rms, trace, rate]);
 }
@@ -205,7 +210,7 @@ export function adagrad(options: AdagradOptions): Optimizer {
   const sums = adagradSums(fn, options);
   const base = plain.learningRate as Schedule;
   const rate = lrDecay === 0 ? plain : learningRateScale(fn, (step: number) => base(step) / (1 + step * lrDecay));
-  const l2 = weightDecay === 0 && options.mask === undefined ? undefined : decayedWeights(fn, weightDecay, options.mask, "weightDecay");
+  const l2 = optionalDecay(fn, weightDecay, options.mask);
   return alias(fn, "adagrad", { lrDecay, ...sums.hyperparams, weightDecay, ...shared }, [clip, l2, sums, rate]);
 }
 
@@ -238,6 +243,6 @@ export function lion(options: LionOptions): Optimizer {
   const { clip, rate, ...shared } = common(fn, options);
   const weightDecay = checkNonNegative(fn, "weightDecay", options.weightDecay ?? 0);
   const moments = lionMoments(fn, options);
-  const decay = weightDecay === 0 && options.mask === undefined ? undefined : decayedWeights(fn, weightDecay, options.mask, "weightDecay");
+  const decay = optionalDecay(fn, weightDecay, options.mask);
   return alias(fn, "lion", { ...moments.hyperparams, weightDecay, ...shared }, [clip, moments, decay, rate]);
 }

@@ -7,7 +7,7 @@ import * as nx from "@raven-ts/nx";
 import { isTracing } from "@raven-ts/nx/primitives";
 import type { Ptree } from "../ptree.js";
 import { treeCall } from "../ptree.js";
-import { checkSameDevice, checkTensor, describe, fail } from "../util.js";
+import { checkSameDevice, checkTensor, describe, fail, reworded } from "../util.js";
 import type { Apply, LeafWork, Optimizer, ParamInfo } from "./transform.js";
 import { checkOptimizer, leafMajor } from "./transform.js";
 
@@ -92,7 +92,7 @@ export function restore(opt: Optimizer, tree: Readonly<Record<string, Ptree>>): 
 
 /** Checks that grads mirror params, leaf by leaf, naming the first mismatch. */
 function checkGrads(fn: string, params: Ptree, grads: Ptree): void {
-  try {
+  reworded(fn, /^nx\.tree\.map2: ([\s\S]*)$/, "grads do not mirror params: ", () =>
     nx.tree.map2(
       (p: unknown, g: unknown, path: string) => {
         if (!nx.isTensor(g)) throw fail(fn, `the gradient at ${nx.fmtValue(path)} is ${describe(g)}, not a Tensor`);
@@ -105,12 +105,8 @@ function checkGrads(fn: string, params: Ptree, grads: Ptree): void {
       },
       params as nx.tree.Tree<unknown>,
       grads as nx.tree.Tree<unknown>,
-    );
-  } catch (e) {
-    const prefix = "nx.tree.map2: ";
-    if (e instanceof nx.InvalidArgumentError && e.message.startsWith(prefix)) throw fail(fn, `grads do not mirror params: ${e.message.slice(prefix.length)}`);
-    throw e;
-  }
+    ),
+  );
 }
 
 /**
