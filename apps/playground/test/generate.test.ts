@@ -11,11 +11,9 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { changeExplorer, explorerWeights, pauseTraining, screenshot, trainSteps, useApp } from "./support/app.js";
-import { hasChromium } from "./support/browser.js";
+import { browserTestsRun } from "./support/browser.js";
 
-const available = hasChromium() || Boolean(process.env.CI);
-
-describe.skipIf(!available)("generation", () => {
+describe.skipIf(!browserTestsRun())("generation", () => {
   const app = useApp("train");
 
   beforeAll(async () => {

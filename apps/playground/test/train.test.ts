@@ -11,9 +11,8 @@ import * as nx from "@raven-ts/nx";
 import { Checkpoint } from "@raven-ts/kaun-core";
 import { describe, expect, it } from "vitest";
 import { SCREENSHOTS, pauseTraining, screenshot, trainStep, trainSteps, useApp } from "./support/app.js";
-import { hasChromium } from "./support/browser.js";
+import { browserTestsRun } from "./support/browser.js";
 
-const available = hasChromium() || Boolean(process.env.CI);
 const PROMPT = "Shall I compare thee";
 
 /** What the pause test records in the page. */
@@ -23,7 +22,7 @@ interface PauseProbe {
   unsubscribe?: () => void;
 }
 
-describe.skipIf(!available)("training in the Web Worker", () => {
+describe.skipIf(!browserTestsRun())("training in the Web Worker", () => {
   const app = useApp("train");
 
   const loss = async (): Promise<number> => Number(await app.session.page.textContent("#tr-loss"));
