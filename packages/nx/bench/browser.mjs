@@ -3,19 +3,18 @@
 // float32 matmul. The page (bench/browser/page.mjs, bundled with esbuild) is
 // served from 127.0.0.1 with COOP/COEP headers, so it is cross-origin
 // isolated (SharedArrayBuffer, nx's Web Worker); Debian's /usr/bin/chromium
-// runs it through playwright-core.
+// runs it, launched by the workspace's @raven-ts/chromium (playwright-core).
 //
 //   pnpm --filter @raven-ts/nx bench:browser [-- --quick] [-- --markdown]
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatTable, machineLine, parseBenchArgs, summarize } from "@raven-ts/bench";
+import { CHROMIUM_PATH, hasChromium, launchChromium } from "@raven-ts/chromium";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
 
 const USAGE = `usage: node bench/browser.mjs [options]
 
@@ -24,9 +23,8 @@ const USAGE = `usage: node bench/browser.mjs [options]
   --help         this text`;
 const args = parseBenchArgs(USAGE);
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-if (!existsSync(CHROMIUM)) {
-  console.log(`Chromium: ${CHROMIUM} not found; skipped (apt-get install chromium)`);
+if (!hasChromium()) {
+  console.log(`Chromium: ${CHROMIUM_PATH} not found; skipped (apt-get install chromium)`);
   process.exit(0);
 }
 
@@ -65,12 +63,7 @@ await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undef
 const address = server.address();
 const port = typeof address === "object" && address ? address.port : 0;
 
-const profile = mkdtempSync(join(tmpdir(), "nx-chromium-"));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ["--headless=new", "--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
-});
+const { context, close } = await launchChromium();
 try {
   const page = await context.newPage();
   const errors = [];
@@ -98,7 +91,6 @@ try {
   console.log(`\n${formatTable(rows, { ratios })}`);
   if (args.markdown) console.log(`\n${formatTable(rows, { ratios, markdown: true })}`);
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
   server.close();
 }

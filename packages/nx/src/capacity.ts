@@ -23,7 +23,7 @@ function fmtCount(n: number): string {
  * @throws InvalidArgumentError naming the outermost public op in progress
  * (see `runOp`), else `fn`, with the backend and the dtypes it stores otherwise.
  */
-export function checkStored(fn: string, backend: Backend, dtype: DType): void {
+function checkStored(fn: string, backend: Backend, dtype: DType): void {
   const stored = backend.capabilities.dtypes;
   if (stored.includes(dtype)) return;
   throw new InvalidArgumentError(

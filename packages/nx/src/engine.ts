@@ -146,19 +146,9 @@ export function listBackends(): string[] {
  */
 const opNames: string[] = [];
 
-/** `runNamed(fn, body)` runs `body` as the public op `fn` (see {@link userOp}). Internal. */
-export function runNamed<T>(fn: string, body: () => T): T {
-  opNames.push(fn);
-  try {
-    return body();
-  } finally {
-    opNames.pop();
-  }
-}
-
 /**
- * `runNamedScoped(fn, body, settle)` is `runNamed(fn, () => runScoped(body, settle))`
- * in one frame (every public op runs this way). Internal.
+ * `runNamedScoped(fn, body, settle)` is `runScoped(body, settle)` run as the
+ * public op `fn` (see {@link userOp}); every public op runs this way. Internal.
  */
 export function runNamedScoped<T>(fn: string, body: () => T, settle: (scope: Set<Disposable>, result: T | undefined) => void): T {
   opNames.push(fn);

@@ -17,15 +17,6 @@ import { leaves } from "./pytree.js";
 const keptForever = new WeakSet<Tensor>();
 
 /**
- * `tidy(fn)` runs `fn` and then disposes every tensor created during the call,
- * except the tensors in its result (any pytree of tensors), which move to the
- * enclosing scope. Scopes nest. `fn` must be synchronous. Tensors an active
- * autodiff tape still needs are handed to the enclosing scope rather than
- * disposed, so `tidy` is safe inside differentiated functions. When `fn`
- * throws, the tensors it created are disposed and the error propagates.
- * @throws InvalidArgumentError when `fn` is not a function, or returns a Promise (tensors would be disposed before it settles).
- */
-/**
  * Hands the tensors of `scope` in `value` (and those a tape holds) to the
  * enclosing scope and disposes the rest (except those `keep` exempts); a
  * tensor that leaves the last scope alive comes under the finalizer.
@@ -44,6 +35,15 @@ function settle(scope: Set<Disposable>, value: unknown): void {
   }
 }
 
+/**
+ * `tidy(fn)` runs `fn` and then disposes every tensor created during the call,
+ * except the tensors in its result (any pytree of tensors), which move to the
+ * enclosing scope. Scopes nest. `fn` must be synchronous. Tensors an active
+ * autodiff tape still needs are handed to the enclosing scope rather than
+ * disposed, so `tidy` is safe inside differentiated functions. When `fn`
+ * throws, the tensors it created are disposed and the error propagates.
+ * @throws InvalidArgumentError when `fn` is not a function, or returns a Promise (tensors would be disposed before it settles).
+ */
 export function tidy<T>(fn: () => T): T {
   checkFunction("nx.tidy", "fn", fn);
   const result = runScoped(fn, settle);

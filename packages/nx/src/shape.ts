@@ -7,9 +7,9 @@ import { InvalidArgumentError, fmtShape, fmtValue } from "./errors.js";
  */
 export const MAX_RANK = 64;
 
-/** `checkRank(fn, rank, what)` checks that a result of `rank` axes is allowed. @throws InvalidArgumentError naming `fn` when `rank` exceeds {@link MAX_RANK}. */
-export function checkRank(fn: string, rank: number, what = "the result"): void {
-  if (rank > MAX_RANK) throw new InvalidArgumentError(fn, `${what} would have ${rank} axes; tensors have at most ${MAX_RANK}`);
+/** `checkRank(fn, rank)` checks that a result of `rank` axes is allowed. @throws InvalidArgumentError naming `fn` when `rank` exceeds {@link MAX_RANK}. */
+export function checkRank(fn: string, rank: number): void {
+  if (rank > MAX_RANK) throw new InvalidArgumentError(fn, `the result would have ${rank} axes; tensors have at most ${MAX_RANK}`);
 }
 
 /** `sizeOf(shape)` is the number of elements of a tensor of `shape` (1 for rank 0). */

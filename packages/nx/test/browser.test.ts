@@ -1,16 +1,11 @@
-// nx's CPU backend in headless Chromium (Debian's /usr/bin/chromium through playwright-core):
+// nx's CPU backend in headless Chromium (Debian's /usr/bin/chromium, launched by @raven-ts/chromium):
 // the page (test/browser/page.ts, bundled with esbuild) runs the WebAssembly path with two
 // threads when served cross-origin isolated, and on an unshared memory without threads when not.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { hasChromium, launchChromium } from "@raven-ts/chromium";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 interface PageResult {
   crossOriginIsolated: boolean;
@@ -45,8 +40,7 @@ async function runPage(isolated: boolean): Promise<PageResult> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : 0;
-  const profile = mkdtempSync(join(tmpdir(), "nx-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ["--headless=new", "--no-sandbox", "--no-first-run", "--disable-background-networking", "--disable-dev-shm-usage"] });
+  const { context, close } = await launchChromium();
   try {
     const page = await context.newPage();
     const errors: string[] = [];
@@ -57,13 +51,12 @@ async function runPage(isolated: boolean): Promise<PageResult> {
     expect(errors).toEqual([]);
     return result;
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
     server.close();
   }
 }
 
-describe.skipIf(!existsSync(CHROMIUM))("cpu backend in Chromium", () => {
+describe.skipIf(!hasChromium())("cpu backend in Chromium", () => {
   it("cross-origin isolated: WebAssembly SIMD on shared memory with a worker thread", async () => {
     const r = await runPage(true);
     expect(r.crossOriginIsolated).toBe(true);

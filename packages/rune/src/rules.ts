@@ -76,15 +76,6 @@ function unreduce(g: Tensor, shape: readonly number[], axes: readonly number[]):
   return nx.broadcastTo(nx.reshape(g, keepShape(shape, axes)), shape);
 }
 
-/** `swapLast(t)` exchanges the last two axes (a view). */
-function swapLast(t: Tensor): Tensor {
-  const perm = t.shape.map((_, i) => i);
-  const n = perm.length;
-  perm[n - 2] = n - 1;
-  perm[n - 1] = n - 2;
-  return nx.transpose(t, perm);
-}
-
 /** `reverseCumsum(t, axis)` is `out[i] = sum_{j >= i} t[j]` along `axis`. */
 function reverseCumsum(t: Tensor, axis: number): Tensor {
   return nx.flip(nx.cumsum(nx.flip(t, axis), { axis }), axis);
@@ -408,8 +399,8 @@ export const VJP: VjpTable = {
   },
   copy: (g, node) => [node.needs[0] ? g : undefined],
   matmul: binary(
-    (g, _a, b) => nx.matmul(g, swapLast(b)),
-    (g, a) => nx.matmul(swapLast(a), g),
+    (g, _a, b) => nx.matmul(g, nx.swapaxes(b, -2, -1)),
+    (g, a) => nx.matmul(nx.swapaxes(a, -2, -1), g),
   ),
   gather: (g, node) => {
     const x = input(node, 0);

@@ -33,7 +33,7 @@ const MAX_DEFAULT_THREADS = 8;
 export const MAX_THREADS = 64;
 
 /** `hardwareThreads()` is the number of hardware threads this process may use (1 when unknown). */
-export function hardwareThreads(): number {
+function hardwareThreads(): number {
   const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
   const os = proc?.getBuiltinModule?.("node:os") as { availableParallelism?: () => number } | undefined;
   if (typeof os?.availableParallelism === "function") return os.availableParallelism();

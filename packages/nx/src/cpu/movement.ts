@@ -89,13 +89,22 @@ export function concat(xs: readonly View[], axis: number): HostArray {
 }
 
 /**
+ * `blockLayout(shape, starts)` is the layout, in a C-order array of `shape`,
+ * of the block whose first element is at `starts` (where `updateSlice`
+ * writes its update).
+ */
+export function blockLayout(shape: readonly number[], starts: readonly number[]): Layout {
+  const strides = contiguousStrides(shape);
+  let offset = 0;
+  starts.forEach((s, a) => (offset += s * (strides[a] as number)));
+  return { strides, offset };
+}
+
+/**
  * `writeBlock(out, shape, update, starts)` writes the elements of `update`
  * into the C-order array `out` of `shape`, at `starts` (the block must fit).
  */
 export function writeBlock(out: HostArray, shape: readonly number[], update: View, starts: readonly number[]): void {
   if (sizeOf(update.shape) === 0) return;
-  const strides = contiguousStrides(shape);
-  let offset = 0;
-  starts.forEach((s, a) => (offset += s * (strides[a] as number)));
-  copyStrided(hostArrayOf(update.data), update, out, { strides, offset }, update.shape);
+  copyStrided(hostArrayOf(update.data), update, out, blockLayout(shape, starts), update.shape);
 }

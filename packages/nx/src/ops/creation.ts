@@ -149,9 +149,7 @@ export function tensor(data: TensorData, options?: TensorOptions): Tensor {
  */
 export function scalar(value: number | boolean, dtypeOrOptions?: DType | CreationOptions): Tensor {
   const fn = "nx.scalar";
-  const o = creationOptions(fn, dtypeOrOptions, ["dtype", "backend"]);
-  if (typeof value !== "number" && typeof value !== "boolean") throw new InvalidArgumentError(fn, `value must be a number or boolean, got ${fmtValue(value)}`);
-  return fullNamed(fn, [], value, o);
+  return fullNamed(fn, [], value, creationOptions(fn, dtypeOrOptions, ["dtype", "backend"]));
 }
 
 /**
@@ -181,8 +179,7 @@ function fullNamed(fn: string, shape: readonly number[], value: number | boolean
  */
 export function zeros(shape: readonly number[], dtypeOrOptions?: DType | CreationOptions): Tensor {
   const fn = "nx.zeros";
-  const o = creationOptions(fn, dtypeOrOptions, ["dtype", "backend"]);
-  return fullNamed(fn, shape, 0, { ...o, dtype: o.dtype ?? "float32" });
+  return fullNamed(fn, shape, 0, creationOptions(fn, dtypeOrOptions, ["dtype", "backend"]));
 }
 
 /**
@@ -191,8 +188,7 @@ export function zeros(shape: readonly number[], dtypeOrOptions?: DType | Creatio
  */
 export function ones(shape: readonly number[], dtypeOrOptions?: DType | CreationOptions): Tensor {
   const fn = "nx.ones";
-  const o = creationOptions(fn, dtypeOrOptions, ["dtype", "backend"]);
-  return fullNamed(fn, shape, 1, { ...o, dtype: o.dtype ?? "float32" });
+  return fullNamed(fn, shape, 1, creationOptions(fn, dtypeOrOptions, ["dtype", "backend"]));
 }
 
 function likeNamed(fn: string, x: Tensor, value: number | boolean, dtype: DType | undefined): Tensor {

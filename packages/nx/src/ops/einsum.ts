@@ -13,7 +13,7 @@ import { promoteTypes } from "../dtype.js";
 import { InvalidArgumentError, fmtShape, fmtValue } from "../errors.js";
 import { bind } from "../primitives.js";
 import { runOp } from "../scope.js";
-import { MAX_RANK, sizeOf } from "../shape.js";
+import { checkRank, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { matmul } from "./linalg.js";
 import { castTo, checkSameBackend, checkTensor, expandTo } from "./operands.js";
@@ -132,7 +132,7 @@ function plan(fn: string, spec: string, xs: readonly Tensor[]): Plan {
     for (const t of terms) for (const c of t.letters) count.set(c, (count.get(c) ?? 0) + 1);
     output = [...dots, ...[...count].filter(([, n]) => n === 1).map(([c]) => c).sort((a, b) => a - b)];
   }
-  if (output.length > MAX_RANK) throw new InvalidArgumentError(fn, `the result would have ${output.length} axes; tensors have at most ${MAX_RANK}`);
+  checkRank(fn, output.length);
   return { inputs, output, sizes };
 }
 

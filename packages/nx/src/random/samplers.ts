@@ -15,7 +15,7 @@ import { getBackend } from "../engine.js";
 import { InvalidArgumentError, fmtShape, fmtValue } from "../errors.js";
 import { fromBuffer, fromHost, full } from "../ops/creation.js";
 import { add, clip, cos, erf, less, log, minimum, mul, sqrt, sub } from "../ops/elementwise.js";
-import { checkOptions } from "../options.js";
+import { checkFinite, checkOptions } from "../options.js";
 import { runOp } from "../scope.js";
 import { castTo, checkTensor } from "../ops/operands.js";
 import { broadcastShapes, checkShape, shapesEqual, sizeOf } from "../shape.js";
@@ -36,10 +36,9 @@ function checkFloatDType(fn: string, dtype: unknown): FloatDType {
   return d;
 }
 
-function checkNumber(fn: string, name: string, v: unknown, allowInfinite: boolean): number {
-  if (typeof v !== "number" || Number.isNaN(v) || (!allowInfinite && !Number.isFinite(v))) {
-    throw new InvalidArgumentError(fn, `${name} must be a ${allowInfinite ? "non-NaN" : "finite"} number, got ${fmtValue(v)}`);
-  }
+/** `checkNotNaN(fn, name, v)` is `v` when it is a number other than NaN (infinities included). @throws InvalidArgumentError naming `fn` and `name` otherwise. */
+function checkNotNaN(fn: string, name: string, v: unknown): number {
+  if (typeof v !== "number" || Number.isNaN(v)) throw new InvalidArgumentError(fn, `${name} must be a non-NaN number, got ${fmtValue(v)}`);
   return v;
 }
 
@@ -77,8 +76,8 @@ export function uniform(key: Key, shape: readonly number[] = [], dtype: FloatDTy
     const s = checkShape(fn, shape);
     const d = checkFloatDType(fn, dtype);
     const o = checkOptions(fn, options, ["minval", "maxval"]);
-    const lo = inDType(checkNumber(fn, "minval", o.minval ?? 0, false), d);
-    const hi = inDType(checkNumber(fn, "maxval", o.maxval ?? 1, false), d);
+    const lo = inDType(checkFinite(fn, "minval", o.minval ?? 0), d);
+    const hi = inDType(checkFinite(fn, "maxval", o.maxval ?? 1), d);
     if (!(lo < hi)) throw new InvalidArgumentError(fn, `minval must be less than maxval in ${d}, got minval=${String(o.minval ?? 0)} and maxval=${String(o.maxval ?? 1)}`);
     const span = inDType(hi - lo, d);
     if (!Number.isFinite(span)) throw new InvalidArgumentError(fn, `maxval - minval overflows ${d} (minval=${lo}, maxval=${hi})`);
@@ -146,8 +145,8 @@ export function truncatedNormal(key: Key, shape: readonly number[] = [], dtype: 
     const s = checkShape(fn, shape);
     const d = checkFloatDType(fn, dtype);
     const o = checkOptions(fn, options, ["lower", "upper"]);
-    const lower = inDType(checkNumber(fn, "lower", o.lower ?? -2, true), d);
-    const upper = inDType(checkNumber(fn, "upper", o.upper ?? 2, true), d);
+    const lower = inDType(checkNotNaN(fn, "lower", o.lower ?? -2), d);
+    const upper = inDType(checkNotNaN(fn, "upper", o.upper ?? 2), d);
     if (!(lower < upper)) throw new InvalidArgumentError(fn, `lower must be less than upper in ${d}, got lower=${String(o.lower ?? -2)} and upper=${String(o.upper ?? 2)}`);
     checkFits(fn, getBackend(), s, d);
     const a = erf(full([], lower / Math.SQRT2, d));

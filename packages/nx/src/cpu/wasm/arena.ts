@@ -17,7 +17,7 @@
  */
 
 /** Blocks are aligned to (and sized in multiples of) one cache line. */
-export const ALIGN = 64;
+const ALIGN = 64;
 /**
  * The largest block kept on the quick stacks: the scalars and small tensors
  * of per-op bookkeeping. Larger blocks always merge, since unmerged ones of

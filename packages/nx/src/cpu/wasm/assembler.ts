@@ -157,11 +157,20 @@ export class Fn {
 
   /** `upTo(i, n, body)`: `for (i = 0; i < n; i++) body()` over i32 locals. */
   upTo(i: Local, n: Local, body: () => void): this {
-    this.i32(0).set(i);
+    return this.i32(0).set(i).stepTo(i, n, 1, body);
+  }
+
+  /**
+   * `stepTo(i, n, width, body)`: `for (; i + width <= n; i += width) body()`
+   * over i32 locals, from `i` as it is (`width` a constant ≥ 1): a row's loop
+   * over whole vectors, then (width 1) its scalar tail.
+   */
+  stepTo(i: Local, n: Local, width: number, body: () => void): this {
     this.block().loop();
-    this.get(i).get(n).i32GeS().brIf(1);
+    if (width === 1) this.get(i).get(n).i32GeS().brIf(1);
+    else this.get(i).i32(width).i32Add().get(n).i32GtS().brIf(1);
     body();
-    this.get(i).i32(1).i32Add().set(i);
+    this.get(i).i32(width).i32Add().set(i);
     return this.br(0).end().end();
   }
 

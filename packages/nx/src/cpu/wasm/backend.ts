@@ -10,7 +10,7 @@ import type { DType, FloatDType, HostArray, HostArrayView } from "../../dtype.js
 import { hostArrayClass, itemSize } from "../../dtype.js";
 import { contiguousStrides, isContiguous, sizeOf } from "../../shape.js";
 import { CpuBackend } from "../backend.js";
-import { padLayout } from "../movement.js";
+import { blockLayout, padLayout } from "../movement.js";
 import { recycle } from "../pool.js";
 import { selectsTopK } from "../sort.js";
 import type { Released } from "../storage.js";
@@ -136,10 +136,7 @@ export class WasmCpuBackend extends CpuBackend {
   override updateSlice(x: View, update: View, starts: readonly number[], inPlace: boolean): DataId {
     const out = inPlace ? x.data : this.copy(x);
     if (sizeOf(update.shape) === 0) return out;
-    const strides = contiguousStrides(x.shape);
-    let offset = 0;
-    starts.forEach((s, a) => (offset += s * (strides[a] as number)));
-    this.#copyInto(update, { data: out, dtype: update.dtype, shape: update.shape, strides, offset });
+    this.#copyInto(update, { data: out, dtype: update.dtype, shape: update.shape, ...blockLayout(x.shape, starts) });
     return out;
   }
 

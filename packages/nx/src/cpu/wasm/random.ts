@@ -6,16 +6,13 @@
  */
 import type { Fn, Local, ModuleBuilder } from "./assembler.js";
 import { I32, V128 } from "./assembler.js";
+import { f32x4Const, i32x4Const } from "./simd.js";
 
 const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24] as const;
 const PARITY = 0x1bd11bda;
 
 /** Bytes of scratch the kernels need for a partial last group (eight float32 or four float64 values). */
 export const RANDOM_SCRATCH_BYTES = 32;
-
-function i32x4(f: Fn, values: readonly number[]): Fn {
-  return f.v128Hoisted([...new Uint8Array(new Int32Array(values).buffer)]);
-}
 
 /**
  * `emitBlocks(f, k0, k1, counter, x0, x1)` sets `x0`, `x1` to the two output
@@ -34,7 +31,7 @@ function emitBlocks(f: Fn, ks: readonly [Local, Local, Local], counter: Local, x
     }
     f.get(x0).get(ks[(group + 1) % 3] as Local).v("i32x4.add").set(x0);
     f.get(x1).get(ks[(group + 2) % 3] as Local).v("i32x4.add");
-    i32x4(f, [group + 1, group + 1, group + 1, group + 1]).v("i32x4.add").set(x1);
+    i32x4Const(f, group + 1).v("i32x4.add").set(x1);
   }
 }
 
@@ -62,7 +59,7 @@ function emitRandom(mod: ModuleBuilder, float: "f32" | "f64"): void {
     f.get(k0).v("i32x4.splat").set(ks[0]);
     f.get(k1).v("i32x4.splat").set(ks[1]);
     f.i32(PARITY).get(k0).i32Xor().get(k1).i32Xor().v("i32x4.splat").set(ks[2]);
-    i32x4(f, [0, 1, 2, 3]).set(counter);
+    f.v128Hoisted([...new Uint8Array(new Int32Array([0, 1, 2, 3]).buffer)]).set(counter);
     f.get(n).set(left);
     f.block().loop();
     f.get(left).i32Eqz().brIf(1);
@@ -75,7 +72,7 @@ function emitRandom(mod: ModuleBuilder, float: "f32" | "f64"): void {
       for (const [half, at] of [[lanes(0, 1), 0], [lanes(2, 3), 16]] as const) {
         f.get(dst);
         f.get(x0).get(x1).i8x16Shuffle(half).i32(8).v("i32x4.shr_u").v("f32x4.convert_i32x4_s");
-        f.v128Hoisted([...new Uint8Array(new Float32Array([2 ** -24, 2 ** -24, 2 ** -24, 2 ** -24]).buffer)]).v("f32x4.mul");
+        f32x4Const(f, 2 ** -24).v("f32x4.mul");
         f.v128Store(at);
       }
     } else {
@@ -104,7 +101,7 @@ function emitRandom(mod: ModuleBuilder, float: "f32" | "f64"): void {
     f.i32(0).set(left);
     f.end();
     f.get(counter);
-    i32x4(f, [4, 4, 4, 4]).v("i32x4.add").set(counter);
+    i32x4Const(f, 4).v("i32x4.add").set(counter);
     f.br(0).end().end();
   });
 }

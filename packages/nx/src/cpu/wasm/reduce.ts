@@ -51,14 +51,12 @@ export function emitRowFold(f: Fn, op: SimdReduceOp, n: Local, l: FoldLocals, ea
   };
   f32x4Const(f, op === "sum" ? -0 : op === "max" ? -Infinity : Infinity).set(l.acc);
   f.i32(0).set(l.i);
-  f.block().loop();
-  f.get(l.i).i32(4).i32Add().get(n).i32GtS().brIf(1);
-  f.get(l.p).v128Load().set(l.x);
-  each?.(true);
-  combine(l.acc, l.x);
-  f.get(l.p).i32(16).i32Add().set(l.p);
-  f.get(l.i).i32(4).i32Add().set(l.i);
-  f.br(0).end().end();
+  f.stepTo(l.i, n, 4, () => {
+    f.get(l.p).v128Load().set(l.x);
+    each?.(true);
+    combine(l.acc, l.x);
+    f.get(l.p).i32(16).i32Add().set(l.p);
+  });
   // lanes: acc = combine(acc, acc shifted by 2 lanes, then by 1 lane)
   for (const shift of [8, 4]) {
     f.get(l.acc).get(l.acc);
@@ -67,14 +65,12 @@ export function emitRowFold(f: Fn, op: SimdReduceOp, n: Local, l: FoldLocals, ea
     f.i8x16Shuffle(shuffle).set(l.lane);
     combine(l.acc, l.lane);
   }
-  f.block().loop();
-  f.get(l.i).get(n).i32GeS().brIf(1);
-  f.get(l.p).v128Load32Splat().set(l.x);
-  each?.(false);
-  combine(l.acc, l.x);
-  f.get(l.p).i32(4).i32Add().set(l.p);
-  f.get(l.i).i32(1).i32Add().set(l.i);
-  f.br(0).end().end();
+  f.stepTo(l.i, n, 1, () => {
+    f.get(l.p).v128Load32Splat().set(l.x);
+    each?.(false);
+    combine(l.acc, l.x);
+    f.get(l.p).i32(4).i32Add().set(l.p);
+  });
 }
 
 /**
@@ -129,29 +125,25 @@ function emitFoldRows(mod: ModuleBuilder, op: SimdReduceOp): void {
       f.get(table).i32Load(4).set(q);
       f.i32(0).set(i);
       f.get(vector).if();
-      f.block().loop();
-      f.get(i).i32(4).i32Add().get(n).i32GtS().brIf(1);
-      f.get(p).v128Load().set(x);
-      f.get(q).v128Load().set(acc);
-      f.get(q);
-      combined();
-      f.v128Store();
-      f.get(p).i32(16).i32Add().set(p);
-      f.get(q).i32(16).i32Add().set(q);
-      f.get(i).i32(4).i32Add().set(i);
-      f.br(0).end().end();
+      f.stepTo(i, n, 4, () => {
+        f.get(p).v128Load().set(x);
+        f.get(q).v128Load().set(acc);
+        f.get(q);
+        combined();
+        f.v128Store();
+        f.get(p).i32(16).i32Add().set(p);
+        f.get(q).i32(16).i32Add().set(q);
+      });
       f.end();
-      f.block().loop();
-      f.get(i).get(n).i32GeS().brIf(1);
-      f.get(p).v128Load32Splat().set(x);
-      f.get(q).v128Load32Splat().set(acc);
-      f.get(q);
-      combined();
-      f.f32x4ExtractLane(0).f32Store();
-      f.get(p).get(xStep).i32Add().set(p);
-      f.get(q).get(aStep).i32Add().set(q);
-      f.get(i).i32(1).i32Add().set(i);
-      f.br(0).end().end();
+      f.stepTo(i, n, 1, () => {
+        f.get(p).v128Load32Splat().set(x);
+        f.get(q).v128Load32Splat().set(acc);
+        f.get(q);
+        combined();
+        f.f32x4ExtractLane(0).f32Store();
+        f.get(p).get(xStep).i32Add().set(p);
+        f.get(q).get(aStep).i32Add().set(q);
+      });
       f.get(table).i32(8).i32Add().set(table);
     });
   });

@@ -22,29 +22,25 @@ function emitRowLoop(f: Fn, n: Local, vectorOk: Local, out: Local, outBytes: 1 |
   const i = f.local(I32);
   f.i32(0).set(i);
   f.get(vectorOk).if();
-  f.block().loop();
-  f.get(i).i32(4).i32Add().get(n).i32GtS().brIf(1);
-  f.get(out);
-  body(true);
-  if (outBytes === 4) f.v128Store();
-  else {
-    // four masks to four bytes 1/0: keep bit 0, narrow 32 → 16 → 8 bits, store the low word
-    i32x4Const(f, 1).v("v128.and");
-    f.v128Zero().v("i16x8.narrow_i32x4_u").v128Zero().v("i8x16.narrow_i16x8_u").i32x4ExtractLane(0).i32Store();
-  }
-  f.get(out).i32(4 * outBytes).i32Add().set(out);
-  f.get(i).i32(4).i32Add().set(i);
-  f.br(0).end().end();
+  f.stepTo(i, n, 4, () => {
+    f.get(out);
+    body(true);
+    if (outBytes === 4) f.v128Store();
+    else {
+      // four masks to four bytes 1/0: keep bit 0, narrow 32 → 16 → 8 bits, store the low word
+      i32x4Const(f, 1).v("v128.and");
+      f.v128Zero().v("i16x8.narrow_i32x4_u").v128Zero().v("i8x16.narrow_i16x8_u").i32x4ExtractLane(0).i32Store();
+    }
+    f.get(out).i32(4 * outBytes).i32Add().set(out);
+  });
   f.end();
-  f.block().loop();
-  f.get(i).get(n).i32GeS().brIf(1);
-  f.get(out);
-  body(false);
-  if (outBytes === 4) f.f32x4ExtractLane(0).f32Store();
-  else f.i32x4ExtractLane(0).i32(1).i32And().i32Store8();
-  f.get(out).i32(outBytes).i32Add().set(out);
-  f.get(i).i32(1).i32Add().set(i);
-  f.br(0).end().end();
+  f.stepTo(i, n, 1, () => {
+    f.get(out);
+    body(false);
+    if (outBytes === 4) f.f32x4ExtractLane(0).f32Store();
+    else f.i32x4ExtractLane(0).i32(1).i32And().i32Store8();
+    f.get(out).i32(outBytes).i32Add().set(out);
+  });
 }
 
 /**

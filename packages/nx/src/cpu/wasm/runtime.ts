@@ -33,7 +33,7 @@ const RELAXED_PROBE = new Uint8Array([
 ]);
 
 /** `relaxedSimdSupported()` is whether this engine has relaxed SIMD (`relaxed_madd`), used for the GEMM's multiply-adds. */
-export function relaxedSimdSupported(): boolean {
+function relaxedSimdSupported(): boolean {
   try {
     return typeof WebAssembly === "object" && WebAssembly.validate(RELAXED_PROBE);
   } catch {

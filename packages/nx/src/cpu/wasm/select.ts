@@ -150,29 +150,19 @@ function emitSelectKernel(mod: ModuleBuilder, descending: boolean): void {
       emitThreshold(f, l);
       // the rest: whole blocks skipped when no lane can enter, else each element tested
       f.get(k).set(i);
-      f.block().loop();
-      f.get(i).i32(BLOCK).i32Add().get(n).i32GtS().brIf(1);
-      f.get(l.p).get(i).i32(2).i32Shl().i32Add().set(q);
-      for (let v = 0; v < BLOCK / 4; v++) {
-        f.get(q).v128Load(16 * v).get(l.t).v(skip);
-        if (v > 0) f.v("v128.and");
-      }
-      f.v("i32x4.all_true").i32Eqz().if();
-      f.get(i).i32(BLOCK).i32Add().set(end);
-      f.get(i).set(j);
-      f.block().loop();
-      f.get(j).get(end).i32GeS().brIf(1);
-      emitConsider(f, l, j, descending);
-      f.get(j).i32(1).i32Add().set(j);
-      f.br(0).end().end();
-      f.end();
-      f.get(i).i32(BLOCK).i32Add().set(i);
-      f.br(0).end().end();
-      f.block().loop();
-      f.get(i).get(n).i32GeS().brIf(1);
-      emitConsider(f, l, i, descending);
-      f.get(i).i32(1).i32Add().set(i);
-      f.br(0).end().end();
+      f.stepTo(i, n, BLOCK, () => {
+        f.get(l.p).get(i).i32(2).i32Shl().i32Add().set(q);
+        for (let v = 0; v < BLOCK / 4; v++) {
+          f.get(q).v128Load(16 * v).get(l.t).v(skip);
+          if (v > 0) f.v("v128.and");
+        }
+        f.v("i32x4.all_true").i32Eqz().if();
+        f.get(i).i32(BLOCK).i32Add().set(end);
+        f.get(i).set(j);
+        f.stepTo(j, end, 1, () => emitConsider(f, l, j, descending));
+        f.end();
+      });
+      f.stepTo(i, n, 1, () => emitConsider(f, l, i, descending));
       // heapsort: the largest rank moves to the end, the heap shrinks; ranks end ascending
       f.get(k).set(i);
       f.block().loop();

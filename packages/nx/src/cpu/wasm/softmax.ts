@@ -57,18 +57,14 @@ export function emitSoftmax(mod: ModuleBuilder): void {
       f.get(l.acc).f32x4ExtractLane(0).v("f32x4.splat").set(t);
       f.get(out).set(q);
       f.i32(0).set(l.i);
-      f.block().loop();
-      f.get(l.i).i32(4).i32Add().get(n).i32GtS().brIf(1);
-      f.get(q).get(q).v128Load().get(t).v("f32x4.div").v128Store();
-      f.get(q).i32(16).i32Add().set(q);
-      f.get(l.i).i32(4).i32Add().set(l.i);
-      f.br(0).end().end();
-      f.block().loop();
-      f.get(l.i).get(n).i32GeS().brIf(1);
-      f.get(q).get(q).v128Load32Splat().get(t).v("f32x4.div").f32x4ExtractLane(0).f32Store();
-      f.get(q).i32(4).i32Add().set(q);
-      f.get(l.i).i32(1).i32Add().set(l.i);
-      f.br(0).end().end();
+      f.stepTo(l.i, n, 4, () => {
+        f.get(q).get(q).v128Load().get(t).v("f32x4.div").v128Store();
+        f.get(q).i32(16).i32Add().set(q);
+      });
+      f.stepTo(l.i, n, 1, () => {
+        f.get(q).get(q).v128Load32Splat().get(t).v("f32x4.div").f32x4ExtractLane(0).f32Store();
+        f.get(q).i32(4).i32Add().set(q);
+      });
       f.end();
       f.get(out).get(n).i32(2).i32Shl().i32Add().set(out);
       f.get(table).i32(4).i32Add().set(table);
@@ -90,20 +86,16 @@ function emitLogSoftmaxFinish(mod: ModuleBuilder): void {
       f.get(stats).v128Load32Splat().set(shift);
       f.get(stats).v128Load32Splat(4).set(logSum);
       f.i32(0).set(i);
-      f.block().loop();
-      f.get(i).i32(4).i32Add().get(n).i32GtS().brIf(1);
-      f.get(out).get(p).v128Load().get(shift).v("f32x4.sub").get(logSum).v("f32x4.sub").v128Store();
-      f.get(out).i32(16).i32Add().set(out);
-      f.get(p).i32(16).i32Add().set(p);
-      f.get(i).i32(4).i32Add().set(i);
-      f.br(0).end().end();
-      f.block().loop();
-      f.get(i).get(n).i32GeS().brIf(1);
-      f.get(out).get(p).v128Load32Splat().get(shift).v("f32x4.sub").get(logSum).v("f32x4.sub").f32x4ExtractLane(0).f32Store();
-      f.get(out).i32(4).i32Add().set(out);
-      f.get(p).i32(4).i32Add().set(p);
-      f.get(i).i32(1).i32Add().set(i);
-      f.br(0).end().end();
+      f.stepTo(i, n, 4, () => {
+        f.get(out).get(p).v128Load().get(shift).v("f32x4.sub").get(logSum).v("f32x4.sub").v128Store();
+        f.get(out).i32(16).i32Add().set(out);
+        f.get(p).i32(16).i32Add().set(p);
+      });
+      f.stepTo(i, n, 1, () => {
+        f.get(out).get(p).v128Load32Splat().get(shift).v("f32x4.sub").get(logSum).v("f32x4.sub").f32x4ExtractLane(0).f32Store();
+        f.get(out).i32(4).i32Add().set(out);
+        f.get(p).i32(4).i32Add().set(p);
+      });
       f.get(stats).i32(8).i32Add().set(stats);
       f.get(table).i32(4).i32Add().set(table);
     });
