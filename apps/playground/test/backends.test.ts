@@ -7,9 +7,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { openApp, pauseTraining, screenshot, trainStep, trainSteps, useServer } from "./support/app.js";
-import { hasChromium, openSession, type Session } from "./support/browser.js";
-
-const available = hasChromium() || Boolean(process.env.CI);
+import { browserTestsRun, openSession, type Session } from "./support/browser.js";
 
 async function selectBackend(session: Session, id: string): Promise<void> {
   const { page } = session;
@@ -17,7 +15,7 @@ async function selectBackend(session: Session, id: string): Promise<void> {
   await page.waitForSelector("#tr-reset:not([disabled])");
 }
 
-describe.skipIf(!available)("backends", () => {
+describe.skipIf(!browserTestsRun())("backends", () => {
   const server = useServer();
   const sessions: Session[] = [];
 

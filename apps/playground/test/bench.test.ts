@@ -7,16 +7,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { screenshot, useApp } from "./support/app.js";
-import { hasChromium } from "./support/browser.js";
-
-const available = hasChromium() || Boolean(process.env.CI);
+import { browserTestsRun } from "./support/browser.js";
 
 interface Row {
   backend: string;
   cells: string[];
 }
 
-describe.skipIf(!available)("benchmarks", () => {
+describe.skipIf(!browserTestsRun())("benchmarks", () => {
   const app = useApp("bench");
 
   it("names the device, the browser and the GL renderer", async () => {

@@ -7,11 +7,9 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { changeExplorer, explorerWeights, screenshot, useApp } from "./support/app.js";
-import { hasChromium } from "./support/browser.js";
+import { browserTestsRun } from "./support/browser.js";
 
-const available = hasChromium() || Boolean(process.env.CI);
-
-describe.skipIf(!available)("attention explorer", () => {
+describe.skipIf(!browserTestsRun())("attention explorer", () => {
   const app = useApp("explorer");
 
   beforeAll(async () => {

@@ -10,12 +10,10 @@
  * Train panel and from a .safetensors file.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { changeExplorer, explorerWeights, pauseTraining, screenshot, trainSteps, useApp } from "./support/app.js";
-import { hasChromium } from "./support/browser.js";
+import { changeExplorer, explorerWeights, greedyReference, pauseTraining, screenshot, trainSteps, useApp } from "./support/app.js";
+import { browserTestsRun } from "./support/browser.js";
 
-const available = hasChromium() || Boolean(process.env.CI);
-
-describe.skipIf(!available)("generation", () => {
+describe.skipIf(!browserTestsRun())("generation", () => {
   const app = useApp("train");
 
   beforeAll(async () => {
@@ -56,10 +54,6 @@ describe.skipIf(!available)("generation", () => {
     return { text, seen };
   }
 
-  /** The greedy continuation computed without the KV cache. */
-  const greedyReference = (prompt: string, n: number): Promise<string> =>
-    app.session.page.evaluate(([p, k]) => window.ravenPlayground?.greedyReference(p, k) ?? Promise.resolve(""), [prompt, n] as const);
-
   it("streams KV-cache decoding character by character, equal to the non-cached greedy choices at temperature 0", async () => {
     const { page } = app.session;
     const trained = /step (\d+) of 300/.exec((await page.textContent("#gen-model")) ?? "");
@@ -71,7 +65,7 @@ describe.skipIf(!available)("generation", () => {
     expect(seen.filter((n) => n > 0 && n < 80).length).toBeGreaterThan(20);
     expect(seen.slice(0, -1).every((n, i) => (seen[i + 1] as number) >= n)).toBe(true);
     expect(await page.textContent("#gen-output .prompt")).toBe(prompt);
-    expect(text).toBe(await greedyReference(prompt, 80));
+    expect(text).toBe(await greedyReference(page, prompt, 80));
     expect(Number(await page.textContent("#gen-count"))).toBe(80);
     expect(Number(await page.textContent("#gen-tps"))).toBeGreaterThan(0);
     await screenshot(page, "generate");
@@ -88,7 +82,7 @@ describe.skipIf(!available)("generation", () => {
 
   it("samples with top-k, top-p and min-p as decoderLM.generate does: top-k 1, a tiny top-p and min-p 1 stream the greedy text at any temperature", async () => {
     const prompt = "When I do count";
-    const greedy = await greedyReference(prompt, 60);
+    const greedy = await greedyReference(app.session.page, prompt, 60);
     expect((await generate(prompt, 60, 0.8, 3, { topK: 1 })).text).toBe(greedy);
     expect((await generate(prompt, 60, 1.5, 4, { topP: 1e-6 })).text).toBe(greedy);
     expect((await generate(prompt, 60, 2, 5, { minP: 1 })).text).toBe(greedy);

@@ -7,9 +7,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { pauseTraining, screenshot, trainSteps, useApp } from "./support/app.js";
-import { hasChromium } from "./support/browser.js";
+import { browserTestsRun } from "./support/browser.js";
 
-const available = hasChromium() || Boolean(process.env.CI);
 const PANELS = ["explorer", "train", "generate", "bench"] as const;
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 
@@ -25,7 +24,7 @@ async function fit(page: Page): Promise<{ overflow: number; hiddenTabs: string[]
   });
 }
 
-describe.skipIf(!available)("layout at 1280×800 and at a phone's width", () => {
+describe.skipIf(!browserTestsRun())("layout at 1280×800 and at a phone's width", () => {
   const app = useApp("train");
 
   beforeAll(async () => {

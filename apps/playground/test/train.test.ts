@@ -10,10 +10,9 @@ import { join } from "node:path";
 import * as nx from "@raven-ts/nx";
 import { Checkpoint } from "@raven-ts/kaun-core";
 import { describe, expect, it } from "vitest";
-import { SCREENSHOTS, pauseTraining, screenshot, trainStep, trainSteps, useApp } from "./support/app.js";
-import { hasChromium } from "./support/browser.js";
+import { SCREENSHOTS, greedyReference, pauseTraining, screenshot, trainStep, trainSteps, untilStep, useApp } from "./support/app.js";
+import { browserTestsRun } from "./support/browser.js";
 
-const available = hasChromium() || Boolean(process.env.CI);
 const PROMPT = "Shall I compare thee";
 
 /** What the pause test records in the page. */
@@ -23,11 +22,11 @@ interface PauseProbe {
   unsubscribe?: () => void;
 }
 
-describe.skipIf(!available)("training in the Web Worker", () => {
+describe.skipIf(!browserTestsRun())("training in the Web Worker", () => {
   const app = useApp("train");
 
   const loss = async (): Promise<number> => Number(await app.session.page.textContent("#tr-loss"));
-  const greedy = (n: number): Promise<string> => app.session.page.evaluate(([p, k]) => window.ravenPlayground?.greedyReference(p, k) ?? Promise.resolve(""), [PROMPT, n] as const);
+  const greedy = (n: number): Promise<string> => greedyReference(app.session.page, PROMPT, n);
 
   it("trains on nx CPU in a Web Worker and the shown loss falls within a few dozen steps", async () => {
     const { page } = app.session;
@@ -39,7 +38,7 @@ describe.skipIf(!available)("training in the Web Worker", () => {
     const early = await loss();
     // A near-uniform start: log(vocabulary) = log(56) ≈ 4.03 nats per character.
     expect(early).toBeGreaterThan(3.5);
-    await page.waitForFunction(() => Number((document.getElementById("tr-step")?.textContent ?? "").split("/")[0]) >= 36, undefined, { timeout: 60_000 });
+    await untilStep(page, 36, 60_000);
     expect(await loss()).toBeLessThan(early - 0.5);
     expect(Number(await page.textContent("#tr-sps"))).toBeGreaterThan(0);
     expect(Number(((await page.textContent("#tr-tps")) ?? "").replaceAll(",", ""))).toBeGreaterThan(0);
@@ -116,7 +115,7 @@ describe.skipIf(!available)("training in the Web Worker", () => {
     // Still working: a few more steps train, and the error goes away.
     const [from] = await trainStep(page);
     await page.click("#tr-start");
-    await page.waitForFunction((n) => Number((document.getElementById("tr-step")?.textContent ?? "").split("/")[0]) >= n + 2, from);
+    await untilStep(page, from + 2);
     await pauseTraining(page);
     expect(await page.isHidden("#train-error")).toBe(true);
   });

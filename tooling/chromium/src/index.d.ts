@@ -6,6 +6,8 @@ export declare const CHROMIUM_PATH: string;
 export declare const CHROMIUM_ARGS: readonly string[];
 /** `hasChromium()` is true when the browser binary exists. */
 export declare function hasChromium(): boolean;
+/** `browserTestsRun()` is true when the browser tests run: Chromium exists, or under CI (`CI` set), where its absence fails them. */
+export declare function browserTestsRun(): boolean;
 
 export interface LaunchOptions {
   readonly viewport?: { readonly width: number; readonly height: number };

@@ -34,6 +34,15 @@ export function hasChromium() {
 }
 
 /**
+ * `browserTestsRun()` is true when the workspace's browser tests run: where
+ * the browser binary exists, and always under CI (`CI` set), where a missing
+ * browser fails them instead of skipping them.
+ */
+export function browserTestsRun() {
+  return hasChromium() || Boolean(process.env.CI);
+}
+
+/**
  * `launchChromium({ viewport?, args?, acceptDownloads? })` starts Chromium
  * with a fresh profile (`args` are added to {@link CHROMIUM_ARGS}) and
  * returns its browser context and `close()`, which ends the browser and

@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { test } from "node:test";
-import { CHROMIUM_ARGS, hasChromium, launchChromium } from "../src/index.js";
+import { CHROMIUM_ARGS, browserTestsRun, launchChromium } from "../src/index.js";
 
-test("launches headless Chromium with a fresh profile and deletes it on close", { skip: !hasChromium() && !process.env.CI }, async () => {
+test("launches headless Chromium with a fresh profile and deletes it on close", { skip: !browserTestsRun() }, async () => {
   const { context, profile, close } = await launchChromium({ viewport: { width: 640, height: 480 } });
   try {
     assert.ok(existsSync(profile));

@@ -4,8 +4,11 @@
  * bundle may contain. The bundler test and the packed-install test both run them.
  */
 
+/** The workspace packages, by folder name under `packages/` (the packed-install test packs each). */
+export const PACKAGE_DIRS = ["nx", "rune", "kaun-core", "kaun-attention", "backend-gpujs"] as const;
+
 /** A workspace package, by folder name under `packages/`. */
-export type PackageDir = "nx" | "rune" | "kaun-core" | "kaun-attention" | "backend-gpujs";
+export type PackageDir = (typeof PACKAGE_DIRS)[number];
 
 export interface EntryCase {
   /** The file under `entries/`, without `.js`. */

@@ -13,12 +13,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENTRIES, closeTo, type PackageDir } from "./entries.js";
+import { ENTRIES, PACKAGE_DIRS, closeTo, type PackageDir } from "./entries.js";
 import { runModule } from "./run-entry.js";
 
 const here = fileURLToPath(new URL("..", import.meta.url));
 const workspace = join(here, "../..");
-const PACKAGES: readonly PackageDir[] = ["nx", "rune", "kaun-core", "kaun-attention", "backend-gpujs"];
 const TYPES_NODE = "@types/node@20.19.8";
 
 const temp = mkdtempSync(join(tmpdir(), "raven-consumer-"));
@@ -37,7 +36,7 @@ function run(command: string, args: readonly string[], cwd: string): string {
 
 beforeAll(() => {
   mkdirSync(tarballs);
-  for (const dir of PACKAGES) {
+  for (const dir of PACKAGE_DIRS) {
     const before = new Set(readdirSync(tarballs));
     run("pnpm", ["pack", "--pack-destination", tarballs], join(workspace, "packages", dir));
     const made = readdirSync(tarballs).filter((f) => !before.has(f));
@@ -47,7 +46,7 @@ beforeAll(() => {
   mkdirSync(app);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "raven-consumer", private: true, type: "module" }, null, 2));
   // Optional dependencies are left out: gpu.js's `gl` compiles native code for minutes and only its headlessgl mode needs it.
-  run("npm", ["install", "--no-audit", "--no-fund", "--omit=optional", ...PACKAGES.map((p) => tarballOf.get(p) as string), TYPES_NODE], app);
+  run("npm", ["install", "--no-audit", "--no-fund", "--omit=optional", ...PACKAGE_DIRS.map((p) => tarballOf.get(p) as string), TYPES_NODE], app);
   cpSync(join(here, "entries"), join(app, "entries"), { recursive: true });
   for (const f of ["typecheck.ts", "tsconfig.node16.json", "tsconfig.bundler.json"]) copyFileSync(join(here, "consumer", f), join(app, f));
 }, 300_000);
@@ -56,7 +55,7 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 describe("packed tarballs installed from outside the workspace", () => {
   it("each tarball ships its compiled ESM, .d.ts files and README, no sources, and no workspace: versions", () => {
-    for (const dir of PACKAGES) {
+    for (const dir of PACKAGE_DIRS) {
       const files = run("tar", ["-tzf", tarballOf.get(dir) as string], temp).split("\n").filter(Boolean);
       expect(files, dir).toContain("package/dist/index.js");
       expect(files, dir).toContain("package/dist/index.d.ts");

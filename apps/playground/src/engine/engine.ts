@@ -8,7 +8,7 @@
 import * as nx from "@raven-ts/nx";
 import type { Backend, Tensor } from "@raven-ts/nx";
 import { Layer, Ptree, Rng, Train, type TrainState, type Trainer } from "@raven-ts/kaun-core";
-import { sampleTokens, type DecoderLMLayer, type DecoderLMConfig } from "@raven-ts/kaun-attention";
+import { sampleTokens, type DecoderLMLayer } from "@raven-ts/kaun-attention";
 import { backendChoice, type BackendChoice } from "../model/backends.js";
 import { TRAINING, TRAINING_TEXT, batches, charVocab, checkpointBytes, decodeIds, encode, readCheckpoint, tinyLMConfig, tinyLMTrainer, type TextBatch } from "../model/demo.js";
 import { benchCases } from "./bench.js";
@@ -25,7 +25,6 @@ export interface EngineOptions {
 interface Held {
   readonly model: DecoderLMLayer;
   readonly trainer: Trainer<"int32", "float">;
-  readonly config: DecoderLMConfig;
   readonly vocab: readonly string[];
   readonly trainable: boolean;
   readonly origin: string;
@@ -148,7 +147,7 @@ export class Engine {
     return {
       step: held.step,
       budget: held.budget,
-      config: held.config,
+      config: held.model.config,
       vocab: held.vocab,
       parameters: Ptree.countParameters(held.state.vars.params),
       trainable: held.trainable,
@@ -183,10 +182,9 @@ export class Engine {
 
   #fresh(seed: number, budget: number): Held {
     const { model, trainer } = tinyLMTrainer(tinyLMConfig(this.#corpus.vocab.length), { steps: budget });
-    const config = model.config;
     const state = Rng.run(seed, () => Train.init(trainer, { dtype: "float32" }));
     const stream = batches(this.#corpus.ids, { batch: TRAINING.batch, seqLen: TRAINING.seqLen, seed: seed + 1 });
-    return { model, trainer, config, vocab: this.#corpus.vocab, trainable: true, origin: `random init, seed ${seed}`, budget, seed, stream, state, step: 0 };
+    return { model, trainer, vocab: this.#corpus.vocab, trainable: true, origin: `random init, seed ${seed}`, budget, seed, stream, state, step: 0 };
   }
 
   #reset(seed: number, budget: number): ModelInfo {
@@ -229,7 +227,6 @@ export class Engine {
     const held: Held = {
       model: loaded.model,
       trainer,
-      config: loaded.config,
       vocab: loaded.vocab,
       trainable: sameVocab,
       origin,
@@ -280,7 +277,7 @@ export class Engine {
   /** The held model with a schedule over `budget` steps (only before the first step). */
   #retarget(held: Held, budget: number): Held {
     checkBudget("playground.train", budget);
-    const { trainer } = tinyLMTrainer(held.config, { steps: budget });
+    const { trainer } = tinyLMTrainer(held.model.config, { steps: budget });
     const next: Held = { ...held, trainer, budget, state: Train.makeState(trainer, held.state.vars) };
     nx.dispose(held.state.opt);
     this.#held = next;

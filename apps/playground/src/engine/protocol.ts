@@ -65,8 +65,11 @@ export interface GenerateDone {
   readonly stopped: boolean;
 }
 
-/** The benchmark cases. */
-export type BenchCase = "matmul 256" | "matmul 512" | "MHA forward";
+/** The benchmark cases, in the order the Bench panel shows them. */
+export const BENCH_CASES = ["matmul 256", "matmul 512", "MHA forward"] as const;
+
+/** One benchmark case. */
+export type BenchCase = (typeof BENCH_CASES)[number];
 
 /** One benchmark figure, or why a backend could not run. */
 export interface BenchRow {

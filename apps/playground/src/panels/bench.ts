@@ -4,14 +4,12 @@
  * the browser, each backend and its mode, and the GL renderer.
  */
 import type { EngineClient } from "../engine/client.js";
-import type { BenchCase, BenchRow } from "../engine/protocol.js";
+import { BENCH_CASES, type BenchRow } from "../engine/protocol.js";
 import { BACKENDS } from "../model/backends.js";
 import { benchChart } from "../ui/charts.js";
 import { deviceFacts } from "../ui/device.js";
 import { byId, one } from "../ui/dom.js";
 import { ErrorBox } from "../ui/errors.js";
-
-const CASES: readonly BenchCase[] = ["matmul 256", "matmul 512", "MHA forward"];
 
 export function mountBench(client: EngineClient): void {
   const list = byId("bench-backends", HTMLElement);
@@ -20,7 +18,7 @@ export function mountBench(client: EngineClient): void {
   const progress = byId("bench-progress", HTMLProgressElement);
   const body = one(byId("bench-table", HTMLTableElement), "tbody", HTMLTableSectionElement);
   const errors = new ErrorBox(byId("bench-error", HTMLElement));
-  const chart = benchChart(byId("bench-chart", HTMLCanvasElement), CASES);
+  const chart = benchChart(byId("bench-chart", HTMLCanvasElement), BENCH_CASES);
   const chartBox = byId("bench-chart-box", HTMLElement);
   const empty = byId("bench-empty", HTMLElement);
 

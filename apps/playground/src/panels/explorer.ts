@@ -106,13 +106,14 @@ export function mountExplorer(client: EngineClient, latestModel: () => ModelInfo
       }
       const s = source();
       if (s.kind === "random" && !Number.isSafeInteger(s.seed)) throw new nx.InvalidArgumentError("playground.explorer", `the seed must be an integer, got ${seed.value}`);
-      const maps = onExplorerCpu(() => attentionMaps(settings(), s));
+      const chosen = settings();
+      const maps = onExplorerCpu(() => attentionMaps(chosen, s));
       const max = Math.max(...maps.weights.flat(2), 1e-6);
       renderLegend(legend, max);
       const groups = maps.numHeads / maps.numKvHeads;
       grid.replaceChildren(...maps.weights.map((w, h) => heatmapFigure({ head: h, kvHead: Math.floor(h / groups), weights: w, tokens: maps.tokens, max }, tooltip)));
-      const masked = settings().padding;
-      summary.textContent = `${maps.tokens.length} tokens · ${maps.numHeads} query heads reading ${maps.numKvHeads} key/value heads${settings().isCausal ? " · causal" : ""}${settings().rope ? " · RoPE" : ""}${masked > 0 ? ` · last ${masked} masked as padding` : ""}. Rows are queries, columns keys; each row sums to 1.`;
+      const masked = chosen.padding;
+      summary.textContent = `${maps.tokens.length} tokens · ${maps.numHeads} query heads reading ${maps.numKvHeads} key/value heads${chosen.isCausal ? " · causal" : ""}${chosen.rope ? " · RoPE" : ""}${masked > 0 ? ` · last ${masked} masked as padding` : ""}. Rows are queries, columns keys; each row sums to 1.`;
       grid.dataset.state = "ready";
     } catch (e) {
       grid.replaceChildren();

@@ -6,7 +6,7 @@
  */
 import type { EngineClient } from "../engine/client.js";
 import type { ModelInfo, TrainProgress } from "../engine/protocol.js";
-import { BACKENDS } from "../model/backends.js";
+import { BACKENDS, backendChoice } from "../model/backends.js";
 import { TRAINING_TEXT, charVocab, encode, unigramEntropy } from "../model/demo.js";
 import { lossChart } from "../ui/charts.js";
 import { byId, download, numberOf, readChosenFile } from "../ui/dom.js";
@@ -135,6 +135,7 @@ export function mountTrain(client: EngineClient): void {
   });
   backend.addEventListener("change", () => {
     const wanted = backend.value;
+    const { label } = backendChoice(wanted);
     void act(async () => {
       try {
         await client.setBackend(wanted);
@@ -143,7 +144,7 @@ export function mountTrain(client: EngineClient): void {
         backend.value = selected;
         throw e;
       }
-    }, `Could not switch to ${BACKENDS.find((b) => b.id === wanted)?.label ?? wanted}`, `Starting ${BACKENDS.find((b) => b.id === wanted)?.label ?? wanted} and moving the weights to it…`);
+    }, `Could not switch to ${label}`, `Starting ${label} and moving the weights to it…`);
   });
   downloadButton.addEventListener("click", () => {
     void act(async () => {

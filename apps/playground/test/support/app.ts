@@ -103,6 +103,20 @@ export async function trainStep(page: Page): Promise<[number, number]> {
 }
 
 /**
+ * `untilStep(page, step, timeout?)` waits until the Train panel shows step
+ * `step` or later (within `timeout` ms; Playwright's default when undefined).
+ * @throws Error with the Train panel's message as soon as the panel shows one.
+ */
+export async function untilStep(page: Page, step: number, timeout?: number): Promise<void> {
+  await page.waitForFunction(
+    (n) => Number((document.getElementById("tr-step")?.textContent ?? "").split("/")[0]) >= n || document.getElementById("train-error")?.hidden === false,
+    step,
+    timeout === undefined ? {} : { timeout },
+  );
+  if (await page.isVisible("#train-error")) throw new Error(`training stopped with: ${(await page.textContent("#train-error")) ?? ""}`);
+}
+
+/**
  * `trainSteps(page, budget, until)` starts training with a budget of
  * `budget` steps and waits until step `until` is shown.
  * @throws Error with the Train panel's message as soon as the panel shows one.
@@ -111,12 +125,12 @@ export async function trainSteps(page: Page, budget: number, until: number, time
   await page.fill("#tr-steps", String(budget));
   await page.dispatchEvent("#tr-steps", "change");
   await page.click("#tr-start");
-  await page.waitForFunction(
-    (n) => Number((document.getElementById("tr-step")?.textContent ?? "").split("/")[0]) >= n || document.getElementById("train-error")?.hidden === false,
-    until,
-    { timeout },
-  );
-  if (await page.isVisible("#train-error")) throw new Error(`training stopped with: ${(await page.textContent("#train-error")) ?? ""}`);
+  await untilStep(page, until, timeout);
+}
+
+/** `greedyReference(page, prompt, n)` is the page's greedy continuation of `prompt` by `n` characters, computed without the KV cache. */
+export function greedyReference(page: Page, prompt: string, n: number): Promise<string> {
+  return page.evaluate(([p, k]) => window.ravenPlayground?.greedyReference(p, k) ?? Promise.resolve(""), [prompt, n] as const);
 }
 
 /** `pauseTraining(page)` clicks Pause and waits until the Train panel can start again (training has stopped). */

@@ -6,7 +6,7 @@
 import { launchChromium } from "@raven-ts/chromium";
 import type { BrowserContext, Page } from "playwright-core";
 
-export { hasChromium } from "@raven-ts/chromium";
+export { browserTestsRun } from "@raven-ts/chromium";
 
 /** A browser with one page, and the problems seen on it. */
 export interface Session {
