@@ -4,9 +4,9 @@
 // install`; the flags this machine needs; a fresh profile).
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { hasChromium, launchChromium } from "@raven-ts/chromium";
+import { browserTestsRun, hasChromium, launchChromium } from "@raven-ts/chromium";
 
-export { hasChromium };
+export { browserTestsRun, hasChromium };
 
 /**
  * `bundle(entry)` is the IIFE browser bundle of the TypeScript module

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { GOLDEN_TOLERANCES, loadGoldenCases } from "@raven-ts/kaun-attention/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error -- plain JS helper shared with the benchmarks
-import { bundle, hasChromium, openPage } from "../scripts/chromium.mjs";
+import { browserTestsRun, bundle, openPage } from "../scripts/chromium.mjs";
 import * as nx from "@raven-ts/nx";
 import type { SuiteOptions, SuiteReport } from "./browser/suite.js";
 import type { TrainingReport } from "./browser/training.js";
@@ -49,7 +49,7 @@ const OPTIONS: SuiteOptions = {
   },
 };
 
-const available = hasChromium() || Boolean(process.env.CI);
+const available = browserTestsRun();
 
 describe.skipIf(!available)("gpujs in headless Chromium (SwiftShader)", () => {
   let page: Page;

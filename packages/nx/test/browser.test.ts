@@ -3,7 +3,7 @@
 // threads when served cross-origin isolated, and on an unshared memory without threads when not.
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
-import { hasChromium, launchChromium } from "@raven-ts/chromium";
+import { browserTestsRun, launchChromium } from "@raven-ts/chromium";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 
@@ -56,7 +56,7 @@ async function runPage(isolated: boolean): Promise<PageResult> {
   }
 }
 
-describe.skipIf(!hasChromium())("cpu backend in Chromium", () => {
+describe.skipIf(!browserTestsRun())("cpu backend in Chromium", () => {
   it("cross-origin isolated: WebAssembly SIMD on shared memory with a worker thread", async () => {
     const r = await runPage(true);
     expect(r.crossOriginIsolated).toBe(true);
