@@ -1,12 +1,13 @@
 /** A tiny decoder-only language model: embedding → causal RoPE transformer blocks → norm → vocabulary logits. */
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
-import { Layer, type Ptree, type Vars } from "@raven-ts/kaun-core";
+import { Layer, type Context, type Ptree, type Vars } from "@raven-ts/kaun-core";
 import { checkBool, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, describe, fail, field, optionalOptions, param } from "@raven-ts/kaun-core/internal";
 import { checkCacheOf, consume, emptyCaches, type KvCache } from "./mha.js";
+import { paddingMask } from "./mask.js";
 import { pick } from "./config.js";
 import { nextTokens, SAMPLING_KEYS, samplingKey, samplingOptions, stopOptions, type SampleTokensOptions } from "./sampling.js";
-import { blockConfig, checkBlockSizes, checkNamedVars, decodeBlock, normLayer, transformerBlock, type ActivationKind, type MlpKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
+import { blockConfig, checkBlockSizes, checkNamedVars, decodeBlock, inspectBlock, normLayer, transformerBlock, type ActivationKind, type MlpKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
 
 /** Options of {@link decoderLM}. */
 export interface DecoderLMOptions {
@@ -63,6 +64,12 @@ export interface DecodeOptions {
   readonly keepCache?: boolean;
 }
 
+/** Options of {@link DecoderLMLayer.attentionWeights}. */
+export interface LMAttentionWeightsOptions {
+  /** Per-call tensors, as for `apply`: a padding mask `[batch, seqLen]` under `attentionMaskKey`. Defaults to none. */
+  readonly ctx?: Context;
+}
+
 /** The layer `decoderLM` returns: int32 tokens `[batch, seqLen]` in, logits `[batch, seqLen, vocabSize]` out. */
 export interface DecoderLMLayer extends Layer<"int32", "float"> {
   /** The configuration, with defaults filled in: `decoderLM(lm.config)` builds the same model. */
@@ -74,6 +81,30 @@ export interface DecoderLMLayer extends Layer<"int32", "float"> {
    * @throws InvalidArgumentError as the blocks' `initCache`.
    */
   initCache(options: { readonly batch: number; readonly maxLength: number; readonly dtype?: "float32" | "float64" }): KvCache[];
+  /**
+   * `attentionWeights(vars, tokens, options?)` is the attention
+   * probabilities of every block on the int32 tokens `[batch, seqLen]`, as
+   * Hugging Face's `output_attentions=True` gives them: an array of
+   * `numLayers` tensors, block `i`'s at index `i`, each
+   * `[batch, numHeads, seqLen, seqLen]` (query × key; causal, so every entry
+   * above the diagonal is exactly 0). They come from the model's own
+   * inference pass (`apply` with `training: false`, no dropout): block `i`'s
+   * attention reports its weights on what that pass feeds it (the
+   * embedding, blocks `0 .. i-1`, then block `i`'s `attn_norm`), after
+   * masking and before dropout, as `MultiHeadAttentionLayer.attentionWeights`.
+   * A padding mask in `options.ctx` (under `attentionMaskKey`, `[batch, seqLen]`)
+   * applies as in `apply`: masked keys get weight exactly 0. `ctx` defaults
+   * to none. Only the returned tensors stay live (dispose them once read).
+   * @throws InvalidArgumentError, naming `kaun.decoderLM.attentionWeights`,
+   * when `vars` is not `{ params, state, dtype }` holding every sub-layer,
+   * `options` is not an object or holds an unknown option, `ctx` is not a
+   * `Context` or its mask is not `[batch, seqLen]`, `tokens` is not a live
+   * int32 `[batch, seqLen >= 1]` tensor of ids below `vocabSize`, the
+   * attention scores, MLP activations or logits of the pass are more than
+   * the backend holds, or as the blocks' `attentionWeights` (a missing or
+   * misshapen parameter).
+   */
+  attentionWeights(vars: Vars, tokens: Tensor, options?: LMAttentionWeightsOptions): Tensor[];
   /**
    * `decode(vars, tokens, caches)` is the logits of the new positions `tokens`
    * (`[batch, t]`) given the cached prefix, and the extended caches; prefill
@@ -235,25 +266,34 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     nx.checkAllocation(`kaun.${where}`, [batch, t, vocabSize], dtype, backend);
   };
 
-  /** The pass of `decode` on checked arguments: nothing consumed, no scope of its own. */
-  const step = (where: string, vars: Vars, tokens: Tensor, caches: readonly KvCache[], donate: boolean): [Tensor, KvCache[]] => {
-    const args = { params: vars.params, state: vars.state, dtype: vars.dtype, training: false };
+  /**
+   * `throughBlocks(where, vars, tokens, ctx, each)` is `[logits, results]`:
+   * the model's inference pass (`apply` with `training: false`, no scope of
+   * its own) with block `i` run as `each(block, i, blockVars, h)`, which
+   * returns the block's output and a result collected in `results[i]`.
+   */
+  const throughBlocks = <R>(where: string, vars: Vars, tokens: Tensor, ctx: Context | undefined, each: (b: TransformerBlockLayer, i: number, bv: Vars, h: Tensor) => [Tensor, R]): [Tensor, R[]] => {
+    const args = { params: vars.params, state: vars.state, dtype: vars.dtype, training: false, ctx };
     const [logits, , outputs] = lm.applyWith(args, tokens, {
       blocks: (sub, h) => {
         if (!Array.isArray(sub.params) || !Array.isArray(sub.state) || sub.params.length !== numLayers || sub.state.length !== numLayers) {
           throw fail(where, `params.blocks and state.blocks must be arrays of ${numLayers} entries (one per block)`);
         }
         let y = h;
-        const next = blocks.map((b, i) => {
-          const [out, c] = decodeBlock(where, b, { params: (sub.params as Ptree[])[i] as Ptree, state: (sub.state as Ptree[])[i] as Ptree, dtype: vars.dtype }, y, caches[i] as KvCache, undefined, donate);
+        const results = blocks.map((b, i) => {
+          const [out, r] = each(b, i, { params: (sub.params as Ptree[])[i] as Ptree, state: (sub.state as Ptree[])[i] as Ptree, dtype: vars.dtype }, y);
           y = out;
-          return c;
+          return r;
         });
-        return [y, next as unknown as Ptree];
+        return [y, results as unknown as Ptree];
       },
     });
-    return [logits, outputs.blocks as unknown as KvCache[]];
+    return [logits, outputs.blocks as unknown as R[]];
   };
+
+  /** The pass of `decode` on checked arguments: nothing consumed, no scope of its own. */
+  const step = (where: string, vars: Vars, tokens: Tensor, caches: readonly KvCache[], donate: boolean): [Tensor, KvCache[]] =>
+    throughBlocks(where, vars, tokens, undefined, (b, i, bv, h) => decodeBlock(where, b, bv, h, caches[i] as KvCache, undefined, donate));
 
   return {
     config,
@@ -261,6 +301,16 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
     init: lm.init,
     apply: lm.apply,
     initCache: (cacheOptions) => emptyCaches("decoderLM.initCache", blocks.map((b) => b.attention), cacheOptions),
+    attentionWeights: (vars, tokens, inspectOptions) => {
+      const where = "decoderLM.attentionWeights";
+      const v = checkNamedVars(where, vars, lm.layers);
+      const ctx = optionalOptions(where, inspectOptions, ["ctx"]).ctx;
+      const t = checkTokens(where, "tokens", tokens);
+      const [batch, n] = t.shape as [number, number];
+      paddingMask(where, ctx, batch, n);
+      checkSizes(where, batch, n, n, v.dtype, t.backend);
+      return nx.tidy(() => throughBlocks(where, v, t, ctx, (b, _i, bv, h) => inspectBlock(where, b, bv, h, ctx))[1]);
+    },
     decode: (vars, tokens, caches, decodeOptions) => {
       const where = "decoderLM.decode";
       const v = checkNamedVars(where, vars, lm.layers);

@@ -14,7 +14,7 @@ export type { AttentionCallOptions, CacheOptions, KvCache, MultiHeadAttentionLay
 export { multiHeadAttention } from "./mha.js";
 export type { ActivationKind, MlpKind, NormKind, TransformerBlockConfig, TransformerBlockLayer, TransformerBlockOptions } from "./transformer.js";
 export { transformerBlock } from "./transformer.js";
-export type { DecodeOptions, DecoderLMConfig, DecoderLMLayer, DecoderLMOptions, GenerateOptions } from "./decoder-lm.js";
+export type { DecodeOptions, DecoderLMConfig, DecoderLMLayer, DecoderLMOptions, GenerateOptions, LMAttentionWeightsOptions } from "./decoder-lm.js";
 export { decoderLM } from "./decoder-lm.js";
 export type { SampleTokensOptions } from "./sampling.js";
 export { sampleTokens } from "./sampling.js";

@@ -333,6 +333,22 @@ export function decodeStep(fn: string, layer: MultiHeadAttentionLayer, vars: Var
 }
 
 /**
+ * `inspectStep(fn, layer, vars, x, ctx)` is `[output, weights]`: `layer`'s
+ * inference output on `x` (as `apply` with `training: false`) and its
+ * attention probabilities `[batch, numHeads, seqQ, seqK]` (as
+ * `attentionWeights`), from one pass, without a `tidy` scope of its own: the
+ * building block of the `attentionWeights` of layers, blocks and models,
+ * which override a block's attention with it. Internal.
+ * @throws InvalidArgumentError naming `fn`, as `attentionWeights`.
+ */
+export function inspectStep(fn: string, layer: MultiHeadAttentionLayer, vars: Vars, x: unknown, ctx: Context | undefined): [Tensor, Tensor] {
+  const cfg = layer.config;
+  const ops = operands(fn, cfg, vars.params, vars.dtype, x, ctx);
+  const { out, weights } = forward(cfg, ops, false);
+  return [out, nx.reshape(weights, [ops.batch, cfg.numHeads, ops.seqQ, weights.shape[4] as number])];
+}
+
+/**
  * `multiHeadAttention({ embedDim, numHeads, numKvHeads?, dropout?, isCausal?, rope?, ropeTheta? })`
  * is a multi-head self-attention layer.
  *
@@ -399,11 +415,8 @@ export function multiHeadAttention(options: MultiHeadAttentionOptions): MultiHea
     attentionWeights: (vars, x, options) => {
       const fn = "multiHeadAttention.attentionWeights";
       const v = checkVars(fn, vars, "vars");
-      const ops = operands(fn, cfg, v.params, v.dtype, x, optionalOptions(fn, options, CALL_KEYS).ctx);
-      return nx.tidy(() => {
-        const { weights } = forward(cfg, ops, false);
-        return nx.reshape(weights, [ops.batch, cfg.numHeads, ops.seqQ, weights.shape[4] as number]);
-      });
+      const ctx = optionalOptions(fn, options, CALL_KEYS).ctx;
+      return nx.tidy(() => inspectStep(fn, layer, v, x, ctx)[1]);
     },
     initCache: (cacheOptions) => emptyCaches("multiHeadAttention.initCache", [layer], cacheOptions)[0] as KvCache,
     decode: (vars, x, cache, options) => {

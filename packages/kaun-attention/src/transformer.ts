@@ -4,7 +4,7 @@ import type { FloatDType, Tensor } from "@raven-ts/nx";
 import { Fn, Layer, type Context, type Ptree, type Vars } from "@raven-ts/kaun-core";
 import { checkBool, checkModelInput, checkNonNegative, checkOneOf, checkOptions, checkPositiveInt, checkVars, describe, fail, field, optionalOptions } from "@raven-ts/kaun-core/internal";
 import { ATTENTION_KEYS, attentionConfig, pick, type AttentionConfig, type MultiHeadAttentionOptions } from "./config.js";
-import { CALL_KEYS, checkCacheOf, checkScores, consume, decodeStep, emptyCaches, multiHeadAttention, type AttentionCallOptions, type CacheOptions, type KvCache, type MultiHeadAttentionLayer } from "./mha.js";
+import { CALL_KEYS, checkCacheOf, checkScores, consume, decodeStep, emptyCaches, inspectStep, multiHeadAttention, type AttentionCallOptions, type CacheOptions, type KvCache, type MultiHeadAttentionLayer } from "./mha.js";
 
 /** The normalization a block applies before each sub-layer. */
 export type NormKind = "rmsNorm" | "layerNorm";
@@ -69,6 +69,22 @@ export interface TransformerBlockLayer extends Layer<"float", "float"> {
   /** `initCache(options)` is an empty cache for the block's attention (see `MultiHeadAttentionLayer.initCache`). @throws InvalidArgumentError as the attention's `initCache`. */
   initCache(options: CacheOptions): KvCache;
   /**
+   * `attentionWeights(vars, x, options?)` is the per-head attention
+   * probabilities `[batch, numHeads, seqLen, seqLen]` of the block's
+   * attention on `x` (`[batch, seqLen, embedDim]`), that is on
+   * `attn_norm(x)`: the block's own inference pass (`apply` with
+   * `training: false`) with its attention reporting its weights (see
+   * `MultiHeadAttentionLayer.attentionWeights`: after masking, before
+   * dropout). A padding mask is read from `options.ctx` as in `apply`
+   * (defaults to none). Only the result stays live.
+   * @throws InvalidArgumentError, naming `kaun.transformerBlock.attentionWeights`,
+   * when `vars` is not `{ params, state, dtype }` with an entry for every
+   * sub-layer, `options` is not an object, `x` is not a live
+   * `[batch, seqLen, embedDim]` tensor of the model's dtype, or as the
+   * attention's `attentionWeights`.
+   */
+  attentionWeights(vars: Vars, x: Tensor, options?: AttentionCallOptions): Tensor;
+  /**
    * `decode(vars, x, cache, options?)` is the block on the new positions `x`
    * with the attention decoding against `cache` (see
    * `MultiHeadAttentionLayer.decode`); returns the output and the extended
@@ -113,10 +129,16 @@ export function blockConfig(fn: string, options: TransformerBlockOptions): Trans
   return { ...attention, mlpDim, norm, normEps, mlp, activation };
 }
 
-/** The block `decode` of {@link transformerBlock} computes, unscoped: see {@link decodeBlock}. */
-type BlockStep = (fn: string, vars: Vars, x: Tensor, cache: KvCache, ctx: Context | undefined, donate: boolean) => [Tensor, KvCache];
+/**
+ * The inference pass of a {@link transformerBlock} (`apply` with
+ * `training: false`, unscoped) with its attention replaced by `attend`,
+ * which gets the attention's vars and input and returns its output and a
+ * result handed back beside the block's output (an extended cache, the
+ * attention weights).
+ */
+type BlockPass = <R extends Ptree>(vars: Vars, x: Tensor, ctx: Context | undefined, attend: (vars: Vars, h: Tensor) => [Tensor, R]) => [Tensor, R];
 
-const steps = new WeakMap<TransformerBlockLayer, BlockStep>();
+const passes = new WeakMap<TransformerBlockLayer, BlockPass>();
 
 /**
  * `decodeBlock(fn, block, vars, x, cache, ctx, donate)` is `block.decode`
@@ -126,7 +148,18 @@ const steps = new WeakMap<TransformerBlockLayer, BlockStep>();
  * @throws InvalidArgumentError naming `fn`, as `block.decode`.
  */
 export function decodeBlock(fn: string, block: TransformerBlockLayer, vars: Vars, x: Tensor, cache: KvCache, ctx: Context | undefined, donate: boolean): [Tensor, KvCache] {
-  return (steps.get(block) as BlockStep)(fn, vars, x, cache, ctx, donate);
+  return (passes.get(block) as BlockPass)(vars, x, ctx, (sub, h) => decodeStep(fn, block.attention, sub, h, cache, ctx, donate) as [Tensor, KvCache & Ptree]);
+}
+
+/**
+ * `inspectBlock(fn, block, vars, x, ctx)` is `[output, weights]`: the
+ * block's inference output on `x` and its attention's weights
+ * `[batch, numHeads, seqLen, seqLen]`, from one pass without its own `tidy`
+ * scope, for a model that inspects several blocks. Internal.
+ * @throws InvalidArgumentError naming `fn`, as `block.attentionWeights`.
+ */
+export function inspectBlock(fn: string, block: TransformerBlockLayer, vars: Vars, x: Tensor, ctx: Context | undefined): [Tensor, Tensor] {
+  return (passes.get(block) as BlockPass)(vars, x, ctx, (sub, h) => inspectStep(fn, block.attention, sub, h, ctx));
 }
 
 /**
@@ -216,11 +249,9 @@ export function transformerBlock(options: TransformerBlockOptions): TransformerB
     },
     { name: fn },
   );
-  const step: BlockStep = (stepFn, vars, x, cache, ctx, donate) => {
-    const [y, , outputs] = block.applyWith({ params: vars.params, state: vars.state, dtype: vars.dtype, training: false, ctx }, x, {
-      attn: (sub, h) => decodeStep(stepFn, attention, sub, h, cache, ctx, donate) as unknown as [Tensor, Ptree],
-    });
-    return [y, outputs.attn as unknown as KvCache];
+  const pass: BlockPass = (vars, x, ctx, attend) => {
+    const [y, , outputs] = block.applyWith({ params: vars.params, state: vars.state, dtype: vars.dtype, training: false, ctx }, x, { attn: attend });
+    return [y, outputs.attn as ReturnType<typeof attend>[1]];
   };
   const layer: TransformerBlockLayer = {
     config,
@@ -228,6 +259,13 @@ export function transformerBlock(options: TransformerBlockOptions): TransformerB
     init: block.init,
     apply: block.apply,
     initCache: (cacheOptions) => emptyCaches("transformerBlock.initCache", [attention], cacheOptions)[0] as KvCache,
+    attentionWeights: (vars, x, callOptions) => {
+      const wfn = "transformerBlock.attentionWeights";
+      const v = checkNamedVars(wfn, vars, block.layers);
+      const ctx = optionalOptions(wfn, callOptions, CALL_KEYS).ctx;
+      const input = checkBlockInput(wfn, x, v.dtype);
+      return nx.tidy(() => inspectBlock(wfn, layer, v, input, ctx)[1]);
+    },
     decode: (vars, x, cache, callOptions) => {
       const dfn = "transformerBlock.decode";
       const v = checkNamedVars(dfn, vars, block.layers);
@@ -238,11 +276,11 @@ export function transformerBlock(options: TransformerBlockOptions): TransformerB
       const [batch, t] = input.shape as [number, number];
       const checked = checkCacheOf(dfn, attention, cache, batch, t, v.dtype);
       checkBlockSizes(dfn, config, batch, t, checked.length + t, v.dtype, input.backend);
-      const result = nx.tidy(() => step(dfn, v, input, cache, ctx, !keep));
+      const result = nx.tidy(() => decodeBlock(dfn, layer, v, input, cache, ctx, !keep));
       if (!keep) consume(cache);
       return result;
     },
   };
-  steps.set(layer, step);
+  passes.set(layer, pass);
   return layer;
 }

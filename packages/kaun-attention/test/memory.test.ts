@@ -144,11 +144,14 @@ describe("every public function leaves only its results live", () => {
   const x = nx.random.normal(nx.random.key(8), [2, 5, 8]);
   const ctx = Context.empty.set(attentionMaskKey, nx.tensor([[1, 1, 1, 0, 1], [1, 1, 1, 1, 1]], { dtype: "int32" }));
   const tokens = nx.tensor([[1, 2, 3], [4, 5, 6]], { dtype: "int32" });
+  const tokenCtx = Context.empty.set(attentionMaskKey, nx.tensor([[1, 0, 1], [1, 1, 1]], { dtype: "int32" }));
 
   const cases: [string, () => unknown, number][] = [
     ["multiHeadAttention apply (training, dropout, padding)", () => Rng.run(0, () => attn.apply({ ...avars, training: true, ctx }, x)), 1],
     ["Layer.apply(multiHeadAttention)", () => Layer.apply(attn, avars, x, { training: false, ctx }), 1],
     ["multiHeadAttention.attentionWeights", () => attn.attentionWeights(avars, x, { ctx }), 1],
+    ["transformerBlock.attentionWeights (padding)", () => block.attentionWeights(bvars, x, { ctx }), 1],
+    ["decoderLM.attentionWeights (padding): one map per block", () => lm.attentionWeights(lvars, tokens, { ctx: tokenCtx }), 2],
     ["multiHeadAttention.initCache", () => attn.initCache({ batch: 2, maxLength: 4 }), 2],
     ["transformerBlock apply (training)", () => Rng.run(0, () => block.apply({ ...bvars, training: true }, x)), 1],
     ["decoderLM apply", () => lm.apply({ ...lvars, training: false }, tokens), 1],
