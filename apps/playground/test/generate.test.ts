@@ -129,6 +129,13 @@ describe.skipIf(!browserTestsRun())("generation", () => {
     await changeExplorer(page, () => page.selectOption("#ex-layer", "1"));
     const block1 = await explorerWeights(page);
     expect(block1).not.toEqual(block0);
+    // The model's masks are its own (causal, RoPE: fixed); padding still applies: the last 2 keys get exactly 0.
+    expect(await page.isDisabled("#ex-causal")).toBe(true);
+    expect(await page.isDisabled("#ex-rope")).toBe(true);
+    await changeExplorer(page, () => page.fill("#ex-pad", "2"));
+    for (const head of await explorerWeights(page)) head.forEach((row, q) => row.forEach((v, k) => (k > q || k >= row.length - 2 ? expect(v).toBe(0) : expect(v).toBeGreaterThan(0))));
+    await changeExplorer(page, () => page.fill("#ex-pad", "0"));
+    expect(await explorerWeights(page)).toEqual(block1);
 
     // The same weights from a file give the same maps.
     const bytes = await page.evaluate(async () => Array.from((await window.ravenPlayground!.client.call("exportWeights", {})).bytes));

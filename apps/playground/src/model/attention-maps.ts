@@ -2,16 +2,17 @@
  * The attention explorer's computation, on the page's own nx backend (CPU):
  * per-head attention probabilities from `multiHeadAttention(...).attentionWeights`,
  * for a layer with seeded random weights over seeded random token
- * embeddings, or for one block of a trained decoder (its attention weights
- * over the block's normalised input, as the model computes it).
+ * embeddings, or from a trained decoder's `decoderLM(...).attentionWeights`
+ * for one of its blocks (the model's own pass: causal, RoPE, on the block's
+ * normalised input).
  */
 import * as nx from "@raven-ts/nx";
 import type { Backend, Tensor } from "@raven-ts/nx";
-import { Context, Layer, Rng, type Ptree, type Vars } from "@raven-ts/kaun-core";
+import { Context, Layer, Rng } from "@raven-ts/kaun-core";
 import { attentionMaskKey, multiHeadAttention } from "@raven-ts/kaun-attention";
 import { charVocab, encode, type LoadedCharLM } from "./demo.js";
 
-/** The explorer's settings. */
+/** The explorer's settings. A model source reads only `text` and `padding`: its sizes and masks (causal, RoPE) are its own. */
 export interface MapSettings {
   readonly text: string;
   readonly embedDim: number;
@@ -56,27 +57,6 @@ export function onExplorerCpu<T>(fn: () => T): T {
   }
 }
 
-function field(tree: Ptree, ...path: (string | number)[]): Ptree {
-  let t: unknown = tree;
-  for (const k of path) t = (t as Record<string | number, unknown>)[k];
-  return t as Ptree;
-}
-
-/** The input of block `layer`'s attention: embedding, the blocks before it, and the block's pre-attention norm. */
-function blockInput(loaded: LoadedCharLM, ids: Int32Array, layer: number): Tensor {
-  const { config, vars, model } = loaded;
-  const sub = (params: Ptree, state: Ptree): Vars => ({ params, state, dtype: vars.dtype });
-  const tokens = nx.tensor(ids, { shape: [1, ids.length] });
-  let [h] = Layer.apply(Layer.embedding({ vocabSize: config.vocabSize, embedDim: config.embedDim }), sub(field(vars.params, "embed"), field(vars.state, "embed")), tokens, { training: false });
-  for (let i = 0; i < layer; i++) {
-    [h] = Layer.apply(model.blocks[i] as (typeof model.blocks)[number], sub(field(vars.params, "blocks", i), field(vars.state, "blocks", i)), h, { training: false });
-  }
-  const { norm: kind, normEps: eps } = model.config;
-  const norm = kind === "rmsNorm" ? Layer.rmsNorm({ dim: config.embedDim, eps }) : Layer.layerNorm({ dim: config.embedDim, eps });
-  const [normed] = Layer.apply(norm, sub(field(vars.params, "blocks", layer, "attn_norm"), field(vars.state, "blocks", layer, "attn_norm")), h, { training: false });
-  return normed;
-}
-
 /**
  * `attentionMaps(settings, source)` is the attention probabilities of every head.
  * @throws InvalidArgumentError for an empty or too long text, characters a
@@ -91,36 +71,32 @@ export function attentionMaps(settings: MapSettings, source: MapSource): Attenti
   if (!Number.isInteger(settings.padding) || settings.padding < 0 || settings.padding > tokens.length) {
     throw new nx.InvalidArgumentError(fn, `padding must be an integer in [0, ${tokens.length}] (the number of tokens), got ${String(settings.padding)}`);
   }
-  const attn = multiHeadAttention({
-    embedDim: settings.embedDim,
-    numHeads: settings.numHeads,
-    numKvHeads: settings.numKvHeads,
-    isCausal: settings.isCausal,
-    rope: settings.rope,
-    ...(source.kind === "model" ? { ropeTheta: source.model.config.ropeTheta } : {}),
-  });
+  if (source.kind === "model") {
+    const numLayers = source.model.config.numLayers;
+    if (!Number.isInteger(source.layer) || source.layer < 0 || source.layer >= numLayers) {
+      throw new nx.InvalidArgumentError(fn, `layer must be in [0, ${numLayers - 1}], got ${String(source.layer)}`);
+    }
+  }
   const n = tokens.length;
   return nx.tidy(() => {
-    let x: Tensor;
-    let vars: Vars;
+    const keep = Array.from({ length: n }, (_, i) => (i < n - settings.padding ? 1 : 0));
+    const options = settings.padding > 0 ? { ctx: Context.empty.set(attentionMaskKey, nx.tensor([keep], { dtype: "int32" })) } : {};
+    let w: Tensor;
+    let heads: { readonly numHeads: number; readonly numKvHeads: number };
     if (source.kind === "random") {
+      const attn = multiHeadAttention({ embedDim: settings.embedDim, numHeads: settings.numHeads, numKvHeads: settings.numKvHeads, isCausal: settings.isCausal, rope: settings.rope });
       const vocab = charVocab(settings.text);
       const table = nx.random.normal(nx.random.key(source.seed + 1), [vocab.length, settings.embedDim]);
-      x = nx.reshape(nx.take(table, nx.tensor(encode(vocab, settings.text)), { axis: 0 }), [1, n, settings.embedDim]);
-      vars = Rng.run(source.seed, () => Layer.init(attn, { dtype: "float32" }));
+      const x = nx.reshape(nx.take(table, nx.tensor(encode(vocab, settings.text)), { axis: 0 }), [1, n, settings.embedDim]);
+      w = attn.attentionWeights(Rng.run(source.seed, () => Layer.init(attn, { dtype: "float32" })), x, options);
+      heads = attn.config;
     } else {
-      const numLayers = source.model.config.numLayers;
-      if (!Number.isInteger(source.layer) || source.layer < 0 || source.layer >= numLayers) {
-        throw new nx.InvalidArgumentError(fn, `layer must be in [0, ${numLayers - 1}], got ${String(source.layer)}`);
-      }
-      x = blockInput(source.model, encode(source.model.vocab, settings.text), source.layer);
-      const v = source.model.vars;
-      vars = { params: field(v.params, "blocks", source.layer, "attn"), state: {}, dtype: v.dtype };
+      const { model, vars, vocab } = source.model;
+      const ids = nx.tensor(encode(vocab, settings.text), { shape: [1, n] });
+      w = model.attentionWeights(vars, ids, options)[source.layer] as Tensor;
+      heads = model.config;
     }
-    const keep = Array.from({ length: n }, (_, i) => (i < n - settings.padding ? 1 : 0));
-    const ctx = settings.padding > 0 ? Context.empty.set(attentionMaskKey, nx.tensor([keep], { dtype: "int32" })) : undefined;
-    const w = attn.attentionWeights(vars, x, ctx === undefined ? {} : { ctx });
     const weights = (w.arraySync() as number[][][][])[0] as number[][][];
-    return { tokens, weights, numHeads: attn.config.numHeads, numKvHeads: attn.config.numKvHeads };
+    return { tokens, weights, numHeads: heads.numHeads, numKvHeads: heads.numKvHeads };
   });
 }

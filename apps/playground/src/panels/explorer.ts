@@ -46,10 +46,10 @@ export function mountExplorer(client: EngineClient, latestModel: () => ModelInfo
   };
   const currentModel = (): LoadedCharLM | undefined => (sourceKind() === "trained" ? models.trained : sourceKind() === "file" ? models.file : undefined);
 
-  /** Shows the model's architecture in the (then fixed) size fields and offers its layers. */
+  /** Shows the model's architecture in the (then fixed) size and mask fields (a decoder is causal with RoPE) and offers its layers. */
   const syncFields = (): void => {
     const model = currentModel();
-    for (const input of [embedDim, numHeads, numKvHeads, seed]) input.disabled = model !== undefined;
+    for (const input of [embedDim, numHeads, numKvHeads, seed, isCausal, rope]) input.disabled = model !== undefined;
     layer.disabled = model === undefined;
     if (model === undefined) {
       sourceInfo.textContent = "A multi-head attention layer initialised from the seed, over seeded random embeddings of the characters.";
@@ -58,13 +58,15 @@ export function mountExplorer(client: EngineClient, latestModel: () => ModelInfo
     embedDim.value = String(model.config.embedDim);
     numHeads.value = String(model.config.numHeads);
     numKvHeads.value = String(model.config.numKvHeads);
+    isCausal.checked = true;
+    rope.checked = true;
     const keep = Math.min(Number(layer.value) || 0, model.config.numLayers - 1);
     layer.replaceChildren(...Array.from({ length: model.config.numLayers }, (_, i) => new Option(`block ${i}`, String(i), false, i === keep)));
     const trained = latestModel();
     sourceInfo.textContent =
       sourceKind() === "trained"
-        ? `The Train panel's model${trained === undefined ? "" : ` (${trained.origin}, step ${trained.step})`}: the attention of the chosen block over its normalised input. The model itself is causal with RoPE.`
-        : `${models.fileName ?? "file"}: the attention of the chosen block over its normalised input. The model itself is causal with RoPE.`;
+        ? `The Train panel's model${trained === undefined ? "" : ` (${trained.origin}, step ${trained.step})`}: the attention of the chosen block over its normalised input, from the model's own pass (causal, RoPE).`
+        : `${models.fileName ?? "file"}: the attention of the chosen block over its normalised input, from the model's own pass (causal, RoPE).`;
   };
 
   const settings = (): MapSettings => ({
@@ -141,14 +143,10 @@ export function mountExplorer(client: EngineClient, latestModel: () => ModelInfo
     timer = setTimeout(() => compute(ticket), 120);
   };
 
-  /** Shows `kind`'s weights now, as the latest change; a model source preselects the model's own masks (causal, RoPE). */
+  /** Shows `kind`'s weights now, as the latest change; a model source shows the model's own masks (causal, RoPE). */
   const show = (kind: SourceKind): void => {
     shown = kind;
     setSourceKind(kind);
-    if (kind !== "random") {
-      isCausal.checked = true;
-      rope.checked = true;
-    }
     syncFields();
     compute(begin());
   };
