@@ -52,7 +52,8 @@ export interface ModelFromCheckpointOptions<K extends ModelKind = ModelKind> {
 function kindOf(fn: string, layer: unknown): ModelKind {
   if (isRecord(layer) && isRecord(layer.config)) {
     if (typeof layer.generate === "function" && Array.isArray(layer.blocks)) return "decoderLM";
-    if (typeof layer.attentionWeights === "function" && "headDim" in layer.config) return "multiHeadAttention";
+    // A transformerBlock has attentionWeights and an attention config too, and holds its attention layer.
+    if (typeof layer.attentionWeights === "function" && "headDim" in layer.config && !("attention" in layer)) return "multiHeadAttention";
   }
   throw fail(fn, `layer must be a decoderLM or multiHeadAttention layer, got ${describe(layer)}`);
 }
