@@ -8,7 +8,8 @@
  */
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
-import { tensorLeaves, treeCall, type Ptree } from "../ptree.js";
+import type { Ptree } from "../ptree.js";
+import { tensorLeaves, treeCall } from "../tree-args.js";
 import { checkBool, checkFunction, checkNonNegInt, checkPositiveInt, checkSameDevice, describe, fail, optionalOptions } from "../util.js";
 
 /** A table of `size` rows: the element at one row, or the elements at many rows stacked along a new axis 0. */
