@@ -1,6 +1,7 @@
 /**
- * Internal: calls of `nx.tree` on a user's tree, with their errors worded as
- * errors of the kaun function the user called.
+ * Internal: kaun's walks of a user's trees — calls of `nx.tree` with their
+ * errors worded as errors of the kaun function the user called, and the
+ * release of the tensors a new tree no longer holds.
  */
 import type { Tensor } from "@raven-ts/nx";
 import { fmtValue, isTensor, tree } from "@raven-ts/nx";
@@ -23,4 +24,10 @@ export function tensorLeaves(fn: string, t: Ptree): [string, Tensor][] {
     if (!isTensor(leaf)) throw fail(fn, `the leaf at ${path === "" ? "the root" : fmtValue(path)} is ${describe(leaf)}, not a Tensor`);
   }
   return pairs as [string, Tensor][];
+}
+
+/** `disposeUnheld(old, current)` disposes every tensor leaf of `old` that `current` does not also hold. Internal. */
+export function disposeUnheld(old: unknown, current: unknown): void {
+  const kept = new Set(tree.leaves<unknown>(current as tree.Tree<unknown>));
+  for (const leaf of tree.leaves<unknown>(old as tree.Tree<unknown>)) if (isTensor(leaf) && !kept.has(leaf)) leaf.dispose();
 }
