@@ -16,6 +16,9 @@ export interface TrainingSettings {
 }
 export declare const TRAINING: Readonly<TrainingSettings>;
 
+/** What `tinyLMTrainer` trains with and on, as a checkpoint's `raven.training` records it. */
+export declare const RECIPE: Readonly<{ optimizer: "adamw"; schedule: "warmupCosineDecay"; text: "sonnets.txt" }>;
+
 /** A `decoderLM` config with every default resolved (`model.config`), as a checkpoint stores it. */
 export type TinyLMConfig = DecoderLMConfig;
 

@@ -23,6 +23,9 @@ export const TINY_LM = Object.freeze({
 /** The demo's training settings: batch shape and the AdamW + warmup-cosine schedule. */
 export const TRAINING = Object.freeze({ batch: 16, seqLen: 64, peakLr: 3e-3, warmupSteps: 20, endLr: 3e-4, weightDecay: 0.01 });
 
+/** What {@link tinyLMTrainer} trains with and on, as a checkpoint's `raven.training` records it. */
+export const RECIPE = Object.freeze({ optimizer: "adamw", schedule: "warmupCosineDecay", text: "sonnets.txt" });
+
 /** `charVocab(text)` is the sorted list of distinct characters of `text` (token id = index). */
 export function charVocab(text) {
   return [...new Set(text)].sort();

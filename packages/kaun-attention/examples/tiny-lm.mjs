@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import * as nx from "@raven-ts/nx";
 import { Data, Loss, Metric, Rng, Train } from "@raven-ts/kaun-core";
 import { Checkpoint } from "@raven-ts/kaun-core/node";
-import { TRAINING, charVocab, checkpointMetadata, decodeIds, encode, tinyLMConfig, tinyLMTrainer, trainingData, unigramEntropy, windowBatch } from "./char-lm.mjs";
+import { RECIPE, TRAINING, charVocab, checkpointMetadata, decodeIds, encode, tinyLMConfig, tinyLMTrainer, trainingData, unigramEntropy, windowBatch } from "./char-lm.mjs";
 
 // The recipe's helpers other tools use with the corpus (interop/torch evaluates fixed windows).
 export { unigramEntropy, windowBatch };
@@ -62,7 +62,7 @@ export function trainCharLM({ steps = 300, batch = TRAINING.batch, seqLen = TRAI
   const seconds = (performance.now() - started) / 1000;
   const held = Data.textWindows(valid, { seqLen });
   const { perplexity } = Train.evaluate(trainer, state, held.batch(batch), { perplexity: Metric.perplexity() });
-  const training = { ...TRAINING, batch, seqLen, steps, seed, validFraction, optimizer: "adamw", schedule: "warmupCosineDecay", text: "sonnets.txt" };
+  const training = { ...TRAINING, batch, seqLen, steps, seed, validFraction, ...RECIPE };
   return {
     model,
     trainer,

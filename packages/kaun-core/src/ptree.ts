@@ -6,8 +6,8 @@
  * name in a checkpoint.
  */
 import type { Tensor } from "@raven-ts/nx";
-import { fmtValue, isTensor, tree, zerosLike as nxZerosLike } from "@raven-ts/nx";
-import { describe, fail, reworded } from "./util.js";
+import { tree, zerosLike as nxZerosLike } from "@raven-ts/nx";
+import { tensorLeaves, treeCall } from "./tree-args.js";
 
 /** A tree of tensors: a tensor, an array or a plain object of trees (`null`/`undefined` are empty subtrees). */
 export type Ptree = tree.Tree<Tensor>;
@@ -15,24 +15,6 @@ export type Ptree = tree.Tree<Tensor>;
 /** The empty tree `{}`: what parameterless layers return as params and state. */
 export function empty(): Ptree {
   return {};
-}
-
-/**
- * `treeCall(fn, f)` is `f()`, a call of `nx.tree`, with its argument errors
- * (`"nx.tree.map: the tree contains a cycle ..."`) reworded as errors of
- * `kaun.<fn>`, the function the user called. Internal.
- */
-export function treeCall<T>(fn: string, f: () => T): T {
-  return reworded(fn, /^nx\.tree\.\w+: ([\s\S]*)$/, "", f);
-}
-
-/** `tensorLeaves(fn, t)` is the `[path, tensor]` pairs of `t`. @throws InvalidArgumentError naming `fn` when a leaf is not a tensor or the tree has a cycle. Internal. */
-export function tensorLeaves(fn: string, t: Ptree): [string, Tensor][] {
-  const pairs = treeCall(fn, () => tree.flattenWithPaths<unknown>(t));
-  for (const [path, leaf] of pairs) {
-    if (!isTensor(leaf)) throw fail(fn, `the leaf at ${path === "" ? "the root" : fmtValue(path)} is ${describe(leaf)}, not a Tensor`);
-  }
-  return pairs as [string, Tensor][];
 }
 
 /**

@@ -22,6 +22,7 @@ import type { OptState } from "./optim/state.js";
 import type { Optimizer } from "./optim/transform.js";
 import { init as optimInit, step as optimStep } from "./optim/state.js";
 import type { Ptree } from "./ptree.js";
+import { disposeUnheld } from "./tree-args.js";
 import { batchReader, checkIterable, eachBatch, type BatchReading } from "./train-batch.js";
 import { checkBool, checkFloatDType, checkFunction, checkOptions, checkTensor, describe, fail, optionalOptions } from "./util.js";
 
@@ -167,10 +168,7 @@ export function step<I extends ElementKind, O extends ElementKind>(t: Trainer<I,
  * Do not use `old` afterwards.
  */
 export function disposeStale(old: TrainState, current: TrainState): void {
-  const keep = new Set(nx.tree.leaves<unknown>(current as unknown as nx.tree.Tree<unknown>));
-  for (const leaf of nx.tree.leaves<unknown>(old as unknown as nx.tree.Tree<unknown>)) {
-    if (nx.isTensor(leaf) && !keep.has(leaf)) leaf.dispose();
-  }
+  disposeUnheld(old, current);
 }
 
 /** A batch for {@link fit} given as a plain iterable: the model's input and the loss of its output (closing over the batch's targets). */

@@ -375,8 +375,6 @@ const NO_CASE: Record<string, string> = {
   "Data.isDataset": "a predicate of any value",
   "Optim.optimizerOf": "a lookup of any value (undefined when it is not an optimizer state)",
   "Train.disposeStale": "releases what it is given; never rejects",
-  "Ptree.treeCall": "internal helper (documented Internal)",
-  "Ptree.tensorLeaves": "internal helper (documented Internal)",
   ...Object.fromEntries(["glorotUniform", "glorotNormal", "heUniform", "heNormal", "lecunUniform", "lecunNormal"].map((n) => [`Init.${n}`, "a varianceScaling preset: its errors name kaun.Init.varianceScaling"])),
 };
 

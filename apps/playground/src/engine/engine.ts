@@ -10,7 +10,7 @@ import type { Backend, Tensor } from "@raven-ts/nx";
 import { Layer, Ptree, Rng, Train, type TrainState, type Trainer } from "@raven-ts/kaun-core";
 import { sampleTokens, type DecoderLMLayer } from "@raven-ts/kaun-attention";
 import { backendChoice, type BackendChoice } from "../model/backends.js";
-import { TRAINING, TRAINING_TEXT, batches, charVocab, checkpointBytes, decodeIds, encode, readCheckpoint, tinyLMConfig, tinyLMTrainer, type TextBatch } from "../model/demo.js";
+import { RECIPE, TRAINING, TRAINING_TEXT, batches, charVocab, checkpointBytes, decodeIds, encode, readCheckpoint, tinyLMConfig, tinyLMTrainer, type TextBatch } from "../model/demo.js";
 import { benchCases } from "./bench.js";
 import type { BackendInfo, BenchRow, CallMessage, Calls, EngineMessage, GenerateDone, ModelInfo, TrainStop } from "./protocol.js";
 
@@ -243,7 +243,7 @@ export class Engine {
 
   #exportWeights(): Uint8Array {
     const held = this.#current();
-    const training = { ...TRAINING, steps: held.step, budget: held.budget, seed: held.seed, optimizer: "adamw", schedule: "warmupCosineDecay", text: "sonnets.txt", trainedIn: "playground" };
+    const training = { ...TRAINING, steps: held.step, budget: held.budget, seed: held.seed, ...RECIPE, trainedIn: "playground" };
     return checkpointBytes(held.state.vars.params, { model: held.model, vocab: held.vocab, training });
   }
 

@@ -1,7 +1,7 @@
 /** Parsing and validating safetensors bytes, and rebuilding trees from them. */
 import type { DType, Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
-import { treeCall } from "../ptree.js";
+import { treeCall } from "../tree-args.js";
 import { describe, fail, isRecord } from "../util.js";
 import { FORBIDDEN_SEGMENTS, FROM_SAFETENSORS, ITEM_BYTES, LITTLE_ENDIAN, MAX_HEADER_BYTES, METADATA_KEY, TO_SAFETENSORS } from "./format.js";
 import { scanHeader } from "./scan.js";

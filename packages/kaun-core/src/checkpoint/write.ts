@@ -1,7 +1,7 @@
 /** Serialising a tree of tensors to safetensors bytes. */
 import type { HostArray, Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
-import { treeCall } from "../ptree.js";
+import { treeCall } from "../tree-args.js";
 import { describe, fail, isRecord, optionalOptions } from "../util.js";
 import { FORBIDDEN_SEGMENTS, ITEM_BYTES, LITTLE_ENDIAN, MAX_HEADER_BYTES, MAX_METADATA_ENTRIES, MAX_TENSORS, METADATA_KEY, TO_SAFETENSORS } from "./format.js";
 

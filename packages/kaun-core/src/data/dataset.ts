@@ -8,7 +8,8 @@
  */
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
-import { tensorLeaves, treeCall, type Ptree } from "../ptree.js";
+import type { Ptree } from "../ptree.js";
+import { disposeUnheld, tensorLeaves, treeCall } from "../tree-args.js";
 import { checkBool, checkFunction, checkNonNegInt, checkPositiveInt, checkSameDevice, describe, fail, optionalOptions } from "../util.js";
 
 /** A table of `size` rows: the element at one row, or the elements at many rows stacked along a new axis 0. */
@@ -59,12 +60,6 @@ function permutationOf(key: nx.random.Key, n: number): Int32Array {
   } finally {
     perm.dispose();
   }
-}
-
-/** `disposeUnheld(input, output)` disposes the tensors of `input` that `output` does not hold. */
-function disposeUnheld(input: unknown, output: unknown): void {
-  const kept = new Set(nx.tree.leaves<unknown>(output as nx.tree.Tree<unknown>));
-  for (const t of nx.tree.leaves<unknown>(input as nx.tree.Tree<unknown>)) if (nx.isTensor(t) && !kept.has(t)) t.dispose();
 }
 
 /**

@@ -1,7 +1,8 @@
 /** The sources of `Data`: rows of tensors (`ofTensors`) and next-token windows of token ids (`textWindows`). */
 import * as nx from "@raven-ts/nx";
 import type { Tensor } from "@raven-ts/nx";
-import { tensorLeaves, type Ptree } from "../ptree.js";
+import type { Ptree } from "../ptree.js";
+import { tensorLeaves } from "../tree-args.js";
 import { checkOptions, checkPositiveInt, checkSameDevice, checkTensor, describe, fail } from "../util.js";
 import { fromTable, type Dataset, type Table } from "./dataset.js";
 

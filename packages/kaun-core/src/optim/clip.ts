@@ -2,7 +2,7 @@
 import type { Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
 import type { Ptree } from "../ptree.js";
-import { tensorLeaves } from "../ptree.js";
+import { tensorLeaves } from "../tree-args.js";
 import { checkNonNegative, checkSameDevice, checkTensor, fail } from "../util.js";
 import type { Optimizer } from "./transform.js";
 import { makeTransform, perLeaf } from "./transform.js";

@@ -4,7 +4,7 @@
  */
 import type { Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
-import { treeCall } from "../ptree.js";
+import { treeCall } from "../tree-args.js";
 import { checkBool, describe, fail, optionalOptions } from "../util.js";
 import type { ParamInfo } from "./transform.js";
 

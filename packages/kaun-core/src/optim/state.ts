@@ -6,7 +6,7 @@ import type { Tensor } from "@raven-ts/nx";
 import * as nx from "@raven-ts/nx";
 import { isTracing } from "@raven-ts/nx/primitives";
 import type { Ptree } from "../ptree.js";
-import { treeCall } from "../ptree.js";
+import { treeCall } from "../tree-args.js";
 import { checkSameDevice, checkTensor, describe, fail, reworded } from "../util.js";
 import type { Apply, LeafWork, Optimizer, ParamInfo } from "./transform.js";
 import { checkOptimizer, leafMajor } from "./transform.js";
