@@ -45,6 +45,7 @@ const lvars = Rng.run(4, () => Layer.init(lm, { dtype: "float32" }));
 const tokens = nx.tensor([[1, 2], [3, 4]], { dtype: "int32" });
 const outOfRange = nx.tensor([[1, 5]], { dtype: "int32" });
 const lcaches = lm.initCache({ batch: 2, maxLength: 8 });
+const lblocks = (lvars.params as { blocks: object[] }).blocks;
 const logits2d = nx.ones([2, 5]);
 
 const cases: Rejection[] = [
@@ -130,7 +131,7 @@ const cases: Rejection[] = [
   ["decoderLM.attentionWeights(vars, float tokens)", () => lm.attentionWeights(lvars, x), "kaun.decoderLM.attentionWeights", "tokens must be an int32 tensor [batch, t >= 1], got a float32 tensor [2,3,8]"],
   ["decoderLM.attentionWeights: a token out of range", () => lm.attentionWeights(lvars, outOfRange), "kaun.decoderLM.attentionWeights", "tokens holds token 5 at flat position 1, outside the vocabulary [0, 5)"],
   ["decoderLM.attentionWeights: params.blocks not one entry per block", () => lm.attentionWeights({ ...lvars, params: { ...(lvars.params as object), blocks: [] } }, tokens), "kaun.decoderLM.attentionWeights", "params.blocks and state.blocks must be arrays of 2 entries (one per block)"],
-  ["decoderLM.attentionWeights: a missing attention parameter in block 1", () => lm.attentionWeights({ ...lvars, params: { ...(lvars.params as object), blocks: [(lvars.params as { blocks: object[] }).blocks[0], { ...(lvars.params as { blocks: object[] }).blocks[1], attn: {} }] } }, tokens), "kaun.decoderLM.attentionWeights", 'params has no entry "q_proj"'],
+  ["decoderLM.attentionWeights: a missing attention parameter in block 1", () => lm.attentionWeights({ ...lvars, params: bad({ ...(lvars.params as object), blocks: [lblocks[0], { ...lblocks[1], attn: {} }] }) }, tokens), "kaun.decoderLM.attentionWeights", 'params has no entry "q_proj"'],
   ["decoderLM.generate(vars, prompt)", () => untyped(lm.generate)(lvars, tokens), "kaun.decoderLM.generate", "options { maxNewTokens, temperature?, key? } are required, got undefined"],
   ["decoderLM.generate({ key: 42 })", () => lm.generate(lvars, tokens, { maxNewTokens: 2, key: bad(42) }), "kaun.decoderLM.generate", "key must be an nx.random.Key (nx.random.key(seed)), got 42"],
   ["decoderLM.generate({ temperature: -1 })", () => lm.generate(lvars, tokens, { maxNewTokens: 2, temperature: -1 }), "kaun.decoderLM.generate", "temperature must be a finite non-negative number, got -1"],
