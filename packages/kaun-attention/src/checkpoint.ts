@@ -10,6 +10,7 @@ import { checkOneOf, describe, fail, isRecord, optionalOptions, reworded } from 
 import { ATTENTION_KEYS, pick } from "./config.js";
 import { LM_KEYS, decoderLM, type DecoderLMLayer } from "./decoder-lm.js";
 import { multiHeadAttention, type MultiHeadAttentionLayer } from "./mha.js";
+import { modelKindOf, type ModelKind } from "./model-kind.js";
 
 /**
  * The `__metadata__` keys of a model checkpoint; every value is a string.
@@ -29,8 +30,7 @@ export const MODEL_METADATA_KEYS = Object.freeze({
   training: "raven.training",
 } as const);
 
-/** The layer kinds a model checkpoint can hold. */
-export type ModelKind = "decoderLM" | "multiHeadAttention";
+export type { ModelKind };
 
 /** A layer a model checkpoint can hold. */
 export type ModelLayer = DecoderLMLayer | MultiHeadAttentionLayer;
@@ -50,12 +50,9 @@ export interface ModelFromCheckpointOptions<K extends ModelKind = ModelKind> {
 
 /** `kindOf(fn, layer)` is the kind of a `decoderLM` or `multiHeadAttention` layer. */
 function kindOf(fn: string, layer: unknown): ModelKind {
-  if (isRecord(layer) && isRecord(layer.config)) {
-    if (typeof layer.generate === "function" && Array.isArray(layer.blocks)) return "decoderLM";
-    // A transformerBlock has attentionWeights and an attention config too, and holds its attention layer.
-    if (typeof layer.attentionWeights === "function" && "headDim" in layer.config && !("attention" in layer)) return "multiHeadAttention";
-  }
-  throw fail(fn, `layer must be a decoderLM or multiHeadAttention layer, got ${describe(layer)}`);
+  const kind = modelKindOf(layer);
+  if (kind === undefined) throw fail(fn, `layer must be a decoderLM or multiHeadAttention layer, got ${describe(layer)}`);
+  return kind;
 }
 
 /**

@@ -5,6 +5,7 @@ import { Layer, type Context, type Ptree, type Vars } from "@raven-ts/kaun-core"
 import { checkBool, checkNonNegInt, checkOptions, checkPositiveInt, checkTensor, describe, fail, field, optionalOptions, param } from "@raven-ts/kaun-core/internal";
 import { checkCacheOf, consume, emptyCaches, type KvCache } from "./mha.js";
 import { paddingMask } from "./mask.js";
+import { markModel } from "./model-kind.js";
 import { pick } from "./config.js";
 import { nextTokens, SAMPLING_KEYS, samplingKey, samplingOptions, stopOptions, type SampleTokensOptions } from "./sampling.js";
 import { blockConfig, checkBlockSizes, checkNamedVars, decodeBlock, inspectBlock, normLayer, transformerBlock, type ActivationKind, type MlpKind, type NormKind, type TransformerBlockLayer, type TransformerBlockOptions } from "./transformer.js";
@@ -295,7 +296,7 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
   const step = (where: string, vars: Vars, tokens: Tensor, caches: readonly KvCache[], donate: boolean): [Tensor, KvCache[]] =>
     throughBlocks(where, vars, tokens, undefined, (b, i, bv, h) => decodeBlock(where, b, bv, h, caches[i] as KvCache, undefined, donate));
 
-  return {
+  return markModel({
     config,
     blocks,
     init: lm.init,
@@ -368,5 +369,5 @@ export function decoderLM(options: DecoderLMOptions): DecoderLMLayer {
         return tokens;
       });
     },
-  };
+  }, "decoderLM");
 }

@@ -25,6 +25,7 @@ import {
 } from "@raven-ts/kaun-core/internal";
 import { ATTENTION_KEYS, attentionConfig, type AttentionConfig, type MultiHeadAttentionOptions } from "./config.js";
 import { paddingMask } from "./mask.js";
+import { markModel } from "./model-kind.js";
 import { rope } from "./rope.js";
 
 /**
@@ -429,5 +430,5 @@ export function multiHeadAttention(options: MultiHeadAttentionOptions): MultiHea
       return result;
     },
   };
-  return layer;
+  return markModel(layer, "multiHeadAttention");
 }

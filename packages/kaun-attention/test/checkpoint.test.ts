@@ -144,6 +144,7 @@ describe("bad files and arguments are refused, naming the function called, befor
     ["a parameter of another shape", () => modelFromCheckpoint(mhaFile("F32", meta({ embedDim: 4, numHeads: 2 }))), "kaun.modelFromCheckpoint", 'tensor "k_proj" has shape [4,2], but like has [4,4]'],
     ["float32 and float64 parameters mixed", () => modelFromCheckpoint(safetensors(mixed, meta({ embedDim: 4, numHeads: 2, numKvHeads: 1 }))), "kaun.modelFromCheckpoint", 'tensor "k_proj" has dtype F32 (float32), but like has float64'],
     ["modelMetadata of another layer", () => modelMetadata(bad(transformerBlock({ embedDim: 4, numHeads: 2 }))), "kaun.modelMetadata", "layer must be a decoderLM or multiHeadAttention layer, got an object"],
+    ["modelMetadata of a copy of a layer's fields", () => modelMetadata(bad({ ...attn })), "kaun.modelMetadata", "layer must be a decoderLM or multiHeadAttention layer, got an object"],
     ["modelMetadata(layer, 'x')", () => modelMetadata(attn, bad("x")), "kaun.modelMetadata", 'extra must be an object of strings, got "x"'],
     ["modelMetadata: extra sets raven.config", () => modelMetadata(attn, { "raven.config": "{}" }), "kaun.modelMetadata", 'extra may not set "raven.config"'],
     ["modelMetadata: a value that is not a string", () => modelMetadata(attn, { "raven.vocab": bad(["a"]) }), "kaun.modelMetadata", 'extra["raven.vocab"] must be a string'],
